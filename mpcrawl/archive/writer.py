@@ -1,0 +1,160 @@
+"""The archive writer: append-only Parquet part files in hive partitions.
+
+One open ``ParquetWriter`` per partition with a bounded row buffer (pyarrow's
+``write_dataset`` over many partitions used gigabytes when measured). Each file is
+written under a dot-prefixed temporary name that neither pyarrow (it skips dot files)
+nor DuckDB's ``*.parquet`` glob reads, and renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.schemas import TABLES, Table
+from mpcrawl.wp.sitename import check_safe_name
+
+logger = logging.getLogger(__name__)
+
+TEMP_PREFIX = ".part-"
+TEMP_SUFFIX = ".tmp"
+
+
+class ArchiveError(RuntimeError):
+    """The archive could not be written; the run must not claim success."""
+
+
+@dataclass(slots=True)
+class _Partition:
+    table: Table
+    folder: str
+    name: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    buffered_bytes: int = 0
+    writer: pq.ParquetWriter | None = None
+    written: int = 0
+
+    @property
+    def temp_path(self) -> str:
+        return f"{self.folder}/.{self.name}{TEMP_SUFFIX}"
+
+    @property
+    def final_path(self) -> str:
+        return f"{self.folder}/{self.name}"
+
+
+def rows_to_table(table: Table, rows: Iterable[dict[str, Any]]) -> pa.Table:
+    """Rows as an Arrow table of exactly the table's schema (missing keys are null)."""
+    rows = list(rows)
+    columns = {name: [row.get(name) for row in rows] for name in table.schema.names}
+    return pa.Table.from_pydict(columns, schema=table.schema)
+
+
+class ArchiveWriter:
+    """Writes rows into ``<archive>/<table>/site=<site>[/year=<YYYY>]/part-<run>-<n>.parquet``."""
+
+    def __init__(
+        self,
+        location: ArchiveLocation,
+        run_id: str,
+        *,
+        batch_rows: int = 1000,
+        batch_bytes: int = 16 * 1024 * 1024,
+        compression: str = "zstd",
+    ) -> None:
+        self.location = location
+        self.run_id = run_id
+        self.batch_rows = batch_rows
+        self.batch_bytes = batch_bytes
+        self.compression = compression
+        self._open: dict[tuple[str, str, int | None], _Partition] = {}
+        self._counter = itertools.count()
+        self.files_written: list[str] = []
+        self.rows_written = 0
+
+    def write(self, table_name: str, row: dict[str, Any], year: int | None = None) -> None:
+        """Buffer one row; a full buffer is written as a row group of its temp file."""
+        table = TABLES[table_name]
+        site = check_safe_name(str(row["site"]))
+        key = (table_name, site, year if table.by_year else None)
+        part = self._open.get(key)
+        if part is None:
+            part = self._open[key] = self._new_partition(table, site, key[2])
+        part.rows.append(row)
+        part.buffered_bytes += len(row.get("raw_json") or "") + len(row.get("content_html") or "")
+        if len(part.rows) >= self.batch_rows or part.buffered_bytes >= self.batch_bytes:
+            self._flush(part)
+
+    def _new_partition(self, table: Table, site: str, year: int | None) -> _Partition:
+        folder = self.location.path(table.name, f"site={site}")
+        if table.by_year:
+            folder += f"/year={year if year is not None else 0:04d}"
+        name = f"part-{self.run_id}-{next(self._counter)}.parquet"
+        return _Partition(table=table, folder=folder, name=name)
+
+    def _flush(self, part: _Partition) -> None:
+        if not part.rows:
+            return
+        try:
+            data = rows_to_table(part.table, part.rows)
+            if part.writer is None:
+                self.location.filesystem.create_dir(part.folder, recursive=True)
+                part.writer = pq.ParquetWriter(
+                    part.temp_path,
+                    part.table.schema,
+                    filesystem=self.location.filesystem,
+                    compression=self.compression,
+                )
+            part.writer.write_table(data)
+        except (OSError, pa.ArrowException) as exc:
+            raise ArchiveError(f"cannot write {part.temp_path}: {exc}") from exc
+        part.written += len(part.rows)
+        self.rows_written += len(part.rows)
+        part.rows.clear()
+        part.buffered_bytes = 0
+
+    def _finish(self, part: _Partition) -> None:
+        self._flush(part)
+        if part.writer is None:
+            return
+        try:
+            part.writer.close()
+            self.location.filesystem.move(part.temp_path, part.final_path)
+        except (OSError, pa.ArrowException) as exc:
+            raise ArchiveError(f"cannot finish {part.final_path}: {exc}") from exc
+        self.files_written.append(part.final_path)
+
+    def close_site(self, site: str) -> None:
+        """Finish every file of one site, so a later kill cannot lose that site's rows."""
+        for key in [k for k in self._open if k[1] == site]:
+            self._finish(self._open.pop(key))
+
+    def close(self) -> None:
+        """Finish every open file; the first error is raised after trying them all."""
+        errors: list[ArchiveError] = []
+        for key in list(self._open):
+            try:
+                self._finish(self._open.pop(key))
+            except ArchiveError as exc:
+                logger.error("%s", exc)
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+
+def remove_temp_files(location: ArchiveLocation, site: str) -> int:
+    """Delete temporary files a dead run left for ``site``; call only under its lock."""
+    removed = 0
+    for table in TABLES:
+        for info in location.files(table, f"site={check_safe_name(site)}"):
+            if info.base_name.startswith(TEMP_PREFIX) and info.base_name.endswith(TEMP_SUFFIX):
+                location.filesystem.delete_file(info.path)
+                removed += 1
+    return removed

@@ -1,0 +1,58 @@
+"""Progress for long runs: once a minute, per site, posts archived against X-WP-Total."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+logger = logging.getLogger(__name__)
+
+
+class ProgressLog:
+    """Logs each unfinished site's progress every ``MPCRAWL_PROGRESS_INTERVAL`` seconds."""
+
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProgressLog:
+        interval = crawler.settings.getfloat("MPCRAWL_PROGRESS_INTERVAL")
+        if interval <= 0:
+            raise NotConfigured
+        extension = cls(crawler, interval)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self) -> None:
+        self.loop = task.LoopingCall(self.log_progress)
+        self.loop.start(self.interval, now=False)
+
+    def log_progress(self) -> None:
+        for run in getattr(self.crawler.spider, "runs", {}).values():
+            if run.finished:
+                continue
+            done = run.posts_new + run.posts_unchanged
+            total = run.posts_total
+            of = f"/{total}" if total is not None else ""
+            logger.info(
+                "progress: %s: %d%s posts archived, %d requests, %d errors",
+                run.site,
+                done,
+                of,
+                run.requests,
+                run.errors,
+            )
+
+    def spider_closed(self) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        summary = getattr(self.crawler.spider, "summary", None)
+        if summary:
+            logger.info("summary of %d sites:\n  %s", len(summary), "\n  ".join(summary))

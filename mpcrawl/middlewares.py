@@ -1,0 +1,158 @@
+"""Downloader middlewares: robots.txt for both URL forms, host fencing, Retry-After,
+and per-site request accounting."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
+
+from mpcrawl.wp.sitename import host_key
+
+logger = logging.getLogger(__name__)
+
+
+def pretty_equivalent(url: str) -> str | None:
+    """The ``/wp-json/`` form of a ``?rest_route=`` URL, for robots.txt rules.
+
+    >>> pretty_equivalent("https://e.org/index.php?rest_route=/wp/v2/posts&page=2")
+    'https://e.org/wp-json/wp/v2/posts?page=2'
+    >>> pretty_equivalent("https://e.org/wp-json/wp/v2/posts") is None
+    True
+    """
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    route = next((v for k, v in query if k == "rest_route"), None)
+    if route is None:
+        return None
+    rest = urlencode([(k, v) for k, v in query if k != "rest_route"])
+    path = "/wp-json/" + route.lstrip("/")
+    return urlunsplit((parts.scheme, parts.netloc, path, rest, ""))
+
+
+class RestRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """robots.txt rules for ``/wp-json/`` also bind ``?rest_route=`` requests."""
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        super().process_request_2(rp, request)
+        twin = pretty_equivalent(request.url)
+        if twin is not None:
+            super().process_request_2(rp, request.replace(url=twin))
+
+
+class SiteHostMiddleware:
+    """Requests of a site go to its own host (and www/apex twin) only, redirects too."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteHostMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        site = request.meta.get("mpcrawl_site")
+        if site is None:
+            return
+        run = getattr(self.crawler.spider, "runs", {}).get(site)
+        if run is not None and host_key(request.url) not in run.hosts:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("mpcrawl/offsite_blocked")
+            raise IgnoreRequest(f"offsite: {request.url} is not on {site}'s host; not followed")
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date).
+
+    >>> retry_after_seconds("120")
+    120.0
+    >>> retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT",
+    ...                     datetime(2015, 10, 21, 7, 27, 30, tzinfo=UTC))
+    30.0
+    >>> retry_after_seconds("soon") is None
+    True
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retry, plus waiting: ``Retry-After`` (capped) or exponential backoff."""
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.cap = settings.getfloat("MPCRAWL_RETRY_AFTER_MAX")
+        self.backoff = settings.getfloat("MPCRAWL_RETRY_BACKOFF")
+
+    def _delay(self, request: Request, response: Response | None) -> float:
+        if response is not None and response.status in (429, 503):
+            raw = response.headers.get("Retry-After")
+            seconds = retry_after_seconds(raw.decode("latin-1") if raw else None)
+            if seconds is not None:
+                assert self.crawler.stats is not None
+                self.crawler.stats.inc_value("mpcrawl/retry_after/honoured")
+                return float(min(seconds, self.cap))
+        attempt = request.meta.get("retry_times", 0)
+        return float(min(self.backoff * (2**attempt), self.cap))
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, f"{response.status}")
+        if retry is None:
+            return response
+        await asyncio.sleep(self._delay(request, response))
+        return retry
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | Response | None:
+        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
+            return None
+        retry = self._retry(request, exception)
+        if retry is None:
+            return None
+        await asyncio.sleep(self._delay(request, None))
+        return retry
+
+
+class SiteAccountingMiddleware:
+    """Counts every request a site costs, robots.txt and retries included."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteAccountingMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        find = getattr(self.crawler.spider, "site_for_url", None)
+        if find is None:
+            return
+        run = find(request.url)
+        if run is not None:
+            run.requests += 1

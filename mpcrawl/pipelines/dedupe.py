@@ -1,0 +1,81 @@
+"""Dedupe: drop versions the archive already holds, before any costly extraction.
+
+The spider avoids fetching known versions where it can (sweeps), but a full walk
+fetches everything; this pipeline guarantees that no version key is written twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from mpcrawl.archive.state import SiteState, micros
+from mpcrawl.items import AuthorItem, MediaItem, PostItem, RevisionItem, TermItem
+
+
+class DedupePipeline:
+    """Keys come from the archive's state (loaded per site) plus this run's rows."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._fallback: dict[str, SiteState] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        return cls(crawler)
+
+    def _state(self, site: str) -> tuple[SiteState, Any]:
+        runs = getattr(self.crawler.spider, "runs", {})
+        run = runs.get(site)
+        if run is not None:
+            if run.state is None:
+                run.state = SiteState()
+            return run.state, run
+        return self._fallback.setdefault(site, SiteState()), None
+
+    def process_item(self, item: Any) -> Any:
+        stats = self.crawler.stats
+        assert stats is not None
+        if isinstance(item, PostItem):
+            state, run = self._state(item.site)
+            key = (item.post_type, item.id, micros(item.modified_gmt))
+            if key in state.versions:
+                if run is not None:
+                    run.posts_unchanged += 1
+                stats.inc_value("mpcrawl/posts/unchanged")
+                raise DropItem(f"Archived version: {(item.site, *key)}")
+            state.versions.add(key)
+            state.latest[(item.post_type, item.id)] = key[2]
+            if run is not None:
+                run.posts_new += 1
+            stats.inc_value("mpcrawl/posts/new")
+        elif isinstance(item, RevisionItem):
+            state, run = self._state(item.site)
+            rkey = (item.post_type, item.post_id, item.revision_id)
+            if rkey in state.revisions:
+                raise DropItem(f"Archived revision: {(item.site, *rkey)}")
+            state.revisions.add(rkey)
+            if run is not None:
+                run.revisions_new += 1
+            stats.inc_value("mpcrawl/revisions/new")
+        elif isinstance(item, TermItem):
+            state, _ = self._state(item.site)
+            tkey = (item.taxonomy, item.id, item.content_sha256 or "")
+            if tkey in state.terms:
+                raise DropItem(f"Unchanged term: {(item.site, *tkey[:2])}")
+            state.terms.add(tkey)
+        elif isinstance(item, AuthorItem):
+            state, _ = self._state(item.site)
+            akey = (item.id, item.content_sha256 or "")
+            if akey in state.authors:
+                raise DropItem(f"Unchanged author: {(item.site, item.id)}")
+            state.authors.add(akey)
+        elif isinstance(item, MediaItem):
+            state, _ = self._state(item.site)
+            mkey = (item.id, micros(item.modified_gmt))
+            if mkey in state.media:
+                raise DropItem(f"Archived media version: {(item.site, *mkey)}")
+            state.media.add(mkey)
+        return item

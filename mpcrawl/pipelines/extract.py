@@ -1,0 +1,60 @@
+"""Extract: text, counts, outbound links, video embeds and speaker turns of new versions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import Crawler
+
+from mpcrawl.extract.embeds import find_embeds
+from mpcrawl.extract.members import member_id_for
+from mpcrawl.extract.speakers import find_turns
+from mpcrawl.extract.text import html_to_text, outbound_links, word_count
+from mpcrawl.items import PostItem, RevisionItem
+
+
+class ExtractPipeline:
+    """Thin adapter over :mod:`mpcrawl.extract`; fills columns, never drops an item."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, RevisionItem):
+            item.content_text = html_to_text(item.content_html) if item.content_html else None
+        if isinstance(item, PostItem):
+            self._post(item)
+        return item
+
+    def _post(self, item: PostItem) -> None:
+        assert self.stats is not None
+        html = item.content_html or ""
+        text = html_to_text(html) if html else ""
+        item.content_text = text if html else None
+        item.word_count = word_count(text)
+        item.excerpt_text = html_to_text(item.excerpt_html) if item.excerpt_html else None
+        host = urlsplit(item.link or "").hostname
+        item.outbound_links = outbound_links(html, item.link, host) if html else []
+        embeds = find_embeds(html, item.link) if html else []
+        turns = find_turns(html) if html else []
+        item.embeds = [
+            {k: v for k, v in asdict(embed).items() if k != "position"}
+            | {"position": embed.position}
+            for embed in embeds
+        ]
+        item.turns = [
+            asdict(turn) | {"turn": number, "speaker_member_id": member_id_for(turn)}
+            for number, turn in enumerate(turns)
+        ]
+        item.embed_count = len(embeds)
+        item.turn_count = len(turns)
+        for embed in embeds:
+            self.stats.inc_value(f"mpcrawl/embeds/{embed.provider}")
+        if turns:
+            self.stats.inc_value("mpcrawl/turns", len(turns))

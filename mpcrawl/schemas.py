@@ -1,0 +1,242 @@
+"""The archive's tables: one explicit pyarrow schema each, never inferred from data.
+
+Every column a later feature fills exists from the start (null until then), so files
+written by different versions of mpcrawl never disagree on a schema. New columns are
+only ever appended, nullable; readers use ``union_by_name=true``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+UTC_TS = pa.timestamp("us", tz="UTC")
+LOCAL_TS = pa.timestamp("us")
+IDS = pa.list_(pa.int64())
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A dataset under ``<archive>/<name>/``: its schema and partition levels."""
+
+    name: str
+    schema: pa.Schema
+    key: tuple[str, ...]
+    by_year: bool
+    year_column: str | None = None
+
+
+POSTS = pa.schema(
+    [
+        ("site", pa.string()),
+        ("post_type", pa.string()),
+        ("id", pa.int64()),
+        ("slug", pa.string()),
+        ("link", pa.string()),
+        ("status", pa.string()),
+        ("date", LOCAL_TS),
+        ("modified", LOCAL_TS),
+        ("date_gmt", UTC_TS),
+        ("modified_gmt", UTC_TS),
+        ("title", pa.string()),
+        ("content_html", pa.string()),
+        ("content_text", pa.string()),
+        ("excerpt_text", pa.string()),
+        ("author_id", pa.int64()),
+        ("category_ids", IDS),
+        ("tag_ids", IDS),
+        ("featured_media_id", pa.int64()),
+        ("protected", pa.bool_()),
+        ("revision_count", pa.int32()),
+        ("predecessor_revision_id", pa.int64()),
+        ("content_sha256", pa.string()),
+        ("word_count", pa.int32()),
+        ("embed_count", pa.int32()),
+        ("turn_count", pa.int32()),
+        ("outbound_links", pa.list_(pa.string())),
+        ("raw_json", pa.string()),
+        ("fetched_at", UTC_TS),
+        ("run_id", pa.string()),
+    ]
+)
+
+REVISIONS = pa.schema(
+    [
+        ("site", pa.string()),
+        ("post_type", pa.string()),
+        ("post_id", pa.int64()),
+        ("revision_id", pa.int64()),
+        ("author_id", pa.int64()),
+        ("date_gmt", UTC_TS),
+        ("modified_gmt", UTC_TS),
+        ("title", pa.string()),
+        ("content_html", pa.string()),
+        ("content_text", pa.string()),
+        ("content_sha256", pa.string()),
+        ("raw_json", pa.string()),
+        ("fetched_at", UTC_TS),
+        ("run_id", pa.string()),
+    ]
+)
+
+EMBEDS = pa.schema(
+    [
+        ("site", pa.string()),
+        ("post_type", pa.string()),
+        ("post_id", pa.int64()),
+        ("modified_gmt", UTC_TS),
+        ("position", pa.int32()),
+        ("provider", pa.string()),
+        ("video_id", pa.string()),
+        ("playlist_id", pa.string()),
+        ("canonical_url", pa.string()),
+        ("start_seconds", pa.int32()),
+        ("embed_src", pa.string()),
+        ("title", pa.string()),
+        ("kind", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+
+SPEECH_TURNS = pa.schema(
+    [
+        ("site", pa.string()),
+        ("post_type", pa.string()),
+        ("post_id", pa.int64()),
+        ("modified_gmt", UTC_TS),
+        ("turn", pa.int32()),
+        ("speaker", pa.string()),
+        ("speaker_member_id", pa.int64()),
+        ("party", pa.string()),
+        ("constituency", pa.string()),
+        ("role", pa.string()),
+        ("text", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+
+TERMS = pa.schema(
+    [
+        ("site", pa.string()),
+        ("taxonomy", pa.string()),
+        ("id", pa.int64()),
+        ("name", pa.string()),
+        ("slug", pa.string()),
+        ("parent", pa.int64()),
+        ("count", pa.int64()),
+        ("content_sha256", pa.string()),
+        ("raw_json", pa.string()),
+        ("fetched_at", UTC_TS),
+        ("run_id", pa.string()),
+    ]
+)
+
+AUTHORS = pa.schema(
+    [
+        ("site", pa.string()),
+        ("id", pa.int64()),
+        ("name", pa.string()),
+        ("slug", pa.string()),
+        ("content_sha256", pa.string()),
+        ("raw_json", pa.string()),
+        ("fetched_at", UTC_TS),
+        ("run_id", pa.string()),
+    ]
+)
+
+MEDIA = pa.schema(
+    [
+        ("site", pa.string()),
+        ("id", pa.int64()),
+        ("date_gmt", UTC_TS),
+        ("modified_gmt", UTC_TS),
+        ("source_url", pa.string()),
+        ("mime_type", pa.string()),
+        ("alt_text", pa.string()),
+        ("caption", pa.string()),
+        ("width", pa.int64()),
+        ("height", pa.int64()),
+        ("content_sha256", pa.string()),
+        ("raw_json", pa.string()),
+        ("fetched_at", UTC_TS),
+        ("run_id", pa.string()),
+    ]
+)
+
+SITES = pa.schema(
+    [
+        ("site", pa.string()),
+        ("url", pa.string()),
+        ("api_root", pa.string()),
+        ("url_form", pa.string()),
+        ("outcome", pa.string()),
+        ("name", pa.string()),
+        ("party", pa.string()),
+        ("constituency", pa.string()),
+        ("member_id", pa.int64()),
+        ("metadata", pa.map_(pa.string(), pa.string())),
+        ("checked_at", UTC_TS),
+        ("run_id", pa.string()),
+    ]
+)
+
+TOMBSTONES = pa.schema(
+    [
+        ("site", pa.string()),
+        ("post_type", pa.string()),
+        ("id", pa.int64()),
+        ("last_seen_modified_gmt", UTC_TS),
+        ("detected_at", UTC_TS),
+        ("reason", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+
+RUNS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("site", pa.string()),
+        ("started_at", UTC_TS),
+        ("finished_at", UTC_TS),
+        ("outcome", pa.string()),
+        ("reason", pa.string()),
+        ("api_root", pa.string()),
+        ("requests", pa.int64()),
+        ("posts_new", pa.int64()),
+        ("posts_unchanged", pa.int64()),
+        ("revisions_new", pa.int64()),
+        ("revisions_closed", pa.bool_()),
+        ("tombstones_new", pa.int64()),
+        ("errors", pa.int64()),
+        ("json_recovered", pa.int64()),
+        ("posts_total", pa.int64()),
+    ]
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table("posts", POSTS, ("site", "post_type", "id", "modified_gmt"), True, "date_gmt"),
+        Table(
+            "revisions",
+            REVISIONS,
+            ("site", "post_type", "post_id", "revision_id"),
+            True,
+            "date_gmt",
+        ),
+        Table("embeds", EMBEDS, ("site", "post_type", "post_id", "modified_gmt", "position"), True),
+        Table(
+            "speech_turns",
+            SPEECH_TURNS,
+            ("site", "post_type", "post_id", "modified_gmt", "turn"),
+            True,
+        ),
+        Table("terms", TERMS, ("site", "taxonomy", "id", "content_sha256"), False),
+        Table("authors", AUTHORS, ("site", "id", "content_sha256"), False),
+        Table("media", MEDIA, ("site", "id", "modified_gmt"), False),
+        Table("sites", SITES, ("site", "run_id"), False),
+        Table("tombstones", TOMBSTONES, ("site", "post_type", "id", "detected_at"), False),
+        Table("runs", RUNS, ("run_id", "site"), False),
+    )
+}

@@ -1,0 +1,687 @@
+"""The ``wp`` spider: archive WordPress sites through their REST API.
+
+Per site: discover the API root, then either walk the full collection pages (first
+run, or ``-a full=1``) or sweep ids and ``modified_gmt`` and fetch only what the
+archive lacks; probe archived ids that vanished; fetch terms, users and the media
+that new posts name; follow revisions where credentials allow. Every request of a
+site is counted in ``SiteRun.pending``; when it drops to zero the site is finished
+and its run record is the last item it yields.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.locks import SiteLocked, SiteLocks
+from mpcrawl.archive.state import from_micros, load_site_state, micros
+from mpcrawl.archive.writer import remove_temp_files
+from mpcrawl.config import Config, Credentials
+from mpcrawl.items import RestObject, RunItem, SiteItem, TombstoneItem
+from mpcrawl.runid import new_run_id
+from mpcrawl.sitelist import SiteEntry, iter_shard, load, parse_shard
+from mpcrawl.siterun import (
+    SiteRun,
+    Walk,
+    fallback_pages,
+    ids_to_fetch,
+    ids_to_probe,
+)
+from mpcrawl.wp import discovery
+from mpcrawl.wp.dates import parse_wp_gmt
+from mpcrawl.wp.jsonbody import (
+    END_OF_PAGES_CODES,
+    REST_CLOSED_CODES,
+    BadJSON,
+    decode,
+    error_code,
+)
+from mpcrawl.wp.records import as_int, revision_links
+from mpcrawl.wp.sitename import host_key, site_host_keys
+from mpcrawl.wp.urls import PER_PAGE, ApiRoot
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TYPES = ("posts", "pages")
+KNOWN_REST_BASES = {"posts": "post", "pages": "page"}
+TAXONOMIES = (("categories", "category"), ("tags", "post_tag"))
+HTTP_ERRORS = list(range(400, 600))
+
+Handler = Callable[[Response, SiteRun, "Ctx"], Iterator[Any]]
+
+
+@dataclass(slots=True)
+class Ctx:
+    """What a request is for, carried to its callback."""
+
+    phase: str
+    walk: Walk | None = None
+    page: int = 1
+    per_page: int = PER_PAGE
+    post_type: str | None = None
+    rest_base: str | None = None
+    item_id: int | None = None
+    probes: tuple[str, ...] = ()
+
+
+def _flag(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+class WpSpider(Spider):
+    """Archive WordPress sites (``-a site=URL`` or ``-a sites=FILE.csv``)."""
+
+    name = "wp"
+
+    def __init__(
+        self,
+        site: str | None = None,
+        sites: str | None = None,
+        sites_csv: str | None = None,
+        types: str = ",".join(DEFAULT_TYPES),
+        full: str = "0",
+        discover: str = "0",
+        shard: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.site_list = load(site=site, sites=sites, sites_csv=sites_csv)
+        self.types = [t.strip() for t in types.split(",") if t.strip()]
+        if not self.types:
+            raise ValueError("-a types= names no type")
+        self.full = _flag(full)
+        self.discover = _flag(discover)
+        self.shard = parse_shard(shard) if shard else None
+        self.runs: dict[str, SiteRun] = {}
+        self.host_sites: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WpSpider:
+        spider: WpSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config = Config.from_settings(crawler.settings)
+        spider.location = ArchiveLocation.parse(spider.config.archive)
+        spider.run_id = crawler.settings.get("MPCRAWL_RUN_ID") or new_run_id()
+        spider.locks = SiteLocks(spider.location, spider.run_id)
+        return spider
+
+    config: Config
+    location: ArchiveLocation
+    run_id: str
+    locks: SiteLocks
+
+    # --- start -----------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for message in self.site_list.rejected:
+            logger.error("skipped: %s", message)
+            self.crawler.stats.inc_value("mpcrawl/sites_rejected")
+        for entry in iter_shard(self.site_list.entries, self.shard):
+            run = self._new_run(entry)
+            try:
+                self.locks.acquire(entry.site)
+            except SiteLocked as exc:
+                logger.warning("%s: skipped, %s", entry.site, exc)
+                run.outcome, run.reason = "locked", str(exc)
+                for item in self._finish(run):
+                    yield item
+                continue
+            removed = remove_temp_files(self.location, entry.site)
+            if removed:
+                logger.info("%s: removed %d temporary files of a dead run", entry.site, removed)
+            yield self._req(run, entry.url, self.parse_home, Ctx("home"))
+
+    def _new_run(self, entry: SiteEntry) -> SiteRun:
+        run = SiteRun(
+            entry=entry, started_at=datetime.now(UTC), hosts=set(site_host_keys(entry.url))
+        )
+        self.runs[entry.site] = run
+        for name in run.hosts:
+            self.host_sites.setdefault(name, entry.site)
+        return run
+
+    def site_for_url(self, url: str) -> SiteRun | None:
+        """The run a request to ``url`` counts against (robots.txt included)."""
+        site = self.host_sites.get(host_key(url))
+        return self.runs.get(site) if site else None
+
+    # --- requests and their bookkeeping ----------------------------------------------
+
+    def _req(
+        self,
+        run: SiteRun,
+        url: str,
+        handler: Handler,
+        ctx: Ctx,
+        *,
+        headers: dict[str, str] | None = None,
+        priority: int = 0,
+    ) -> Request:
+        run.pending += 1
+        return Request(
+            url,
+            callback=self._on_response,
+            errback=self._on_error,
+            cb_kwargs={"run": run, "handler": handler, "ctx": ctx},
+            meta={"mpcrawl_site": run.site, "handle_httpstatus_list": HTTP_ERRORS},
+            headers=headers,
+            priority=priority,
+            dont_filter=True,
+        )
+
+    def _on_response(
+        self, response: Response, run: SiteRun, handler: Handler, ctx: Ctx
+    ) -> Iterator[Any]:
+        try:
+            yield from handler(response, run, ctx)
+        except Exception as exc:
+            logger.exception("%s: error handling %s", run.site, response.url)
+            run.error(f"{type(exc).__name__} handling {response.url}: {exc}")
+        finally:
+            run.pending -= 1
+        yield from self._maybe_finish(run)
+
+    def _on_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        run: SiteRun = request.cb_kwargs["run"]
+        ctx: Ctx = request.cb_kwargs["ctx"]
+        try:
+            yield from self._handle_failure(failure, request, run, ctx)
+        finally:
+            run.pending -= 1
+        yield from self._maybe_finish(run)
+
+    def _handle_failure(
+        self, failure: Failure, request: Request, run: SiteRun, ctx: Ctx
+    ) -> Iterator[Any]:
+        exc = failure.value
+        message = f"{type(exc).__name__}: {exc}".strip()
+        robots = isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc)
+        if ctx.phase in ("home", "probe"):
+            if robots:
+                run.outcome, run.reason = "robots_disallowed", f"robots.txt forbids {request.url}"
+            elif ctx.phase == "home" and not run.root_tried and _is_deep(request.url):
+                run.root_tried = True
+                yield self._req(run, discovery.site_root(request.url), self.parse_home, ctx)
+            elif ctx.phase == "probe" and ctx.probes:
+                yield from self._next_probe(run, ctx.probes)
+            elif run.outcome is None:
+                run.outcome, run.reason = "unreachable", f"{request.url}: {message}"
+            return
+        if robots:
+            run.outcome, run.reason = "robots_disallowed", f"robots.txt forbids {request.url}"
+            if ctx.walk is not None:
+                ctx.walk.failed = True
+            return
+        if ctx.walk is not None and ctx.phase == "page":
+            smaller = [n for n in self.config.timeout_fallback_per_page if n < ctx.per_page]
+            if smaller and "Timeout" in type(exc).__name__:
+                logger.warning(
+                    "%s: %s timed out at per_page=%d, retrying with %d",
+                    run.site,
+                    request.url,
+                    ctx.per_page,
+                    smaller[0],
+                )
+                for page in fallback_pages(ctx.page, ctx.per_page, smaller[0]):
+                    yield self._page_request(run, ctx.walk, page, per_page=smaller[0])
+                ctx.walk.pending.discard((ctx.per_page, ctx.page))
+                return
+            ctx.walk.failed = True
+            ctx.walk.pending.discard((ctx.per_page, ctx.page))
+        self.crawler.stats.inc_value("mpcrawl/requests_failed")
+        logger.warning("%s: request failed: %s: %s", run.site, request.url, message)
+        run.error(f"{request.url}: {message}")
+        if ctx.walk is not None and ctx.walk.complete:
+            yield from self._walk_complete(run, ctx.walk)
+
+    # --- discovery -------------------------------------------------------------------
+
+    def parse_home(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
+        links = [v.decode("latin-1") for v in response.headers.getlist("Link")]
+        root = discovery.root_from_link_headers(links, response.url)
+        text = response.text if isinstance(response, TextResponse) else ""
+        if root is None and response.status == 200 and text:
+            root = discovery.root_from_html(text, response.url)
+        if root is not None:
+            yield from self._use_root(run, root, response)
+            return
+        if response.status != 200 and not run.root_tried and _is_deep(response.url):
+            run.root_tried = True
+            yield self._req(run, discovery.site_root(response.url), self.parse_home, ctx)
+            return
+        if response.status >= 500:
+            run.outcome = "unreachable"
+            run.reason = f"{response.url} answered {response.status}"
+            return
+        run.home_looks_wordpress = discovery.looks_like_wordpress(text)
+        yield from self._next_probe(run, tuple(discovery.probe_roots(response.url)))
+
+    def _next_probe(self, run: SiteRun, probes: tuple[str, ...]) -> Iterator[Any]:
+        if not probes:
+            if run.home_looks_wordpress:
+                run.outcome = "rest_closed"
+                run.reason = "WordPress site, but no REST API answers JSON"
+            else:
+                run.outcome, run.reason = "not_wordpress", "no WordPress REST API found"
+            return
+        ctx = Ctx("probe", probes=probes[1:])
+        yield self._req(run, probes[0], self.parse_probe, ctx)
+
+    def parse_probe(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
+        data = self._json(response, run)
+        if discovery.is_api_index(data):
+            yield from self._use_root(run, response.url, response)
+            return
+        code = error_code(data)
+        if code in REST_CLOSED_CODES and code != "rest_no_route":
+            run.outcome, run.reason = "rest_closed", f"{response.url}: {response.status} {code}"
+            return
+        if code is not None or data is not None:
+            run.home_looks_wordpress = True
+        yield from self._next_probe(run, ctx.probes)
+
+    def _use_root(self, run: SiteRun, root: str, response: Response) -> Iterator[Any]:
+        api = ApiRoot.parse(root)
+        if host_key(api.base) not in run.hosts:
+            run.outcome = "error"
+            run.reason = f"API root {root} is on another host; not followed"
+            return
+        for name in run.hosts:
+            self.host_sites.setdefault(name, run.site)
+        run.api = api
+        logger.info("%s: API root %s (%s permalinks)", run.site, api.root_url, api.form)
+        if self.discover:
+            return
+        run.state = load_site_state(self.location, run.site)
+        if any(t not in KNOWN_REST_BASES for t in self.types):
+            yield self._req(run, api.url("/wp/v2/types"), self.parse_types, Ctx("types"))
+            return
+        yield from self._begin_walks(run, [(t, KNOWN_REST_BASES[t]) for t in self.types])
+
+    def parse_types(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
+        data = self._json(response, run)
+        if not isinstance(data, dict):
+            run.error(f"{response.url}: no types list ({response.status})")
+            return
+        by_name: dict[str, tuple[str, str]] = {}
+        for slug, info in data.items():
+            if isinstance(info, dict):
+                rest_base = str(info.get("rest_base") or slug)
+                by_name[slug] = by_name[rest_base] = (rest_base, str(info.get("slug") or slug))
+        chosen = []
+        for name in self.types:
+            if name in by_name:
+                chosen.append(by_name[name])
+            else:
+                logger.warning("%s: type %r is not in /wp/v2/types; skipped", run.site, name)
+        yield from self._begin_walks(run, chosen)
+
+    # --- collection walks ------------------------------------------------------------
+
+    def _begin_walks(self, run: SiteRun, types: Iterable[tuple[str, str]]) -> Iterator[Any]:
+        sweep = not (self.full or run.state is None or run.state.empty)
+        walks = [Walk(base, "post", post_type=ptype, sweep=sweep) for base, ptype in types]
+        walks += [Walk(base, "term", post_type=tax) for base, tax in TAXONOMIES]
+        walks.append(Walk("users", "author"))
+        for walk in walks:
+            run.walks.append(walk)
+            walk.started = True
+            yield self._page_request(run, walk, 1)
+
+    def _page_request(
+        self, run: SiteRun, walk: Walk, page: int, per_page: int = PER_PAGE
+    ) -> Request:
+        assert run.api is not None
+        fields = ("id", "modified_gmt") if walk.sweep else ()
+        url = run.api.collection(walk.rest_base, page=page, per_page=per_page, fields=fields)
+        walk.pending.add((per_page, page))
+        ctx = Ctx("page", walk=walk, page=page, per_page=per_page, post_type=walk.post_type)
+        return self._req(run, url, self.parse_page, ctx, priority=-page)
+
+    def parse_page(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
+        walk = ctx.walk
+        assert walk is not None
+        walk.pending.discard((ctx.per_page, ctx.page))
+        data = self._json(response, run)
+        if response.status != 200 or not isinstance(data, list):
+            yield from self._page_problem(response, run, ctx, walk, data)
+        else:
+            if ctx.page == 1 and ctx.per_page == PER_PAGE:
+                yield from self._more_pages(response, run, walk, len(data))
+            elif ctx.per_page == PER_PAGE and walk.total is None and len(data) == PER_PAGE:
+                yield self._page_request(run, walk, ctx.page + 1)
+            yield from self._page_items(run, walk, data)
+        if walk.complete:
+            yield from self._walk_complete(run, walk)
+
+    def _more_pages(
+        self, response: Response, run: SiteRun, walk: Walk, count: int
+    ) -> Iterator[Request]:
+        total = as_int(_header(response, "X-WP-Total"))
+        pages = as_int(_header(response, "X-WP-TotalPages"))
+        walk.total = total
+        if pages is not None:
+            for page in range(2, pages + 1):
+                yield self._page_request(run, walk, page)
+        elif count == PER_PAGE:
+            yield self._page_request(run, walk, 2)
+
+    def _page_items(self, run: SiteRun, walk: Walk, data: list[Any]) -> Iterator[Any]:
+        now = datetime.now(UTC)
+        for obj in data:
+            if not isinstance(obj, dict) or as_int(obj.get("id")) is None:
+                run.error(f"{walk.rest_base}: an entry without an id")
+                continue
+            if walk.kind == "post":
+                yield from self._post_seen(run, walk, obj, now)
+            elif walk.kind == "term":
+                yield RestObject("term", run.site, obj, now, self.run_id, post_type=walk.post_type)
+            else:
+                yield RestObject("author", run.site, obj, now, self.run_id)
+
+    def _post_seen(
+        self, run: SiteRun, walk: Walk, obj: dict[str, Any], now: datetime
+    ) -> Iterator[Any]:
+        pid = as_int(obj.get("id"))
+        assert pid is not None and walk.post_type is not None
+        modified = micros(parse_wp_gmt(obj.get("modified_gmt")))
+        walk.seen[pid] = modified
+        if walk.sweep:
+            return
+        known = run.state is not None and (walk.post_type, pid, modified) in run.state.versions
+        yield RestObject("post", run.site, obj, now, self.run_id, post_type=walk.post_type)
+        if not known:
+            yield from self._new_version(run, walk, obj, pid)
+
+    def _new_version(
+        self, run: SiteRun, walk: Walk, obj: dict[str, Any], pid: int
+    ) -> Iterator[Any]:
+        featured = as_int(obj.get("featured_media"))
+        if featured and featured not in run.media_requested:
+            run.media_wanted.add(featured)
+        count, _ = revision_links(obj)
+        if count and walk.post_type is not None:
+            yield from self._want_revisions(run, walk.post_type, walk.rest_base, pid)
+
+    def _page_problem(
+        self, response: Response, run: SiteRun, ctx: Ctx, walk: Walk, data: Any
+    ) -> Iterator[Any]:
+        code = error_code(data)
+        if code in END_OF_PAGES_CODES:
+            return
+        first_post_walk = walk.kind == "post" and walk is run.walks[0] and ctx.page == 1
+        if walk.kind == "author" and response.status in (401, 403, 404):
+            logger.info("%s: users are not public (%s)", run.site, code or response.status)
+            return
+        if first_post_walk and (code in REST_CLOSED_CODES or response.status in (401, 403)):
+            run.outcome = "rest_closed"
+            run.reason = f"{response.url}: {response.status} {code or ''}".strip()
+            walk.failed = True
+            return
+        if first_post_walk and data is None and response.status == 200:
+            run.outcome, run.reason = "rest_closed", f"{response.url}: the API answers HTML"
+            walk.failed = True
+            return
+        if response.status == 200 and data is None and response.request is not None:
+            retry = get_retry_request(response.request, spider=self, reason="bad JSON")
+            if retry is not None:
+                walk.pending.add((ctx.per_page, ctx.page))
+                run.pending += 1
+                yield retry
+                return
+        walk.failed = True
+        run.error(f"{response.url}: {response.status} {code or 'unexpected body'}")
+
+    def _walk_complete(self, run: SiteRun, walk: Walk) -> Iterator[Any]:
+        if walk.kind != "post" or walk.post_type is None:
+            return
+        if walk.sweep:
+            fetch = ids_to_fetch(walk, run.state)
+            run.posts_unchanged += len(walk.seen) - len(fetch)
+            for start in range(0, len(fetch), PER_PAGE):
+                batch = fetch[start : start + PER_PAGE]
+                assert run.api is not None
+                url = run.api.collection(walk.rest_base, include=batch)
+                ctx = Ctx("include", walk=walk, post_type=walk.post_type, rest_base=walk.rest_base)
+                yield self._req(run, url, self.parse_include, ctx)
+        for pid in ids_to_probe(walk, run.state):
+            assert run.api is not None
+            ctx = Ctx("gone", post_type=walk.post_type, rest_base=walk.rest_base, item_id=pid)
+            yield self._req(run, run.api.item(walk.rest_base, pid), self.parse_gone, ctx)
+
+    def parse_include(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
+        data = self._json(response, run)
+        if response.status != 200 or not isinstance(data, list):
+            run.error(f"{response.url}: {response.status} {error_code(data) or 'bad body'}")
+            return
+        walk = ctx.walk
+        assert walk is not None
+        now = datetime.now(UTC)
+        for obj in data:
+            if isinstance(obj, dict) and as_int(obj.get("id")) is not None:
+                pid = as_int(obj.get("id"))
+                assert pid is not None
+                yield RestObject("post", run.site, obj, now, self.run_id, post_type=walk.post_type)
+                yield from self._new_version(run, walk, obj, pid)
+
+    def parse_gone(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
+        """A post missing from a complete walk: deleted (404) or hidden (401/403)."""
+        assert ctx.post_type is not None and ctx.item_id is not None
+        data = self._json(response, run)
+        code = error_code(data)
+        if response.status == 404 and code in ("rest_post_invalid_id", "rest_term_invalid"):
+            reason = "deleted"
+        elif response.status in (401, 403):
+            reason = "hidden"
+        elif response.status == 200 and isinstance(data, dict):
+            now = datetime.now(UTC)
+            yield RestObject("post", run.site, data, now, self.run_id, post_type=ctx.post_type)
+            return
+        else:
+            run.error(f"{response.url}: {response.status} {code or 'unexpected body'}")
+            return
+        assert run.state is not None
+        last = run.state.latest.get((ctx.post_type, ctx.item_id))
+        run.tombstones_new += 1
+        logger.info("%s: %s %d is %s", run.site, ctx.post_type, ctx.item_id, reason)
+        yield TombstoneItem(
+            site=run.site,
+            post_type=ctx.post_type,
+            id=ctx.item_id,
+            last_seen_modified_gmt=from_micros(last),
+            detected_at=datetime.now(UTC),
+            reason=reason,
+            run_id=self.run_id,
+        )
+
+    # --- revisions -------------------------------------------------------------------
+
+    def _credentials(self, run: SiteRun) -> Credentials | None:
+        assert run.api is not None
+        parts = urlsplit(run.api.base)
+        host = (parts.hostname or "").lower()
+        creds = self.config.credentials_for(host) or self.config.credentials_for(
+            parts.netloc.lower()
+        )
+        if creds is None:
+            return None
+        if parts.scheme != "https" and not _is_loopback(host):
+            logger.warning("%s: credentials not sent over plain http", run.site)
+            return None
+        return creds
+
+    def _want_revisions(
+        self, run: SiteRun, post_type: str, rest_base: str, pid: int
+    ) -> Iterator[Request]:
+        if run.revisions == "closed":
+            return
+        if run.revisions in ("unknown", "open"):
+            if run.revisions == "unknown":
+                run.revisions = "probing"
+            yield self._revisions_request(run, post_type, rest_base, pid, 1)
+        else:
+            run.revision_queue.append((post_type, rest_base, pid))
+
+    def _revisions_request(
+        self, run: SiteRun, post_type: str, rest_base: str, pid: int, page: int
+    ) -> Request:
+        assert run.api is not None
+        url = run.api.url(
+            f"/wp/v2/{rest_base}/{pid}/revisions", [("per_page", PER_PAGE), ("page", page)]
+        )
+        headers = {}
+        creds = self._credentials(run)
+        if creds is not None:
+            token = base64.b64encode(f"{creds.login}:{creds.password}".encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        ctx = Ctx("revisions", post_type=post_type, rest_base=rest_base, item_id=pid, page=page)
+        return self._req(run, url, self.parse_revisions, ctx, headers=headers)
+
+    def parse_revisions(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
+        assert ctx.post_type is not None and ctx.rest_base is not None
+        assert ctx.item_id is not None
+        data = self._json(response, run)
+        if response.status in (401, 403):
+            run.revisions = "closed"
+            run.revision_queue.clear()
+            logger.info("%s: revisions are closed (%s)", run.site, error_code(data))
+            return
+        if response.status != 200 or not isinstance(data, list):
+            if error_code(data) not in END_OF_PAGES_CODES:
+                run.error(f"{response.url}: {response.status} {error_code(data) or 'bad body'}")
+            return
+        if run.revisions == "probing":
+            run.revisions = "open"
+            queued, run.revision_queue = run.revision_queue, []
+            for post_type, rest_base, pid in queued:
+                yield self._revisions_request(run, post_type, rest_base, pid, 1)
+        if ctx.page == 1:
+            pages = as_int(_header(response, "X-WP-TotalPages")) or 1
+            for page in range(2, pages + 1):
+                yield self._revisions_request(run, ctx.post_type, ctx.rest_base, ctx.item_id, page)
+        now = datetime.now(UTC)
+        for obj in data:
+            if isinstance(obj, dict):
+                yield RestObject(
+                    "revision",
+                    run.site,
+                    obj,
+                    now,
+                    self.run_id,
+                    post_type=ctx.post_type,
+                    parent_id=ctx.item_id,
+                )
+
+    # --- media and the end of a site --------------------------------------------------
+
+    def parse_media(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
+        data = self._json(response, run)
+        if response.status != 200 or not isinstance(data, list):
+            run.error(f"{response.url}: {response.status} {error_code(data) or 'bad body'}")
+            return
+        now = datetime.now(UTC)
+        for obj in data:
+            if isinstance(obj, dict) and as_int(obj.get("id")) is not None:
+                yield RestObject("media", run.site, obj, now, self.run_id)
+
+    def _maybe_finish(self, run: SiteRun) -> Iterator[Any]:
+        if run.pending or run.finished:
+            return
+        if run.media_wanted and run.api is not None and run.outcome is None:
+            wanted = sorted(run.media_wanted)
+            run.media_requested |= run.media_wanted
+            run.media_wanted.clear()
+            for start in range(0, len(wanted), PER_PAGE):
+                url = run.api.collection("media", include=wanted[start : start + PER_PAGE])
+                yield self._req(run, url, self.parse_media, Ctx("media"))
+            return
+        yield from self._finish(run)
+
+    def _finish(self, run: SiteRun) -> Iterator[Any]:
+        run.finished = True
+        outcome, reason = run.final_outcome()
+        now = datetime.now(UTC)
+        entry = run.entry
+        member_id = as_int(entry.known("member_id"))
+        extra = {
+            k: v
+            for k, v in entry.metadata.items()
+            if k not in ("name", "party", "constituency", "member_id")
+        }
+        yield SiteItem(
+            site=run.site,
+            url=entry.url,
+            api_root=run.api.root_url if run.api else None,
+            url_form=run.api.form if run.api else None,
+            outcome=outcome,
+            name=entry.known("name"),
+            party=entry.known("party"),
+            constituency=entry.known("constituency"),
+            member_id=member_id,
+            metadata=extra or None,
+            checked_at=now,
+            run_id=self.run_id,
+        )
+        yield RunItem(
+            run_id=self.run_id,
+            site=run.site,
+            started_at=run.started_at,
+            finished_at=now,
+            outcome=outcome,
+            reason=reason,
+            api_root=run.api.root_url if run.api else None,
+            requests=run.requests,
+            posts_new=run.posts_new,
+            posts_unchanged=run.posts_unchanged,
+            revisions_new=run.revisions_new,
+            revisions_closed=run.revisions == "closed",
+            tombstones_new=run.tombstones_new,
+            errors=run.errors,
+            json_recovered=run.json_recovered,
+            posts_total=run.posts_total,
+        )
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def _json(self, response: Response, run: SiteRun) -> Any:
+        """Decoded JSON, or None (counted) where the body is not JSON."""
+        try:
+            decoded = decode(response.body)
+        except BadJSON as exc:
+            self.crawler.stats.inc_value(f"mpcrawl/json/{exc.reason}")
+            logger.debug("%s: %s: %s", run.site, response.url, exc)
+            return None
+        if decoded.recovered:
+            run.json_recovered += 1
+            self.crawler.stats.inc_value("mpcrawl/json/recovered")
+        return decoded.data
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value is not None else None
+
+
+def _is_deep(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path not in ("", "/") or bool(parts.query)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"

@@ -1,0 +1,84 @@
+-- mpcrawl archive views. connect() runs this file; from the DuckDB CLI:
+--   SET VARIABLE archive = '/path/to/output';
+--   .read mpcrawl/sql/views.sql
+-- Every version key is counted once even where two files hold it (as during compaction).
+
+CREATE OR REPLACE VIEW posts_files AS SELECT * FROM read_parquet(getvariable('archive') || '/posts/**/*.parquet', hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW revisions_files AS SELECT * FROM read_parquet(getvariable('archive') || '/revisions/**/*.parquet', hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW embeds_files AS SELECT * FROM read_parquet(getvariable('archive') || '/embeds/**/*.parquet', hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW speech_turns_files AS SELECT * FROM read_parquet(getvariable('archive') || '/speech_turns/**/*.parquet', hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW terms_files AS SELECT * FROM read_parquet(getvariable('archive') || '/terms/**/*.parquet', hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW authors_files AS SELECT * FROM read_parquet(getvariable('archive') || '/authors/**/*.parquet', hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW media_files AS SELECT * FROM read_parquet(getvariable('archive') || '/media/**/*.parquet', hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW sites_files AS SELECT * FROM read_parquet(getvariable('archive') || '/sites/**/*.parquet', hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW tombstones_files AS SELECT * FROM read_parquet(getvariable('archive') || '/tombstones/**/*.parquet', hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW runs_files AS SELECT * FROM read_parquet(getvariable('archive') || '/runs/**/*.parquet', hive_partitioning = true, union_by_name = true);
+
+-- One row per version key.
+CREATE OR REPLACE VIEW posts AS SELECT * FROM posts_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, modified_gmt ORDER BY fetched_at) = 1;
+CREATE OR REPLACE VIEW revisions AS SELECT * FROM revisions_files QUALIFY row_number() OVER (PARTITION BY site, post_type, post_id, revision_id ORDER BY fetched_at) = 1;
+CREATE OR REPLACE VIEW embeds AS SELECT * FROM embeds_files QUALIFY row_number() OVER (PARTITION BY site, post_type, post_id, modified_gmt, position ORDER BY run_id) = 1;
+CREATE OR REPLACE VIEW speech_turns AS SELECT * FROM speech_turns_files QUALIFY row_number() OVER (PARTITION BY site, post_type, post_id, modified_gmt, turn ORDER BY run_id) = 1;
+CREATE OR REPLACE VIEW terms AS SELECT * FROM terms_files QUALIFY row_number() OVER (PARTITION BY site, taxonomy, id, content_sha256 ORDER BY fetched_at) = 1;
+CREATE OR REPLACE VIEW authors AS SELECT * FROM authors_files QUALIFY row_number() OVER (PARTITION BY site, id, content_sha256 ORDER BY fetched_at) = 1;
+CREATE OR REPLACE VIEW media AS SELECT * FROM media_files QUALIFY row_number() OVER (PARTITION BY site, id, modified_gmt ORDER BY fetched_at) = 1;
+CREATE OR REPLACE VIEW tombstones AS SELECT * FROM tombstones_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, detected_at ORDER BY run_id) = 1;
+CREATE OR REPLACE VIEW runs AS SELECT * FROM runs_files QUALIFY row_number() OVER (PARTITION BY run_id, site ORDER BY finished_at) = 1;
+
+-- The newest row of objects that have no modification time.
+CREATE OR REPLACE VIEW terms_latest AS SELECT * FROM terms QUALIFY row_number() OVER (PARTITION BY site, taxonomy, id ORDER BY fetched_at DESC) = 1;
+CREATE OR REPLACE VIEW authors_latest AS SELECT * FROM authors QUALIFY row_number() OVER (PARTITION BY site, id ORDER BY fetched_at DESC) = 1;
+CREATE OR REPLACE VIEW media_latest AS SELECT * FROM media QUALIFY row_number() OVER (PARTITION BY site, id ORDER BY modified_gmt DESC NULLS LAST, fetched_at DESC) = 1;
+CREATE OR REPLACE VIEW sites_latest AS SELECT * FROM sites_files QUALIFY row_number() OVER (PARTITION BY site ORDER BY checked_at DESC) = 1;
+
+-- Every version of every post, oldest first.
+CREATE OR REPLACE VIEW post_versions AS
+SELECT row_number() OVER (PARTITION BY site, post_type, id ORDER BY modified_gmt NULLS FIRST, fetched_at) AS version, *
+FROM posts
+ORDER BY site, post_type, id, version;
+
+-- The newest archived version of each post, unless it was tombstoned since.
+CREATE OR REPLACE VIEW posts_newest AS
+SELECT * FROM posts QUALIFY row_number() OVER (PARTITION BY site, post_type, id ORDER BY modified_gmt DESC NULLS LAST, fetched_at DESC) = 1;
+
+CREATE OR REPLACE VIEW posts_latest AS
+WITH live AS (
+    SELECT p.* FROM posts_newest AS p
+    WHERE NOT EXISTS (
+        SELECT 1 FROM tombstones AS t
+        WHERE t.site = p.site AND t.post_type = p.post_type AND t.id = p.id AND t.detected_at > p.fetched_at
+    )
+),
+category_map AS (
+    SELECT site, map(list(id), list(name)) AS names FROM terms_latest WHERE taxonomy = 'category' GROUP BY site
+),
+tag_map AS (
+    SELECT site, map(list(id), list(name)) AS names FROM terms_latest WHERE taxonomy = 'post_tag' GROUP BY site
+)
+SELECT
+    live.*,
+    a.name AS author_name,
+    list_filter(list_transform(live.category_ids, lambda x: c.names[x]), lambda x: x IS NOT NULL) AS category_names,
+    list_filter(list_transform(live.tag_ids, lambda x: g.names[x]), lambda x: x IS NOT NULL) AS tag_names,
+    m.source_url AS featured_media_url
+FROM live
+LEFT JOIN authors_latest AS a ON a.site = live.site AND a.id = live.author_id
+LEFT JOIN category_map AS c ON c.site = live.site
+LEFT JOIN tag_map AS g ON g.site = live.site
+LEFT JOIN media_latest AS m ON m.site = live.site AND m.id = live.featured_media_id;
+
+-- Posts gone from their site, with the last archived title and link.
+CREATE OR REPLACE VIEW deleted_posts AS
+SELECT t.site, t.post_type, t.id, t.reason, t.detected_at, t.last_seen_modified_gmt, p.title, p.link, t.run_id
+FROM tombstones AS t
+LEFT JOIN posts_newest AS p ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.id
+ORDER BY t.detected_at DESC;
+
+-- Embeds and speaker turns of each post's newest version.
+CREATE OR REPLACE VIEW embeds_latest AS
+SELECT e.* FROM embeds AS e
+JOIN posts_newest AS p ON p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id AND p.modified_gmt IS NOT DISTINCT FROM e.modified_gmt;
+
+CREATE OR REPLACE VIEW turns_latest AS
+SELECT s.* FROM speech_turns AS s
+JOIN posts_newest AS p ON p.site = s.site AND p.post_type = s.post_type AND p.id = s.post_id AND p.modified_gmt IS NOT DISTINCT FROM s.modified_gmt;

@@ -1,0 +1,99 @@
+"""Decoding REST responses that are not always clean JSON, and reading WP errors.
+
+Badly hosted WordPress sites prefix their JSON with a UTF-8 BOM or PHP notices
+(``<br />\\n<b>Notice</b>: ...``). Those bodies are recovered and counted; a body
+that is cut off is an error that the caller retries, never a partial object.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_BOM = b"\xef\xbb\xbf"
+_JSON_START = re.compile(rb"[\[{]")
+
+# Error codes that mean the API is deliberately closed to anonymous readers.
+REST_CLOSED_CODES = frozenset(
+    {
+        "rest_not_logged_in",
+        "rest_cannot_access",
+        "rest_disabled",
+        "rest_login_required",
+        "rest_no_route",
+        "rest_authentication_required",
+        "rest_forbidden",
+        "rest_api_disabled",
+    }
+)
+END_OF_PAGES_CODES = frozenset({"rest_post_invalid_page_number", "rest_invalid_page_number"})
+
+
+class BadJSON(ValueError):
+    """A body that is not JSON, even after recovery; ``reason`` is short and stable."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A decoded body and whether junk had to be stripped to read it."""
+
+    data: Any
+    recovered: bool
+
+
+def decode(body: bytes) -> Decoded:
+    """Decode a REST body, stripping a BOM or a PHP notice prefix.
+
+    >>> decode(b'{"id": 1}')
+    Decoded(data={'id': 1}, recovered=False)
+    >>> decode(b'<br />\\n<b>Notice</b>: Undefined index in x.php<br />\\n[1, 2]')
+    Decoded(data=[1, 2], recovered=True)
+    >>> decode(b'[{"id": 1}, {"id"')
+    Traceback (most recent call last):
+    ...
+    mpcrawl.wp.jsonbody.BadJSON: truncated: JSON ends early at byte 17
+    """
+    recovered = False
+    if body.startswith(_BOM):
+        body, recovered = body[len(_BOM) :], True
+    stripped = body.lstrip()
+    if not stripped:
+        raise BadJSON("empty", "the body is empty")
+    if stripped[:1] not in (b"{", b"["):
+        if stripped[:1] == b"<" and _looks_like_html(stripped):
+            raise BadJSON("html", "an HTML page where JSON was expected")
+        match = _JSON_START.search(stripped)
+        if match is None:
+            raise BadJSON("not_json", "no JSON in the body")
+        stripped, recovered = stripped[match.start() :], True
+    try:
+        return Decoded(json.loads(stripped), recovered)
+    except UnicodeDecodeError as exc:
+        raise BadJSON("encoding", str(exc)) from None
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(stripped.rstrip()) - 1 or "Unterminated" in exc.msg:
+            raise BadJSON("truncated", f"JSON ends early at byte {exc.pos}") from None
+        raise BadJSON("invalid", f"{exc.msg} at byte {exc.pos}") from None
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:2048].lower()
+    return any(tag in head for tag in (b"<html", b"<!doctype", b"<head", b"<body"))
+
+
+def error_code(data: Any) -> str | None:
+    """The ``code`` of a WordPress error body, if it is one.
+
+    >>> error_code({"code": "rest_post_invalid_id", "message": "x", "data": {"status": 404}})
+    'rest_post_invalid_id'
+    >>> error_code([{"id": 1}])
+    """
+    if isinstance(data, dict) and isinstance(data.get("code"), str) and "id" not in data:
+        return str(data["code"])
+    return None
