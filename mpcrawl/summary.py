@@ -14,11 +14,12 @@ def summarise(con: duckdb.DuckDBPyConnection) -> str:
         rows = con.sql(f"SELECT site, count(*) FROM {table} GROUP BY site ORDER BY site").fetchall()
         for site, count in rows:
             lines.append(f"  {table:<13} {site:<32} {count:>7,}")
-    span = con.sql(
-        "SELECT min(date_gmt), max(date_gmt), count(*) FROM posts_latest"
-    ).fetchall()[0]
+    span = con.sql("SELECT min(date_gmt), max(date_gmt), count(*) FROM posts_latest").fetchall()[0]
     if span[2]:
-        lines.append(f"Posts and pages: {span[2]:,}, published {span[0]:%Y-%m-%d} to {span[1]:%Y-%m-%d} (UTC)")
+        first, last, count = span
+        lines.append(
+            f"Posts and pages: {count:,}, published {first:%Y-%m-%d} to {last:%Y-%m-%d} UTC"
+        )
     recent = con.sql(
         "SELECT date_gmt, title, category_names FROM posts_latest WHERE post_type = 'post' "
         "ORDER BY date_gmt DESC LIMIT 5"

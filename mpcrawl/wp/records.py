@@ -16,7 +16,6 @@ from w3lib.html import remove_tags, replace_entities
 
 from mpcrawl.wp.dates import parse_wp_datetime, parse_wp_gmt
 
-
 _INT64 = range(-(2**63), 2**63)
 _DIGITS = re.compile(r"^\s*-?[0-9]{1,19}\s*$")
 

@@ -1,0 +1,88 @@
+"""Score ``find_turns`` against the labelled exchanges in ``labelled/speakers.jsonl``.
+
+A turn is exactly right when speaker, party, constituency and the first 40 characters of
+its text match the label at the same position; a case's extra or missing turns count as
+wrong. Negative cases (no exchange) report how many turns were found, which should be 0.
+
+Run: ``.venv/bin/python -m benchmarks.score_speakers``
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mpcrawl.extract.speakers import Turn, find_turns
+
+LABELLED = Path(__file__).parent / "labelled" / "speakers.jsonl"
+PREFIX = 40
+
+
+@dataclass
+class Score:
+    """Exactly-right turns per format, and turns found in negative cases."""
+
+    right: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    total: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    negative_turns: int = 0
+    negative_cases: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def share(self, fmt: str | None = None) -> float:
+        right = self.right[fmt] if fmt else sum(self.right.values())
+        total = self.total[fmt] if fmt else sum(self.total.values())
+        return right / total if total else 1.0
+
+
+def load(path: Path = LABELLED) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def exactly_right(got: Turn, want: dict[str, Any]) -> bool:
+    n = min(PREFIX, len(want["text"]))
+    return (got.speaker, got.party, got.constituency, got.text[:n]) == (
+        want["speaker"],
+        want["party"],
+        want["constituency"],
+        want["text"][:n],
+    )
+
+
+def score(cases: list[dict[str, Any]]) -> Score:
+    result = Score()
+    for case in cases:
+        got, want, fmt = find_turns(case["html"]), case["turns"], case["format"]
+        if not want:
+            result.negative_cases += 1
+            result.negative_turns += len(got)
+            result.misses += [f"{case['id']}: spurious {t.speaker!r}" for t in got]
+            continue
+        result.total[fmt] += max(len(got), len(want))
+        for i, w in enumerate(want):
+            if i < len(got) and exactly_right(got[i], w):
+                result.right[fmt] += 1
+            else:
+                result.misses.append(f"{case['id']} #{i}: got {got[i] if i < len(got) else None}")
+        result.misses += [f"{case['id']}: extra {t}" for t in got[len(want) :]]
+    return result
+
+
+def main() -> None:
+    result = score(load())
+    for fmt in sorted(result.total):
+        print(f"{fmt:12} {result.right[fmt]:3}/{result.total[fmt]:<3} {result.share(fmt):.0%}")
+    print(
+        f"{'overall':12} {sum(result.right.values()):3}/{sum(result.total.values()):<3} "
+        f"{result.share():.0%}"
+    )
+    print(f"negative cases: {result.negative_cases}, turns found: {result.negative_turns}")
+    for miss in result.misses:
+        print("  miss:", miss)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Linking printed speaker names to sitting MPs' member ids (mpcrawl/data/uk-mps.csv)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mpcrawl.extract.members import match_member, member_id_for, members
+from mpcrawl.extract.speakers import Turn, find_turns
+
+SEED = Path("/work/shared/seeds/wp-post-4407.json")
+
+
+def test_packaged_list_has_every_seat_and_its_attribution() -> None:
+    rows = members()
+    assert len(rows) == 650
+    assert len({m.member_id for m in rows}) == len({m.constituency for m in rows}) == 650
+    sources = resources.files("mpcrawl").joinpath("data/SOURCES.md").read_text(encoding="utf-8")
+    assert (
+        "Contains Parliamentary information licensed under the Open Parliament Licence v3.0."
+        in sources
+    )
+
+
+def test_seed_speakers_link_to_their_member_ids() -> None:
+    html = json.loads(SEED.read_text(encoding="utf-8"))["content"]["rendered"]
+    assert [member_id_for(t) for t in find_turns(html)] == [39, 1533, 39, 1533]
+
+
+@pytest.mark.parametrize(
+    ("speaker", "constituency", "member_id"),
+    [
+        ("John Whittingdale", "Maldon", 39),
+        ("Sir John Whittingdale", None, 39),
+        ("the right hon. Sir John Whittingdale MP", None, 39),
+        ("Rt Hon Dame Diana Johnson MP", None, 1533),
+        ("Diana R. Johnson", None, 1533),  # TheyWorkForYou's spelling, middle initial
+        ("DIANA JOHNSON", "Kingston upon Hull North and Cottingham", 1533),
+        ("Sian Berry", None, 5314),  # listed as "Siân Berry": accents fold
+        ("Luke Charters", None, 5199),  # listed as "Mr Luke Charters"
+        ("Mr. Luke Charters", "York Outer", 5199),
+        ("Mr Whittingdale", "Maldon", 39),  # a surname alone needs the seat
+        ("Mr Whittingdale", None, None),
+        ("Mr Jones", None, None),  # several sitting Joneses
+        ("Mr Jones", "Nowhere In Particular", None),
+        ("The Prime Minister", None, None),  # an office, not a name
+        ("Mr Speaker", None, None),
+        ("Madam Deputy Speaker", None, None),
+        ("Paul Flynn", "Newport West", None),  # no longer sitting
+        ("", None, None),
+    ],
+)
+def test_match_member(speaker: str, constituency: str | None, member_id: int | None) -> None:
+    assert match_member(speaker, constituency) == member_id
+
+
+def test_hansard_seat_with_a_comma_matches_the_lists_seat() -> None:
+    erdington = next(m for m in members() if m.constituency == "Birmingham Erdington")
+    surname = erdington.name.split()[-1]
+    assert match_member(f"Mrs {surname}", "Birmingham, Erdington") == erdington.member_id
+
+
+def test_member_id_for_a_turn() -> None:
+    turn = Turn("Diana R. Johnson", None, None, "The Minister of State, Home Department", "…")
+    assert member_id_for(turn) == 1533
+
+
+@given(st.text(max_size=40), st.one_of(st.none(), st.text(max_size=40)))
+def test_no_input_makes_match_member_raise(speaker: str, constituency: str | None) -> None:
+    found = match_member(speaker, constituency)
+    assert found is None or isinstance(found, int)

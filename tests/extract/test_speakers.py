@@ -1,0 +1,202 @@
+"""Speaker turns in real pasted exchanges, and none in ordinary bold text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benchmarks.score_speakers import exactly_right, load, score
+from mpcrawl.extract.speakers import Turn, find_turns, party_name
+
+SEED = Path("/work/shared/seeds/wp-post-4407.json")
+FIXTURES = Path("/work/shared/wp-fixtures/rest")
+CASES = load()
+
+
+def test_seed_gives_exactly_the_four_turns() -> None:
+    html = json.loads(SEED.read_text(encoding="utf-8"))["content"]["rendered"]
+    turns = find_turns(html)
+    minister = "The Minister of State, Home Department"
+    assert [(t.speaker, t.party, t.constituency, t.role) for t in turns] == [
+        ("John Whittingdale", "Conservative", "Maldon", None),
+        ("Diana R. Johnson", None, None, minister),
+        ("John Whittingdale", "Conservative", "Maldon", None),
+        ("Diana R. Johnson", None, None, minister),
+    ]
+    assert turns[0].text == (
+        "What her policy is on the use of live facial recognition technology by police forces."
+    )
+    assert turns[1].text.startswith("I thank the right hon. Member for his interest")
+    assert turns[2].text.startswith("Although I recognise")
+    assert turns[3].text.startswith("I fully accept")
+    assert turns[3].text.endswith(
+        "we will set out our plans for live facial recognition in the coming months."
+    )
+    assert all("Please see the link" not in t.text and "youtube" not in t.text for t in turns)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_labelled_case(case: dict[str, Any]) -> None:
+    turns = find_turns(case["html"])
+    assert len(turns) == len(case["turns"])
+    for got, want in zip(turns, case["turns"], strict=True):
+        assert exactly_right(got, want), (got, want)
+        assert got.role == want["role"]
+
+
+def test_score_meets_the_bar() -> None:
+    result = score(CASES)
+    assert result.share() >= 0.90
+    assert result.negative_cases >= 5
+    assert result.negative_turns == 0
+
+
+def test_hansard_print_labels() -> None:
+    # Hansard HC Deb 19 July 2011, Oral Answers (as printed; via parallelparliament.co.uk).
+    html = (
+        "<p>3. Paul Flynn (Newport West) (Lab): What recent progress his Department has made on"
+        " nuclear non-proliferation and disarmament.</p>"
+        "<p>The Parliamentary Under-Secretary of State for Foreign and Commonwealth Affairs"
+        " (Alistair Burt): We continue to work across all three pillars of the"
+        " non-proliferation treaty.</p>"
+        "<p>Paul Flynn: Does not the tumult of the Arab spring mean it would be a good idea to"
+        " advance the date of the planned conference next year?</p>"
+    )
+    assert find_turns(html) == [
+        Turn(
+            "Paul Flynn",
+            "Labour",
+            "Newport West",
+            None,
+            "What recent progress his Department has made on nuclear non-proliferation and"
+            " disarmament.",
+        ),
+        Turn(
+            "Alistair Burt",
+            None,
+            None,
+            "The Parliamentary Under-Secretary of State for Foreign and Commonwealth Affairs",
+            "We continue to work across all three pillars of the non-proliferation treaty.",
+        ),
+        Turn(
+            "Paul Flynn",
+            None,
+            None,
+            None,
+            "Does not the tumult of the Arab spring mean it would be a good idea to advance the"
+            " date of the planned conference next year?",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("printed", "party"),
+    [
+        ("Con", "Conservative"),
+        ("Lab", "Labour"),
+        ("Lab/Co-op", "Labour (Co-op)"),
+        ("LD", "Liberal Democrat"),
+        ("SNP", "Scottish National Party"),
+        ("DUP", "Democratic Unionist Party"),
+        ("PC", "Plaid Cymru"),
+        ("Green", "Green Party"),
+        ("SDLP", "Social Democratic & Labour Party"),
+        ("Reform UK", "Reform UK"),
+        ("Ind", "Independent"),
+        ("Maldon", None),
+    ],
+)
+def test_party_names_follow_the_mps_list(printed: str, party: str | None) -> None:
+    assert party_name(printed) == party
+
+
+def test_party_spellings_exist_in_the_mps_list() -> None:
+    listed = {
+        line.split(",")[-2]
+        for line in Path("mpcrawl/data/uk-mps.csv").read_text(encoding="utf-8").splitlines()[1:]
+        if line.count(",") == 3
+    }
+    for printed in ["Con", "Lab", "Lab/Co-op", "LD", "SNP", "DUP", "PC", "Green", "SF", "UUP"]:
+        assert party_name(printed) in listed
+
+
+def test_stage_directions_and_interjections_are_neither_turns_nor_text() -> None:
+    html = (
+        "<p>[Mr Speaker in the Chair]</p>"
+        "<p><strong>Sir Lindsay Hoyle (Chorley) (Lab):</strong> It is a job for life—[Laughter.]"
+        " And I do not think this is the end just yet.</p>"
+        "<p>[Hon. Members: “Hear, hear.”]</p><p>[Interruption.]</p>"
+        "<p>Several hon. Members rose—</p>"
+        "<p>Mr Speaker: Order.</p>"
+    )
+    assert [(t.speaker, t.text) for t in find_turns(html)] == [
+        ("Sir Lindsay Hoyle", "It is a job for life And I do not think this is the end just yet."),
+        ("Mr Speaker", "Order."),
+    ]
+
+
+def test_name_then_office_with_madam_deputy_speaker() -> None:
+    html = (
+        "<p><strong>Nusrat Ghani Madam Deputy Speaker</strong></p><p>Order.</p>"
+        "<p><strong>Keir Starmer The Prime Minister</strong></p><p>I thank my hon. Friend.</p>"
+    )
+    assert [(t.speaker, t.role, t.text) for t in find_turns(html)] == [
+        ("Nusrat Ghani", "Madam Deputy Speaker", "Order."),
+        ("Keir Starmer", "The Prime Minister", "I thank my hon. Friend."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<h2><strong>Our Plan For Growth</strong></h2><p>Text.</p>",
+        "<p><strong>Please note:</strong> the office is closed.</p>",
+        "<p><strong>Contact Details:</strong> 01234 567890</p>",
+        "<p>It was <strong>Sir John Whittingdale</strong> who asked.</p>",
+        "<p><strong>Sir John Whittingdale MP</strong></p><p>Member of Parliament for Maldon.</p>",
+        "<ul><li><strong>Monday:</strong> surgery</li><li><b>Tuesday</b> (10am)</li></ul>",
+        "<p>The report (published today): it says little.</p>",
+        "<p>Note: nothing (at all): here.</p>",
+        "<p><b>Breaking News</b> Conservative, Maldon</p>",
+    ],
+)
+def test_ordinary_bold_text_gives_no_turns(html: str) -> None:
+    assert find_turns(html) == []
+
+
+def test_real_wordpress_posts_give_no_turns() -> None:
+    seen = 0
+    for path in sorted(FIXTURES.rglob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for item in data if isinstance(data, list) else [data]:
+            content = item.get("content") if isinstance(item, dict) else None
+            if isinstance(content, dict) and isinstance(content.get("rendered"), str):
+                seen += 1
+                assert find_turns(content["rendered"]) == [], path
+    assert seen > 50
+
+
+def test_fast_path_without_labels() -> None:
+    assert find_turns("<p>Just a paragraph: nothing (here).</p>") == []
+    assert find_turns("") == []
+
+
+HTML_BITS = st.sampled_from(
+    ["<p>", "</p>", "<strong>", "</strong>", "<b>", "</b>", "<br>", "<h2>", "</h2>", ":", "):",
+     "(Con)", "(Newport West)", "3. ", "Paul Flynn", "Mr Speaker", "The Minister of State",
+     "Conservative, Maldon", "&nbsp;", "[Interruption.]", "[261324] ", "Mr ", "The ",
+     '<h2 class="debate-speech__speaker">', '<strong class="debate-speech__speaker__name">',
+     '<small class="debate-speech__speaker__position">', '<div class="debate-speech__content">',
+     '<ul class="debate-speech__meta">', "<script>", "<figure>", "\x00", "\x0c", "\ud800"]
+)  # fmt: skip
+
+
+@given(st.lists(st.one_of(HTML_BITS, st.text(max_size=6)), max_size=40).map("".join))
+def test_no_input_makes_find_turns_raise(html: str) -> None:
+    for turn in find_turns(html):
+        assert turn.speaker and turn.text
