@@ -23,13 +23,14 @@ CREATE OR REPLACE VIEW terms AS SELECT * FROM terms_files QUALIFY row_number() O
 CREATE OR REPLACE VIEW authors AS SELECT * FROM authors_files QUALIFY row_number() OVER (PARTITION BY site, id, content_sha256 ORDER BY fetched_at) = 1;
 CREATE OR REPLACE VIEW media AS SELECT * FROM media_files QUALIFY row_number() OVER (PARTITION BY site, id, modified_gmt ORDER BY fetched_at) = 1;
 CREATE OR REPLACE VIEW tombstones AS SELECT * FROM tombstones_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, detected_at ORDER BY run_id) = 1;
+CREATE OR REPLACE VIEW sites AS SELECT * FROM sites_files QUALIFY row_number() OVER (PARTITION BY site, run_id ORDER BY checked_at) = 1;
 CREATE OR REPLACE VIEW runs AS SELECT * FROM runs_files QUALIFY row_number() OVER (PARTITION BY run_id, site ORDER BY finished_at) = 1;
 
 -- The newest row of objects that have no modification time.
 CREATE OR REPLACE VIEW terms_latest AS SELECT * FROM terms QUALIFY row_number() OVER (PARTITION BY site, taxonomy, id ORDER BY fetched_at DESC) = 1;
 CREATE OR REPLACE VIEW authors_latest AS SELECT * FROM authors QUALIFY row_number() OVER (PARTITION BY site, id ORDER BY fetched_at DESC) = 1;
 CREATE OR REPLACE VIEW media_latest AS SELECT * FROM media QUALIFY row_number() OVER (PARTITION BY site, id ORDER BY modified_gmt DESC NULLS LAST, fetched_at DESC) = 1;
-CREATE OR REPLACE VIEW sites_latest AS SELECT * FROM sites_files QUALIFY row_number() OVER (PARTITION BY site ORDER BY checked_at DESC) = 1;
+CREATE OR REPLACE VIEW sites_latest AS SELECT * FROM sites QUALIFY row_number() OVER (PARTITION BY site ORDER BY checked_at DESC) = 1;
 
 -- Every version of every post, oldest first.
 CREATE OR REPLACE VIEW post_versions AS

@@ -1,0 +1,21 @@
+"""Shared fixtures: the sample site, the real WordPress (once per session), archives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mpcrawl.sample.server import SampleSite
+
+
+@pytest.fixture
+def sample_site() -> Iterator[SampleSite]:
+    with SampleSite() as site:
+        yield site
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    return tmp_path / "archive"

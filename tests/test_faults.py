@@ -1,0 +1,200 @@
+"""Faults a badly hosted site throws at a cron run, injected by a proxy on 127.0.0.1.
+
+Each test fails without the handling it names: Scrapy alone retries a 429 within
+milliseconds, crashes nothing but archives nothing on a BOM, follows redirects anywhere.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from pathlib import Path
+
+import pytest
+
+from mpcrawl.sample.server import SampleSite
+from tests.crawl import crawl, read, scalar
+from tests.faultserver import FaultProxy, Rule
+
+POSTS_PAGE_2 = "rest_route=/wp/v2/posts&per_page=100&page=2"
+
+
+def outcome(archive: Path) -> tuple[str, str | None]:
+    row = read(archive).sql("SELECT outcome, reason FROM runs ORDER BY finished_at DESC").fetchall()
+    return row[0]
+
+
+def post_count(archive: Path) -> int:
+    return int(scalar(read(archive), "SELECT count(*) FROM posts WHERE post_type = 'post'"))
+
+
+@pytest.fixture
+def site() -> SampleSite:
+    with SampleSite() as sample:
+        yield sample
+
+
+@pytest.mark.parametrize(
+    "retry_after",
+    ["2", "date"],
+    ids=["seconds", "http-date"],
+)
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_is_honoured(
+    site: SampleSite, archive: Path, status: int, retry_after: str
+) -> None:
+    if retry_after == "date":
+        retry_after = email.utils.formatdate(time.time() + 3, usegmt=True)
+    rule = Rule(POSTS_PAGE_2, status, b"{}", {"Retry-After": retry_after}, times=1)
+    with FaultProxy(site.url, [rule]) as proxy:
+        result = crawl(archive, f"site={proxy.url}")
+        times = proxy.times_of(POSTS_PAGE_2)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(times) == 2 and times[1] - times[0] >= 1.5
+    assert outcome(archive)[0] == "ok"
+    assert post_count(archive) == site.total_posts
+
+
+def test_retry_after_is_capped(site: SampleSite, archive: Path) -> None:
+    rule = Rule(POSTS_PAGE_2, 429, b"{}", {"Retry-After": "3600"}, times=1)
+    with FaultProxy(site.url, [rule]) as proxy:
+        started = time.monotonic()
+        result = crawl(archive, f"site={proxy.url}", MPCRAWL_RETRY_AFTER_MAX="1")
+        assert time.monotonic() - started < 60
+    assert result.returncode == 0
+    assert post_count(archive) == site.total_posts
+
+
+def test_a_persistent_server_error_is_recorded_as_partial(site: SampleSite, archive: Path) -> None:
+    with FaultProxy(site.url, [Rule(POSTS_PAGE_2, 500, b"oops")]) as proxy:
+        result = crawl(archive, f"site={proxy.url}")
+        attempts = len(proxy.requests(POSTS_PAGE_2))
+    assert result.returncode == 1
+    assert attempts == 4  # the first try and RETRY_TIMES=3 retries
+    assert outcome(archive)[0] == "partial"
+    assert 0 < post_count(archive) < site.total_posts
+    assert int(scalar(read(archive), "SELECT count(*) FROM tombstones")) == 0
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        b"\xef\xbb\xbf",
+        b"<br />\n<b>Notice</b>:  Undefined index: x in /var/www/a.php on line 3<br />\n",
+    ],
+    ids=["bom", "php-notice"],
+)
+def test_junk_before_json_is_recovered(site: SampleSite, archive: Path, prefix: bytes) -> None:
+    rule = Rule(POSTS_PAGE_2, transform=lambda body: prefix + body)
+    with FaultProxy(site.url, [rule]) as proxy:
+        result = crawl(archive, f"site={proxy.url}")
+    assert result.returncode == 0
+    assert post_count(archive) == site.total_posts
+    assert scalar(read(archive), "SELECT json_recovered FROM runs") >= 1
+
+
+def test_truncated_json_is_retried(site: SampleSite, archive: Path) -> None:
+    rule = Rule(POSTS_PAGE_2, transform=lambda body: body[: len(body) // 2], times=1)
+    with FaultProxy(site.url, [rule]) as proxy:
+        result = crawl(archive, f"site={proxy.url}")
+    assert result.returncode == 0
+    assert post_count(archive) == site.total_posts
+
+
+def test_always_truncated_page_fails_without_partial_posts(site: SampleSite, archive: Path) -> None:
+    rule = Rule(POSTS_PAGE_2, transform=lambda body: body[: len(body) // 2])
+    with FaultProxy(site.url, [rule]) as proxy:
+        result = crawl(archive, f"site={proxy.url}")
+    assert result.returncode == 1
+    assert outcome(archive)[0] == "partial"
+    con = read(archive)
+    assert post_count(archive) == site.total_posts - 100
+    assert scalar(con, "SELECT count(*) FROM posts WHERE raw_json IS NULL OR title IS NULL") == 0
+
+
+def test_login_page_instead_of_json(site: SampleSite, archive: Path) -> None:
+    login = b"<!DOCTYPE html><html><head><title>Log in</title></head><body>form</body></html>"
+    rule = Rule("rest_route=/wp/v2/posts", 200, login, {"Content-Type": "text/html"})
+    with FaultProxy(site.url, [rule]) as proxy:
+        result = crawl(archive, f"site={proxy.url}")
+    assert result.returncode == 0
+    assert outcome(archive)[0] == "rest_closed"
+
+
+def test_redirect_of_an_api_url_to_another_host_is_not_followed(
+    site: SampleSite, archive: Path
+) -> None:
+    with SampleSite() as elsewhere:
+        target = elsewhere.url + "/index.php?rest_route=/wp/v2/posts&per_page=100&page=2"
+        rule = Rule(POSTS_PAGE_2, 302, b"", {"Location": target})
+        with FaultProxy(site.url, [rule]) as proxy:
+            result = crawl(archive, f"site={proxy.url}")
+        assert elsewhere.count("/wp/v2/posts") == 0
+    assert result.returncode == 1
+    assert "offsite" in (outcome(archive)[1] or "")
+
+
+def test_closed_port_exits_1_with_a_one_line_reason(archive: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = crawl(archive, f"site=http://127.0.0.1:{port}/")
+    assert result.returncode == 1
+    kind, reason = outcome(archive)
+    assert kind == "unreachable"
+    assert reason is not None and "\n" not in reason and "Connection refused" in reason
+
+
+def test_a_page_that_is_not_wordpress(archive: Path) -> None:
+    page = b"<html><head><title>Jo Bloggs MP</title></head><body>Welcome</body></html>"
+    with (
+        SampleSite() as upstream,
+        FaultProxy(upstream.url, [Rule("", 200, page, {"Content-Type": "text/html"})]) as proxy,
+    ):
+        result = crawl(archive, f"site={proxy.url}/about/")
+    assert result.returncode == 0
+    assert outcome(archive)[0] == "not_wordpress"
+
+
+def test_rest_api_closed_by_a_plugin(site: SampleSite, archive: Path) -> None:
+    body = (
+        b'{"code":"rest_not_logged_in","message":"You are not currently logged in.",'
+        b'"data":{"status":401}}'
+    )
+    with FaultProxy(site.url, [Rule("rest_route=/wp/v2/", 401, body)]) as proxy:
+        result = crawl(archive, f"site={proxy.url}")
+    assert result.returncode == 0
+    assert outcome(archive)[0] == "rest_closed"
+
+
+def test_robots_disallowing_wp_json_binds_rest_route_too(site: SampleSite, archive: Path) -> None:
+    robots = b"User-agent: *\nDisallow: /wp-json/\n"
+    rule = Rule("/robots.txt", 200, robots, {"Content-Type": "text/plain"})
+    with FaultProxy(site.url, [rule]) as proxy:
+        result = crawl(archive, f"site={proxy.url}")
+        api_requests = proxy.requests("rest_route=/wp/v2")
+    assert result.returncode == 0
+    assert api_requests == []
+    assert outcome(archive)[0] == "robots_disallowed"
+
+
+def test_timeouts_at_100_per_page_fall_back_to_smaller_pages(
+    site: SampleSite, archive: Path
+) -> None:
+    rule = Rule(POSTS_PAGE_2, delay=3)
+    with FaultProxy(site.url, [rule]) as proxy:
+        result = crawl(archive, f"site={proxy.url}", DOWNLOAD_TIMEOUT="1", RETRY_TIMES="1")
+        smaller = proxy.requests("per_page=50")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert smaller
+    assert post_count(archive) == site.total_posts
+
+
+def test_oversized_response_is_recorded(site: SampleSite, archive: Path) -> None:
+    rule = Rule(POSTS_PAGE_2, 200, b"[" + b" " * 300_000 + b"]")
+    with FaultProxy(site.url, [rule]) as proxy:
+        result = crawl(archive, f"site={proxy.url}", DOWNLOAD_MAXSIZE="200000")
+    assert result.returncode == 1
+    assert outcome(archive)[0] == "partial"
