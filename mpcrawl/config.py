@@ -31,6 +31,7 @@ class Config:
     archive: str
     netrc_path: str | None
     batch_rows: int
+    file_rows: int
     retry_after_max: float
     progress_interval: float
     timeout_fallback_per_page: tuple[int, ...]
@@ -44,6 +45,7 @@ class Config:
         if netrc_path is not None and not Path(netrc_path).is_file():
             raise ConfigError(f"MPCRAWL_NETRC={netrc_path!r}: no such file")
         batch_rows = _positive_int(settings, "MPCRAWL_BATCH_ROWS")
+        file_rows = _positive_int(settings, "MPCRAWL_FILE_ROWS")
         retry_after_max = _positive_float(settings, "MPCRAWL_RETRY_AFTER_MAX")
         progress_interval = _positive_float(settings, "MPCRAWL_PROGRESS_INTERVAL")
         fallback = tuple(int(x) for x in settings.getlist("MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK"))
@@ -53,6 +55,7 @@ class Config:
             archive=archive,
             netrc_path=netrc_path,
             batch_rows=batch_rows,
+            file_rows=file_rows,
             retry_after_max=retry_after_max,
             progress_interval=progress_interval,
             timeout_fallback_per_page=fallback,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mpcrawl.sample.server import SampleSite
+from tests.wordpress.fixture import wordpress  # noqa: F401  (session fixture)
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ class FaultProxy:
         self.rules = rules or []
         self.log: list[tuple[str, int, dict[str, str]]] = []
         self.times: list[float] = []
+        self.arrivals: list[str] = []
         self._lock = threading.Lock()
         proxy = self
 
@@ -73,6 +74,11 @@ class FaultProxy:
     def requests(self, contains: str = "") -> list[str]:
         return [path for path, _, _ in self.log if contains in path]
 
+    def arrived(self, contains: str = "") -> list[str]:
+        """Requests received so far, answered or not (a delayed answer is still pending)."""
+        with self._lock:
+            return [path for path in self.arrivals if contains in path]
+
     def times_of(self, contains: str) -> list[float]:
         """When requests whose path contains ``contains`` arrived (monotonic seconds)."""
         return [t for (path, _, _), t in zip(self.log, self.times, strict=True) if contains in path]
@@ -87,6 +93,8 @@ class FaultProxy:
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path
+        with self._lock:
+            self.arrivals.append(path)
         rule = self._rule_for(path)
         headers = {k: v for k, v in handler.headers.items()}
         if rule is not None and rule.delay:

@@ -3,7 +3,9 @@
 One open ``ParquetWriter`` per partition with a bounded row buffer (pyarrow's
 ``write_dataset`` over many partitions used gigabytes when measured). Each file is
 written under a dot-prefixed temporary name that neither pyarrow (it skips dot files)
-nor DuckDB's ``*.parquet`` glob reads, and renamed into place only when complete.
+nor DuckDB's ``*.parquet`` glob reads, and renamed into place only when complete. On
+object storage a rename is a copy and a delete, and an object appears only once its upload
+completes, so there the file is written straight to its final key.
 """
 
 from __future__ import annotations
@@ -58,7 +60,12 @@ def rows_to_table(table: Table, rows: Iterable[dict[str, Any]]) -> pa.Table:
 
 
 class ArchiveWriter:
-    """Writes rows into ``<archive>/<table>/site=<site>[/year=<YYYY>]/part-<run>-<n>.parquet``."""
+    """Writes rows into ``<archive>/<table>/site=<site>[/year=<YYYY>]/part-<run>-<n>.parquet``.
+
+    A site's part files are finished (renamed into place) when the site is done, or once
+    one of them holds ``file_rows`` rows, so a run killed late in a large site keeps most
+    of its work.
+    """
 
     def __init__(
         self,
@@ -67,12 +74,14 @@ class ArchiveWriter:
         *,
         batch_rows: int = 1000,
         batch_bytes: int = 16 * 1024 * 1024,
+        file_rows: int = 100_000,
         compression: str = "zstd",
     ) -> None:
         self.location = location
         self.run_id = run_id
         self.batch_rows = batch_rows
         self.batch_bytes = batch_bytes
+        self.file_rows = file_rows
         self.compression = compression
         self._open: dict[tuple[str, str, int | None], _Partition] = {}
         self._counter = itertools.count()
@@ -91,6 +100,8 @@ class ArchiveWriter:
         part.buffered_bytes += len(row.get("raw_json") or "") + len(row.get("content_html") or "")
         if len(part.rows) >= self.batch_rows or part.buffered_bytes >= self.batch_bytes:
             self._flush(part)
+            if part.written >= self.file_rows:
+                self.close_site(site)
 
     def _new_partition(self, table: Table, site: str, year: int | None) -> _Partition:
         folder = self.location.path(table.name, f"site={site}")
@@ -99,22 +110,27 @@ class ArchiveWriter:
         name = f"part-{self.run_id}-{next(self._counter)}.parquet"
         return _Partition(table=table, folder=folder, name=name)
 
+    def _target(self, part: _Partition) -> str:
+        """Where a file is written while it grows: a temp name, except on object storage."""
+        return part.temp_path if self.location.is_local else part.final_path
+
     def _flush(self, part: _Partition) -> None:
         if not part.rows:
             return
         try:
             data = rows_to_table(part.table, part.rows)
             if part.writer is None:
-                self.location.filesystem.create_dir(part.folder, recursive=True)
+                if self.location.is_local:
+                    self.location.filesystem.create_dir(part.folder, recursive=True)
                 part.writer = pq.ParquetWriter(
-                    part.temp_path,
+                    self._target(part),
                     part.table.schema,
                     filesystem=self.location.filesystem,
                     compression=self.compression,
                 )
             part.writer.write_table(data)
         except (OSError, pa.ArrowException) as exc:
-            raise ArchiveError(f"cannot write {part.temp_path}: {exc}") from exc
+            raise ArchiveError(f"cannot write {self._target(part)}: {exc}") from exc
         part.written += len(part.rows)
         self.rows_written += len(part.rows)
         part.rows.clear()
@@ -126,14 +142,20 @@ class ArchiveWriter:
             return
         try:
             part.writer.close()
-            self.location.filesystem.move(part.temp_path, part.final_path)
+            if self.location.is_local:
+                self.location.filesystem.move(part.temp_path, part.final_path)
         except (OSError, pa.ArrowException) as exc:
             raise ArchiveError(f"cannot finish {part.final_path}: {exc}") from exc
         self.files_written.append(part.final_path)
 
     def close_site(self, site: str) -> None:
-        """Finish every file of one site, so a later kill cannot lose that site's rows."""
-        for key in [k for k in self._open if k[1] == site]:
+        """Finish every file of one site, so a later kill cannot lose that site's rows.
+
+        Posts files are renamed last: a post version that is visible always has its
+        embeds and turns beside it, so the next run never skips a half-written version.
+        """
+        keys = sorted((k for k in self._open if k[1] == site), key=lambda k: k[0] == "posts")
+        for key in keys:
             self._finish(self._open.pop(key))
 
     def close(self) -> None:
@@ -151,6 +173,8 @@ class ArchiveWriter:
 
 def remove_temp_files(location: ArchiveLocation, site: str) -> int:
     """Delete temporary files a dead run left for ``site``; call only under its lock."""
+    if not location.is_local:
+        return 0  # object storage is written to final keys, never under temp names
     removed = 0
     for table in TABLES:
         for info in location.files(table, f"site={check_safe_name(site)}"):

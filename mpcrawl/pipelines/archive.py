@@ -43,7 +43,12 @@ class ArchivePipeline:
         spider = spider or self.crawler.spider
         location = getattr(spider, "location", None) or ArchiveLocation.parse(self.config.archive)
         run_id = getattr(spider, "run_id", None) or "manual"
-        self.writer = ArchiveWriter(location, run_id, batch_rows=self.config.batch_rows)
+        self.writer = ArchiveWriter(
+            location,
+            run_id,
+            batch_rows=self.config.batch_rows,
+            file_rows=self.config.file_rows,
+        )
 
     def process_item(self, item: Any) -> Any:
         if not hasattr(item, "table") or item.table not in TABLES:

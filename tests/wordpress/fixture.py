@@ -1,0 +1,73 @@
+"""Pytest fixtures: real WordPress sites on 127.0.0.1, started once per test session.
+
+In ``tests/conftest.py``::
+
+    from tests.wordpress.fixture import wordpress, wordpress_fork  # noqa: F401
+
+``wordpress`` (session scope) is a :class:`tests.wordpress.wpserver.WordPress` with
+
+- ``.pretty`` / ``.plain``: read-only :class:`~tests.wordpress.wpserver.Instance` sites
+  (``.url`` like ``http://127.0.0.1:PORT``, ``.api_root``, ``.manifest``, ``.rest_url()``);
+- ``.fork(name, permalinks="/%postname%/")``: a fresh mutable site copied from the seeded
+  state (use ``""`` for plain permalinks); stopped at the end of the session;
+- ``.manifest``, ``.state_dir``.
+
+``wordpress_fork`` (function scope) is a fresh pretty-permalink site for one test, stopped
+and dropped after it: use it for tests that edit, trash or delete content.
+
+Without the Debian packages the tests skip (run ``bash tests/wordpress/install.sh`` as
+root); with ``MPCRAWL_REQUIRE_WORDPRESS=1`` they fail instead. ``MPCRAWL_WORDPRESS_STATE``
+names a state dir to keep between sessions (the seeded database is reused, ~1 s start);
+``MPCRAWL_WORDPRESS_POSTS`` changes the number of generated posts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.wordpress.wpserver import (
+    DEFAULT_POSTS,
+    INSTALL_HINT,
+    Instance,
+    WordPress,
+    missing_requirements,
+)
+
+REQUIRE_ENV = "MPCRAWL_REQUIRE_WORDPRESS"
+STATE_ENV = "MPCRAWL_WORDPRESS_STATE"
+POSTS_ENV = "MPCRAWL_WORDPRESS_POSTS"
+
+__all__ = ["wordpress", "wordpress_fork"]
+
+
+@pytest.fixture(scope="session")
+def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
+    """MariaDB + seeded WordPress + the ``pretty`` and ``plain`` sites, for the session."""
+    missing = missing_requirements()
+    if missing:
+        reason = f"WordPress test sites need {', '.join(missing)}: {INSTALL_HINT}"
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    state_dir = os.environ.get(STATE_ENV) or tmp_path_factory.mktemp("wordpress")
+    wp = WordPress(state_dir, posts=int(os.environ.get(POSTS_ENV, DEFAULT_POSTS)))
+    wp.start()
+    try:
+        yield wp
+    finally:
+        wp.stop()
+
+
+@pytest.fixture
+def wordpress_fork(wordpress: WordPress, request: pytest.FixtureRequest) -> Iterator[Instance]:
+    """A fresh mutable site (own database and php server) for one test."""
+    name = "t" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    inst = wordpress.fork(name)
+    try:
+        yield inst
+    finally:
+        wordpress.stop_instance(inst, drop=True)
