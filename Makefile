@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(BIN)/python -m mpcrawl.sample.demo
 
 test: $(STAMP)
+	bash tests/wordpress/install.sh
 	$(BIN)/ruff check mpcrawl tests benchmarks
 	$(BIN)/ruff format --check mpcrawl tests benchmarks
 	$(BIN)/mypy

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mpcrawl.sample.server import SampleSite
-from tests.wordpress.fixture import wordpress  # noqa: F401  (session fixture)
+from tests.wordpress.fixture import wordpress, wordpress_fork  # noqa: F401  (session fixtures)
 
 
 @pytest.fixture
