@@ -18,6 +18,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	bash tests/wordpress/install.sh
+	bash tests/install_chromium.sh
 	$(BIN)/ruff check mpcrawl tests benchmarks
 	$(BIN)/ruff format --check mpcrawl tests benchmarks
 	$(BIN)/mypy

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 def new_run_id(now: datetime | None = None, host: str | None = None) -> str:
     """``<UTC time>-<host>-<pid>``: part files of two nodes never collide.
 
-    >>> new_run_id(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "Node_1.example")[:33]
+    >>> new_run_id(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "Node_1.example")[:32]
     '20260102T030405Z-node-1-example-'
     """
     now = now or datetime.now(UTC)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from mpcrawl.archive import connect
+from mpcrawl.report import write_report
 from mpcrawl.sample.server import SampleSite
 from mpcrawl.summary import summarise
 
@@ -37,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"scrapy crawl exited {status}\n")
     print(f"Archive: {archive.resolve()}")
     print(summarise(connect(str(archive))))
+    report = write_report(str(archive), archive / "report.html")
+    print(f"\nReport: {report.resolve()}")
     return status
 
 

@@ -167,7 +167,8 @@ function mpcrawl_cache_oembed( $post_id, $url, $html ) {
 	$attr = wp_parse_args( array(), wp_embed_defaults( $url ) );
 	$key  = md5( $url . serialize( $attr ) );
 	update_post_meta( $post_id, '_oembed_' . $key, wp_slash( $html ) );
-	update_post_meta( $post_id, '_oembed_time_' . $key, 1719835200 ); // 2024-07-01T12:00:00Z
+	// Far in the future, so WP_Embed never finds the cache stale and re-fetches (offline).
+	update_post_meta( $post_id, '_oembed_time_' . $key, 4102444800 ); // 2100-01-01T00:00:00Z
 	return $key;
 }
 

@@ -1,0 +1,488 @@
+"""The report's numbers: one DuckDB query per question, answered as plain dataclasses.
+
+Every timestamp is read in UTC (the connection's ``TimeZone`` is set to UTC) and a month
+is the ``YYYY-MM`` of a UTC time. Content, video and Hansard figures count what is live:
+each post's newest archived version, posts tombstoned since left out (``posts_latest``);
+the history section is where deleted and hidden posts are counted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import pairwise
+from typing import Any
+
+import duckdb
+
+from mpcrawl.siterun import FAILURES
+
+FAILING_STREAK = 3
+WORD_BINS = (0, 100, 200, 300, 500, 750, 1000, 1500, 2000)
+
+
+@dataclass(frozen=True, slots=True)
+class Monthly:
+    """Counts per month for named series; every month between the first and last is present."""
+
+    months: tuple[str, ...]
+    series: tuple[tuple[str, tuple[int, ...]], ...]
+
+    def totals(self) -> tuple[int, ...]:
+        return tuple(sum(column) for column in zip(*(v for _, v in self.series), strict=True))
+
+    def last(self, months: int) -> Monthly:
+        """The same series over the last ``months`` months only."""
+        return Monthly(self.months[-months:], tuple((n, v[-months:]) for n, v in self.series))
+
+    @property
+    def empty(self) -> bool:
+        return not self.months
+
+
+@dataclass(frozen=True, slots=True)
+class RunCell:
+    """One run of one site."""
+
+    run_id: str
+    outcome: str
+    finished_at: datetime | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRuns:
+    """A site's recent runs (oldest first) and the figures of its last run."""
+
+    site: str
+    name: str | None
+    url: str | None
+    cells: tuple[RunCell, ...]
+    runs: int
+    last_success: datetime | None
+    requests: int | None
+    errors: int | None
+    posts_total: int | None
+    failing_streak: int
+
+    @property
+    def last(self) -> RunCell:
+        return self.cells[-1]
+
+    @property
+    def alarm(self) -> bool:
+        return self.failing_streak >= FAILING_STREAK
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    sites: int
+    sites_ok: int
+    sites_failing: int
+    runs: int
+    last_run: datetime | None
+    posts: int
+    pages: int
+    versions: int
+    words: int
+    embeds: int
+    turns: int
+    tombstones: int
+    first_post: datetime | None
+    last_post: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteActivity:
+    site: str
+    name: str | None
+    posts: int
+    pages: int
+    words: int
+    median_words: float | None
+    first_post: datetime | None
+    latest_post: datetime | None
+    posts_last_year: int
+
+
+@dataclass(frozen=True, slots=True)
+class Video:
+    published: datetime | None
+    site: str
+    post_title: str | None
+    post_link: str | None
+    provider: str | None
+    title: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EditedPost:
+    site: str
+    post_type: str
+    id: int
+    title: str | None
+    link: str | None
+    versions: int
+    last_modified: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    detected_at: datetime | None
+    site: str
+    post_type: str
+    id: int
+    reason: str | None
+    title: str | None
+    link: str | None
+    last_seen_modified: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    speaker: str
+    party: str | None
+    role: str | None
+    turns: int
+    exchanges: int
+    sites: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """Everything the page shows, read in one go."""
+
+    generated_at: datetime
+    overview: Overview
+    runs: tuple[SiteRuns, ...]
+    posts_by_site: Monthly
+    activity: tuple[SiteActivity, ...]
+    word_bins: tuple[tuple[str, int], ...]
+    embeds_by_provider: Monthly
+    videos: tuple[Video, ...]
+    history: Monthly
+    versions_per_post: tuple[tuple[int, int], ...]
+    most_edited: tuple[EditedPost, ...]
+    tombstones: tuple[Tombstone, ...]
+    speakers: tuple[Speaker, ...]
+    hansard: Monthly
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    return con.execute(sql, list(params)).fetchall()
+
+
+def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """UTC, and the live posts read once into a temporary table (every section uses them)."""
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE report_live AS SELECT site, post_type, id, title, link, "
+        "date_gmt, modified_gmt, coalesce(word_count, 0) AS word_count FROM posts_latest"
+    )
+
+
+def _months(first: str, last: str) -> tuple[str, ...]:
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(out)
+
+
+def monthly(rows: list[tuple[Any, ...]], order: list[str] | None = None) -> Monthly:
+    """``(series, 'YYYY-MM', count)`` rows as a gap-free :class:`Monthly`.
+
+    >>> monthly([("a", "2024-11", 2), ("b", "2025-01", 1)]).series
+    (('a', (2, 0, 0)), ('b', (0, 0, 1)))
+    """
+    rows = [r for r in rows if r[1] is not None]
+    if not rows:
+        return Monthly((), ())
+    months = _months(min(r[1] for r in rows), max(r[1] for r in rows))
+    index = {m: i for i, m in enumerate(months)}
+    names = order or sorted({r[0] for r in rows})
+    values = {name: [0] * len(months) for name in names}
+    for name, month, count in rows:
+        if name in values:
+            values[name][index[month]] += int(count)
+    return Monthly(months, tuple((name, tuple(values[name])) for name in names))
+
+
+def overview(con: duckdb.DuckDBPyConnection) -> Overview:
+    failures = list(FAILURES)
+    sites, ok, failing, runs, last_run = _rows(
+        con,
+        "WITH last AS (SELECT site, outcome FROM runs "
+        "  QUALIFY row_number() OVER (PARTITION BY site ORDER BY finished_at DESC) = 1) "
+        "SELECT (SELECT count(*) FROM last), (SELECT count(*) FROM last WHERE outcome = 'ok'), "
+        "(SELECT count(*) FROM last WHERE list_contains(?, outcome)), "
+        "(SELECT count(DISTINCT run_id) FROM runs), (SELECT max(finished_at) FROM runs)",
+        failures,
+    )[0]
+    posts, pages, words, first_post, last_post = _rows(
+        con,
+        "SELECT count(*) FILTER (post_type = 'post'), count(*) FILTER (post_type = 'page'), "
+        "coalesce(sum(word_count), 0), min(date_gmt) FILTER (post_type = 'post'), "
+        "max(date_gmt) FILTER (post_type = 'post') FROM report_live",
+    )[0]
+    versions, embeds, turns, tombstones = _rows(
+        con,
+        "SELECT (SELECT count(*) FROM posts), "
+        "(SELECT count(*) FROM embeds_latest e JOIN report_live p "
+        "  ON p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id), "
+        "(SELECT count(*) FROM turns_latest t JOIN report_live p "
+        "  ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.post_id), "
+        "(SELECT count(*) FROM tombstones)",
+    )[0]
+    return Overview(
+        sites=sites,
+        sites_ok=ok,
+        sites_failing=failing,
+        runs=runs,
+        last_run=last_run,
+        posts=posts,
+        pages=pages,
+        versions=versions,
+        words=int(words),
+        embeds=embeds,
+        turns=turns,
+        tombstones=tombstones,
+        first_post=first_post,
+        last_post=last_post,
+    )
+
+
+def site_runs(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[SiteRuns, ...]:
+    """Per site the last ``limit`` runs; sites failing ``FAILING_STREAK`` runs in a row first,
+    then sites whose last run was not ``ok``, then by site."""
+    cells: dict[str, list[RunCell]] = {}
+    for site, run_id, outcome, finished_at, reason in _rows(
+        con,
+        "SELECT site, run_id, outcome, finished_at, reason FROM runs "
+        "QUALIFY row_number() OVER (PARTITION BY site ORDER BY finished_at DESC) <= ? "
+        "ORDER BY site, finished_at",
+        limit,
+    ):
+        cells.setdefault(site, []).append(RunCell(run_id, outcome or "error", finished_at, reason))
+    out = []
+    for site, name, url, runs, last_success, requests, errors, total, streak in _rows(
+        con,
+        "WITH r AS (SELECT *, row_number() OVER (PARTITION BY site ORDER BY finished_at DESC) "
+        "  AS back FROM runs) "
+        "SELECT r.site, any_value(s.name), any_value(s.url), count(*), "
+        "max(r.finished_at) FILTER (r.outcome = 'ok'), "
+        "any_value(r.requests) FILTER (r.back = 1), any_value(r.errors) FILTER (r.back = 1), "
+        "any_value(r.posts_total) FILTER (r.back = 1), "
+        "coalesce(min(r.back) FILTER (NOT list_contains(?, r.outcome)), count(*) + 1) - 1 "
+        "FROM r LEFT JOIN sites_latest s ON s.site = r.site GROUP BY r.site",
+        list(FAILURES),
+    ):
+        out.append(
+            SiteRuns(
+                site=site,
+                name=name,
+                url=url,
+                cells=tuple(cells[site]),
+                runs=runs,
+                last_success=last_success,
+                requests=requests,
+                errors=errors,
+                posts_total=total,
+                failing_streak=streak,
+            )
+        )
+    out.sort(key=lambda s: (not s.alarm, -s.failing_streak, s.last.outcome == "ok", s.site))
+    return tuple(out)
+
+
+def site_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """A short label per site: its name from the site list where that is unique, else the site."""
+    names = dict(_rows(con, "SELECT site, name FROM sites_latest WHERE name IS NOT NULL"))
+    taken = Counter(names.values())
+    return {site: name for site, name in names.items() if taken[name] == 1}
+
+
+def posts_by_site(con: duckdb.DuckDBPyConnection) -> Monthly:
+    """Posts (not pages) per month per site (by label), the most active sites first."""
+    labels = site_labels(con)
+    rows = [
+        (labels.get(site, site), month, count)
+        for site, month, count in _rows(
+            con,
+            "SELECT site, strftime(date_gmt, '%Y-%m') AS month, count(*) FROM report_live "
+            "WHERE post_type = 'post' GROUP BY ALL",
+        )
+    ]
+    totals: dict[str, int] = {}
+    for label, _, count in rows:
+        totals[label] = totals.get(label, 0) + count
+    return monthly(rows, sorted(totals, key=lambda s: (-totals[s], s)))
+
+
+def activity(con: duckdb.DuckDBPyConnection, now: datetime, limit: int) -> tuple[SiteActivity, ...]:
+    rows = _rows(
+        con,
+        "SELECT p.site, any_value(s.name), count(*) FILTER (p.post_type = 'post') AS posts, "
+        "count(*) FILTER (p.post_type = 'page'), "
+        "coalesce(sum(p.word_count) FILTER (p.post_type = 'post'), 0), "
+        "median(p.word_count) FILTER (p.post_type = 'post'), "
+        "min(p.date_gmt) FILTER (p.post_type = 'post'), "
+        "max(p.date_gmt) FILTER (p.post_type = 'post'), "
+        "count(*) FILTER (p.post_type = 'post' AND p.date_gmt > ?::TIMESTAMPTZ - INTERVAL 365 DAY) "
+        "FROM report_live p LEFT JOIN sites_latest s ON s.site = p.site "
+        "GROUP BY p.site ORDER BY posts DESC, p.site LIMIT ?",
+        now,
+        limit,
+    )
+    return tuple(
+        SiteActivity(
+            site=r[0],
+            name=r[1],
+            posts=r[2],
+            pages=r[3],
+            words=int(r[4]),
+            median_words=None if r[5] is None else float(r[5]),
+            first_post=r[6],
+            latest_post=r[7],
+            posts_last_year=r[8],
+        )
+        for r in rows
+    )
+
+
+def word_bins(con: duckdb.DuckDBPyConnection) -> tuple[tuple[str, int], ...]:
+    """Posts by word count, in the bins of ``WORD_BINS`` (the last one open-ended)."""
+    counts = dict(
+        _rows(
+            con,
+            "SELECT list_count(list_filter(?, lambda b: b <= word_count)) AS bin, count(*) "
+            "FROM report_live WHERE post_type = 'post' GROUP BY bin",
+            list(WORD_BINS),
+        )
+    )
+    labels = [f"{lo}–{hi - 1}" for lo, hi in pairwise(WORD_BINS)]
+    labels.append(f"{WORD_BINS[-1]}+")
+    return tuple((label, int(counts.get(i + 1, 0))) for i, label in enumerate(labels))
+
+
+def embeds_by_provider(con: duckdb.DuckDBPyConnection) -> Monthly:
+    rows = _rows(
+        con,
+        "SELECT coalesce(e.provider, 'unknown'), strftime(p.date_gmt, '%Y-%m'), count(*) "
+        "FROM embeds_latest e JOIN report_live p "
+        "ON p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id GROUP BY ALL",
+    )
+    totals: dict[str, int] = {}
+    for provider, _, count in rows:
+        totals[provider] = totals.get(provider, 0) + count
+    return monthly(rows, sorted(totals, key=lambda s: (-totals[s], s)))
+
+
+def videos(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[Video, ...]:
+    rows = _rows(
+        con,
+        "SELECT p.date_gmt, p.site, p.title, p.link, e.provider, e.title, e.canonical_url "
+        "FROM embeds_latest e JOIN report_live p "
+        "ON p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id "
+        "ORDER BY p.date_gmt DESC NULLS LAST, p.site, p.id, e.position LIMIT ?",
+        limit,
+    )
+    return tuple(Video(*r) for r in rows)
+
+
+def history(con: duckdb.DuckDBPyConnection) -> Monthly:
+    """Edits (archived versions after a post's first, by ``modified_gmt``) and tombstones
+    (by ``detected_at``, per reason) per month."""
+    rows = _rows(
+        con,
+        "SELECT 'edits', strftime(modified_gmt, '%Y-%m'), count(*) FROM post_versions "
+        "WHERE version > 1 GROUP BY ALL "
+        "UNION ALL SELECT coalesce(reason, 'gone'), strftime(detected_at, '%Y-%m'), count(*) "
+        "FROM tombstones GROUP BY ALL",
+    )
+    reasons = sorted({r[0] for r in rows} - {"edits"})
+    return monthly(rows, ["edits", *reasons])
+
+
+def versions_per_post(con: duckdb.DuckDBPyConnection) -> tuple[tuple[int, int], ...]:
+    rows = _rows(
+        con,
+        "SELECT versions, count(*) FROM (SELECT count(*) AS versions FROM posts "
+        "GROUP BY site, post_type, id) GROUP BY versions ORDER BY versions",
+    )
+    return tuple((int(v), int(n)) for v, n in rows)
+
+
+def most_edited(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[EditedPost, ...]:
+    rows = _rows(
+        con,
+        "SELECT site, post_type, id, arg_max(title, version), arg_max(link, version), "
+        "count(*) AS versions, max(modified_gmt) AS last_modified FROM post_versions "
+        "GROUP BY site, post_type, id HAVING count(*) > 1 "
+        "ORDER BY versions DESC, last_modified DESC NULLS LAST, site, id LIMIT ?",
+        limit,
+    )
+    return tuple(EditedPost(*r) for r in rows)
+
+
+def tombstones(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[Tombstone, ...]:
+    rows = _rows(
+        con,
+        "SELECT detected_at, site, post_type, id, reason, title, link, last_seen_modified_gmt "
+        "FROM deleted_posts ORDER BY detected_at DESC, site, post_type, id LIMIT ?",
+        limit,
+    )
+    return tuple(Tombstone(*r) for r in rows)
+
+
+def speakers(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[Speaker, ...]:
+    """The most frequent speakers of Hansard-style exchanges, by turns."""
+    rows = _rows(
+        con,
+        "SELECT t.speaker, mode(t.party), mode(t.role), count(*) AS turns, "
+        "count(DISTINCT (t.site, t.post_type, t.post_id)), count(DISTINCT t.site) "
+        "FROM turns_latest t JOIN report_live p "
+        "ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.post_id "
+        "WHERE t.speaker IS NOT NULL GROUP BY t.speaker ORDER BY turns DESC, t.speaker LIMIT ?",
+        limit,
+    )
+    return tuple(Speaker(*r) for r in rows)
+
+
+def hansard(con: duckdb.DuckDBPyConnection) -> Monthly:
+    """Exchanges (posts with speaker turns) and turns per month of publication."""
+    rows = _rows(
+        con,
+        "WITH t AS (SELECT t.site, t.post_type, t.post_id, strftime(p.date_gmt, '%Y-%m') AS month "
+        "  FROM turns_latest t JOIN report_live p "
+        "  ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.post_id) "
+        "SELECT 'exchanges', month, count(DISTINCT (site, post_type, post_id)) FROM t GROUP BY ALL "
+        "UNION ALL SELECT 'turns', month, count(*) FROM t GROUP BY ALL",
+    )
+    return monthly(rows, ["exchanges", "turns"])
+
+
+def read_report(
+    con: duckdb.DuckDBPyConnection, now: datetime, *, runs: int = 20, rows: int = 20
+) -> ReportData:
+    """Run every query of the report on ``con`` (a connection from ``archive.connect``)."""
+    _prepare(con)
+    return ReportData(
+        generated_at=now,
+        overview=overview(con),
+        runs=site_runs(con, runs),
+        posts_by_site=posts_by_site(con),
+        activity=activity(con, now, rows),
+        word_bins=word_bins(con),
+        embeds_by_provider=embeds_by_provider(con),
+        videos=videos(con, 15),
+        history=history(con),
+        versions_per_post=versions_per_post(con),
+        most_edited=most_edited(con, 10),
+        tombstones=tombstones(con, rows),
+        speakers=speakers(con, 15),
+        hansard=hansard(con),
+    )
