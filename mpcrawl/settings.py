@@ -49,7 +49,7 @@ EXTENSIONS = {
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "mpcrawl.middlewares.RestRobotsTxtMiddleware": 100,
-    "mpcrawl.middlewares.SiteHostMiddleware": 110,
+    "mpcrawl.middlewares.SiteHostMiddleware": 90,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "mpcrawl.middlewares.RetryAfterMiddleware": 550,
     "mpcrawl.middlewares.SiteAccountingMiddleware": 950,

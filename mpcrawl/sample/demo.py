@@ -13,12 +13,22 @@ from mpcrawl.sample.server import SampleSite
 from mpcrawl.summary import summarise
 
 
+DEMO_PORT = 8407  # a fixed port keeps the site's name, so a second demo run is incremental
+
+
+def _sample_site() -> SampleSite:
+    try:
+        return SampleSite(port=DEMO_PORT)
+    except OSError:
+        return SampleSite()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--archive", default="output", help="archive folder (default: output)")
     args = parser.parse_args(argv)
     archive = Path(args.archive)
-    with SampleSite() as site:
+    with _sample_site() as site:
         print(f"Sample site serving on {site.url} (plain permalinks, like the seed's site)")
         command = [
             sys.executable,

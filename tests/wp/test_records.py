@@ -96,3 +96,13 @@ def test_protected_post_keeps_no_content() -> None:
 def test_wrong_types_never_raise(obj: dict[str, object]) -> None:
     row = records.post_row(obj, post_type="post", **COMMON)
     rows_to_table(TABLES["posts"], [row])
+
+
+@given(st.text(max_size=40))
+def test_dates_parse_or_are_none(text: str) -> None:
+    from mpcrawl.wp.dates import parse_wp_datetime, parse_wp_gmt
+
+    parsed = parse_wp_datetime(text)
+    assert parsed is None or parsed.tzinfo is None
+    gmt = parse_wp_gmt(text)
+    assert gmt is None or gmt.utcoffset() is not None

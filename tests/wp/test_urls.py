@@ -1,4 +1,8 @@
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mpcrawl.wp.urls import ApiRoot
 from tests.shared import seed_post
@@ -47,3 +51,20 @@ def test_sweep_and_include_urls() -> None:
         "&_fields=id,modified_gmt"
     )
     assert "include=1,2,3" in api.collection("posts", include=[1, 2, 3])
+
+
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=40),
+    st.lists(st.tuples(st.text(min_size=1, max_size=10), st.text(max_size=10)), max_size=4),
+)
+def test_urls_stay_on_the_site_and_keep_the_route(
+    route: str, params: list[tuple[str, str]]
+) -> None:
+    for root in ("https://e.org/wp-json/", "https://e.org/index.php?rest_route=/"):
+        api = ApiRoot.parse(root)
+        url = api.url(route, params)
+        parts = urlsplit(url)
+        assert (parts.scheme, parts.netloc) == ("https", "e.org")
+        if api.form == "plain":
+            query = parse_qs(parts.query)
+            assert query["rest_route"] == ["/" + route.lstrip("/")]
