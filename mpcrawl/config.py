@@ -47,7 +47,7 @@ class Config:
         batch_rows = _positive_int(settings, "MPCRAWL_BATCH_ROWS")
         file_rows = _positive_int(settings, "MPCRAWL_FILE_ROWS")
         retry_after_max = _positive_float(settings, "MPCRAWL_RETRY_AFTER_MAX")
-        progress_interval = _positive_float(settings, "MPCRAWL_PROGRESS_INTERVAL")
+        progress_interval = _positive_float(settings, "MPCRAWL_PROGRESS_INTERVAL", allow_zero=True)
         fallback = tuple(int(x) for x in settings.getlist("MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK"))
         if any(not 1 <= n <= 100 for n in fallback):
             raise ConfigError("MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK values must be 1..100")
@@ -86,11 +86,11 @@ def _positive_int(settings: BaseSettings, name: str) -> int:
     return value
 
 
-def _positive_float(settings: BaseSettings, name: str) -> float:
+def _positive_float(settings: BaseSettings, name: str, *, allow_zero: bool = False) -> float:
     try:
         value = settings.getfloat(name)
     except ValueError:
         raise ConfigError(f"{name} must be a number, not {settings.get(name)!r}") from None
-    if value <= 0:
+    if value < 0 or (value == 0 and not allow_zero):
         raise ConfigError(f"{name} must be positive, not {value}")
     return value

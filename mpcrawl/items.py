@@ -61,6 +61,7 @@ class PostItem:
     fetched_at: datetime | None = None
     run_id: str | None = None
     excerpt_html: str | None = None  # not a column: read by the extract pipeline
+    archived: bool = False  # not a column: already in the archive, passed on for feeds only
     embeds: list[dict[str, Any]] = field(default_factory=list)
     turns: list[dict[str, Any]] = field(default_factory=list)
 

@@ -15,8 +15,13 @@ MPCRAWL_RETRY_AFTER_MAX = 120
 MPCRAWL_RETRY_BACKOFF = 1.0
 MPCRAWL_PROGRESS_INTERVAL = 60
 MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK = [50, 20]
+MPCRAWL_LOCK_STALE_AFTER = (
+    6 * 3600
+)  # seconds; a lock on object storage older than this is taken over
+MPCRAWL_RUN_ID = None  # default: <UTC time>-<host>-<pid>
 
-USER_AGENT = f"mpcrawl/0.1 (+{MPCRAWL_CONTACT_URL})"
+# The crawl sends "mpcrawl/<version> (+MPCRAWL_CONTACT_URL)" unless USER_AGENT is set.
+USER_AGENT = f"mpcrawl/0.1.0 (+{MPCRAWL_CONTACT_URL})"
 
 # --- politeness ---
 ROBOTSTXT_OBEY = True
@@ -57,8 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "mpcrawl.pipelines.normalise.NormalisePipeline": 100,
-    "mpcrawl.pipelines.extract.ExtractPipeline": 200,
-    "mpcrawl.pipelines.dedupe.DedupePipeline": 300,
+    "mpcrawl.pipelines.dedupe.DedupePipeline": 200,
+    "mpcrawl.pipelines.extract.ExtractPipeline": 300,
     "mpcrawl.pipelines.archive.ArchivePipeline": 900,
 }
 
@@ -66,4 +71,6 @@ FEED_EXPORTERS = {"parquet": "mpcrawl.exporters.ParquetItemExporter"}
 FEED_EXPORT_ENCODING = "utf-8"
 
 LOG_LEVEL = "INFO"
+# Versions already archived are dropped on every run: routine, not a warning.
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from mpcrawl.archive.state import SiteState
+from mpcrawl.items import RunItem
 from mpcrawl.sitelist import SiteEntry
 from mpcrawl.wp.urls import ApiRoot
 
@@ -66,7 +67,10 @@ class SiteRun:
     walks: list[Walk] = field(default_factory=list)
     home_looks_wordpress: bool = False
     root_tried: bool = False
-    finished: bool = False
+    crawl_done: bool = False  # no request pending, no more to make
+    items_yielded: int = 0
+    items_settled: int = 0  # items that left the pipelines (scraped, dropped, failed)
+    finished: bool = False  # run record sent
     last_error: str | None = None
 
     @property
@@ -90,6 +94,30 @@ class SiteRun:
         if self.errors:
             return "partial", self.last_error
         return "ok", None
+
+
+def run_record(
+    run: SiteRun, run_id: str, finished_at: datetime, outcome: str, reason: str | None
+) -> RunItem:
+    """The ``runs`` row of a site: how it went and what it cost."""
+    return RunItem(
+        run_id=run_id,
+        site=run.site,
+        started_at=run.started_at,
+        finished_at=finished_at,
+        outcome=outcome,
+        reason=reason,
+        api_root=run.api.root_url if run.api else None,
+        requests=run.requests,
+        posts_new=run.posts_new,
+        posts_unchanged=run.posts_unchanged,
+        revisions_new=run.revisions_new,
+        revisions_closed=run.revisions == "closed",
+        tombstones_new=run.tombstones_new,
+        errors=run.errors,
+        json_recovered=run.json_recovered,
+        posts_total=run.posts_total,
+    )
 
 
 def ids_to_fetch(walk: Walk, state: SiteState | None) -> list[int]:

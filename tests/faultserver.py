@@ -31,6 +31,7 @@ class Rule:
     delay: float = 0.0
     reset: bool = False
     transform: Callable[[bytes], bytes] | None = None  # applied to the upstream body
+    drop_headers: tuple[str, ...] = ()  # upstream headers a proxy in the way strips
     hits: int = 0
 
 
@@ -115,6 +116,8 @@ class FaultProxy:
         if rule is not None:
             status = rule.status if rule.status != 200 else status
             upstream_headers.update(rule.headers)
+            for name in rule.drop_headers:
+                upstream_headers.pop(name, None)
         self._send(handler, status, body, upstream_headers, path, headers)
 
     def _record(self, path: str, status: int, headers: dict[str, str]) -> None:

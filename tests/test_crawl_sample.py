@@ -98,6 +98,21 @@ def test_dash_capital_o_writes_one_parquet_file(sample_site: SampleSite, tmp_pat
     assert "raw_json" in table.column_names
 
 
+def test_dash_capital_o_with_full_exports_what_is_already_archived(
+    sample_site: SampleSite, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    assert crawl(archive, f"site={sample_site.url}").returncode == 0
+    files = sorted(archive.rglob("*.parquet"))
+    target = tmp_path / "posts.parquet"
+    result = crawl(archive, f"site={sample_site.url}", "full=1", "-O", str(target))
+    assert result.returncode == 0, result.stderr[-3000:]
+    served = sample_site.total_posts + len(list(sample_site.pages.visible()))
+    assert pq.read_table(target).num_rows == served
+    added = {p.relative_to(archive).parts[0] for p in set(archive.rglob("*.parquet")) - set(files)}
+    assert added <= {"runs", "sites"}
+
+
 def test_dash_o_onto_an_existing_parquet_file_fails_clearly(
     sample_site: SampleSite, tmp_path: Path
 ) -> None:

@@ -198,3 +198,33 @@ def test_oversized_response_is_recorded(site: SampleSite, archive: Path) -> None
         result = crawl(archive, f"site={proxy.url}", DOWNLOAD_MAXSIZE="200000")
     assert result.returncode == 1
     assert outcome(archive)[0] == "partial"
+
+
+def test_pages_are_walked_where_a_proxy_stripped_the_totals(
+    site: SampleSite, archive: Path
+) -> None:
+    rule = Rule("rest_route=/wp/v2/posts", drop_headers=("X-WP-Total", "X-WP-TotalPages"))
+    with FaultProxy(site.url, [rule]) as proxy:
+        result = crawl(archive, f"site={proxy.url}")
+        pages = proxy.requests("rest_route=/wp/v2/posts&per_page=100&page=")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert post_count(archive) == site.total_posts
+    # Walked one page after another until the 400 past the last page, which ends quietly.
+    assert len(pages) == -(-site.total_posts // 100) + (site.total_posts % 100 == 0)
+
+
+def test_bad_arguments_exit_2(archive: Path) -> None:
+    result = crawl(archive, "site=https://example.org", "shard=3/2")
+    assert result.returncode == 2
+    assert "shard=3/2" in result.stderr
+    result = crawl(archive, "site=https://example.org", MPCRAWL_FILE_ROWS="many")
+    assert result.returncode == 2
+    assert "MPCRAWL_FILE_ROWS must be a whole number" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_user_agent_names_the_project_and_contact(site: SampleSite, archive: Path) -> None:
+    with FaultProxy(site.url) as proxy:
+        crawl(archive, f"site={proxy.url}", MPCRAWL_CONTACT_URL="https://example.org/who")
+        agents = {headers.get("User-Agent") for _, _, headers in proxy.log}
+    assert agents == {"mpcrawl/0.1.0 (+https://example.org/who)"}

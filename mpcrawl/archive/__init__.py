@@ -1,5 +1,8 @@
 """Reading the archive: DuckDB views over the Parquet tables.
 
+A local archive is read by DuckDB's ``read_parquet``; one on object storage through
+pyarrow datasets registered with the connection (the file list is taken at connect time).
+
 >>> import tempfile
 >>> con = connect(tempfile.mkdtemp())
 >>> con.sql("SELECT count(*) FROM posts_latest").fetchall()
@@ -13,6 +16,7 @@ from importlib import resources
 
 import duckdb
 import pyarrow as pa
+import pyarrow.dataset as ds
 
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.schemas import TABLES
@@ -48,10 +52,32 @@ def _empty_view(table: str) -> str:
     return f"CREATE OR REPLACE VIEW {table}_files AS SELECT {columns}{year} WHERE false"
 
 
-def _has_files(location: ArchiveLocation, table: str) -> bool:
-    return any(
-        info.base_name.endswith(".parquet") and not info.base_name.startswith(".")
+def _parquet_files(location: ArchiveLocation, table: str) -> list[str]:
+    return [
+        info.path
         for info in location.files(table)
+        if info.base_name.endswith(".parquet") and not info.base_name.startswith(".")
+    ]
+
+
+def _dataset(location: ArchiveLocation, table: str, files: list[str]) -> ds.Dataset:
+    """A table's files on object storage as a pyarrow dataset, for DuckDB to scan.
+
+    DuckDB reads ``s3://`` only through its httpfs extension, which is downloaded on
+    first use (impossible offline) and configured apart from pyarrow; a pyarrow dataset
+    reuses the archive's own filesystem, endpoint and credentials.
+    """
+    spec = TABLES[table]
+    fields = list(spec.schema)
+    if spec.by_year:
+        fields.append(pa.field("year", pa.int64()))
+    return ds.dataset(
+        files,
+        schema=pa.schema(fields),
+        format="parquet",
+        filesystem=location.filesystem,
+        partitioning=ds.partitioning(pa.schema([("year", pa.int64())]), flavor="hive"),
+        partition_base_dir=location.path(table),
     )
 
 
@@ -70,7 +96,13 @@ def connect(path: str = "output", database: str = ":memory:") -> duckdb.DuckDBPy
         if not statement:
             continue
         match = _FILES_VIEW.match(statement)
-        if match and not _has_files(location, match.group(1)):
-            statement = _empty_view(match.group(1))
+        if match:
+            table = match.group(1)
+            files = _parquet_files(location, table)
+            if not files:
+                statement = _empty_view(table)
+            elif not location.is_local:
+                con.register(f"{table}_dataset", _dataset(location, table, files))
+                statement = f"CREATE OR REPLACE VIEW {table}_files AS SELECT * FROM {table}_dataset"
         con.execute(statement)
     return con

@@ -1,7 +1,8 @@
 """Per-site locks kept in the archive: two runs never crawl the same site at once.
 
 A lock is a small JSON file created exclusively under ``<archive>/_locks/``. A lock
-whose process is gone (same host, PID not alive) is taken over.
+whose process is gone (same host, PID not alive) is taken over. Archives on object
+storage use :class:`mpcrawl.archive.s3locks.S3SiteLocks`; :func:`site_locks` picks.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import os
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.wp.sitename import check_safe_name
 
 LOCKS_DIR = "_locks"
+DEFAULT_STALE_AFTER = 6 * 3600.0  # seconds; object storage cannot check a PID on another node
 
 
 class SiteLocked(RuntimeError):
@@ -100,3 +103,32 @@ class SiteLocks:
     def release_all(self) -> None:
         for site in list(self.held):
             self.release(site)
+
+
+class SiteLockSet(Protocol):
+    """What a run needs of its locks, wherever the archive lives."""
+
+    held: set[str]
+
+    def acquire(self, site: str) -> None: ...
+
+    def release(self, site: str) -> None: ...
+
+    def release_all(self) -> None: ...
+
+
+def site_locks(
+    location: ArchiveLocation, run_id: str, *, stale_after: float = DEFAULT_STALE_AFTER
+) -> SiteLockSet:
+    """Lock files for a local archive, conditional writes for one on S3.
+
+    ``stale_after`` (seconds) applies to object storage, where the holder of a lock may
+    run on another node: a lock older than that is taken over.
+    """
+    if location.is_local:
+        return SiteLocks(location, run_id)
+    if location.uri.startswith("s3://"):
+        from mpcrawl.archive.s3locks import S3SiteLocks
+
+        return S3SiteLocks(location, run_id, stale_after=stale_after)
+    raise NotImplementedError(f"{location.uri}: site locks need a local path or s3:// archive")

@@ -12,6 +12,7 @@ from pathlib import Path
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from mpcrawl.config import Config, ConfigError
 from mpcrawl.siterun import FAILURES
 
 CUT_SHORT = 3
@@ -35,11 +36,19 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             raise UsageError
         assert self.crawler_process is not None
-        crawler = self._create_crawler(args[0])
         try:
-            self.crawler_process.crawl(crawler, **opts.spargs)
-        except ValueError as exc:
+            assert self.settings is not None
+            Config.from_settings(self.settings)
+        except ConfigError as exc:
             raise UsageError(str(exc), print_help=False) from None
+        crawler = self._create_crawler(args[0])
+        check = getattr(crawler.spidercls, "check_arguments", None)
+        if check is not None:
+            try:
+                check(**opts.spargs)
+            except (TypeError, ValueError) as exc:
+                raise UsageError(str(exc), print_help=False) from None
+        self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1

@@ -8,13 +8,15 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.writer import ArchiveError, ArchiveWriter
 from mpcrawl.config import Config
-from mpcrawl.items import PostItem, RowItem, RunItem
+from mpcrawl.items import PostItem, RowItem, RunItem, SiteItem
 from mpcrawl.schemas import TABLES
+from mpcrawl.signals import site_finished
+from mpcrawl.siterun import run_record
 from mpcrawl.wp.records import year_of
 
 logger = logging.getLogger(__name__)
@@ -35,9 +37,17 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        if crawler.settings.getbool("MPCRAWL_ARCHIVE_DISABLED"):
-            raise NotConfigured
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.site_finished, signal=site_finished)
+        return pipeline
+
+    def site_finished(self, run: Any, site_item: SiteItem, run_item: RunItem) -> None:
+        """Write a finished site's ``sites`` and ``runs`` rows and close its files."""
+        try:
+            self._write(site_item)
+            self._end_site(run_item)
+        except ArchiveError as exc:
+            self._archive_failed(exc)
 
     def open_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
@@ -55,10 +65,7 @@ class ArchivePipeline:
             return item
         assert self.writer is not None
         try:
-            if isinstance(item, RunItem):
-                self._end_site(item)
-            else:
-                self._write(item)
+            self._write(item)
         except ArchiveError as exc:
             self._archive_failed(exc)
             raise DropItem(f"Not archived: {exc}") from exc
@@ -67,6 +74,8 @@ class ArchivePipeline:
     def _write(self, item: RowItem) -> None:
         assert self.writer is not None
         if isinstance(item, PostItem):
+            if item.archived:
+                return
             year = year_of(item.date_gmt, item.date, item.fetched_at)
             self.writer.write("posts", row_of(item), year)
             common = {
@@ -118,9 +127,6 @@ class ArchivePipeline:
         """Record sites cut short, then finish every file that is complete."""
         spider = spider or self.crawler.spider
         assert self.writer is not None
-        stats = self.crawler.stats
-        assert stats is not None
-        reason = stats.get_value("finish_reason") or "unknown"
         runs = getattr(spider, "runs", {})
         try:
             for run in runs.values():
@@ -128,26 +134,8 @@ class ArchivePipeline:
                     continue
                 run.finished = True
                 now = datetime.now(UTC)
-                self._end_site(
-                    RunItem(
-                        run_id=self.writer.run_id,
-                        site=run.site,
-                        started_at=run.started_at,
-                        finished_at=now,
-                        outcome="partial",
-                        reason=f"run cut short ({reason})",
-                        api_root=run.api.root_url if run.api else None,
-                        requests=run.requests,
-                        posts_new=run.posts_new,
-                        posts_unchanged=run.posts_unchanged,
-                        revisions_new=run.revisions_new,
-                        revisions_closed=run.revisions == "closed",
-                        tombstones_new=run.tombstones_new,
-                        errors=run.errors,
-                        json_recovered=run.json_recovered,
-                        posts_total=run.posts_total,
-                    )
-                )
+                cut = "run cut short before the site finished"
+                self._end_site(run_record(run, self.writer.run_id, now, "partial", cut))
             self.writer.close()
         except ArchiveError as exc:
             self._archive_failed(exc)

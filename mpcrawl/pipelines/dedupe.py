@@ -21,6 +21,8 @@ class DedupePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self._fallback: dict[str, SiteState] = {}
+        # With -o/-O, archived post versions still go to the feed (not to the archive).
+        self.feeds = bool(crawler.settings.getdict("FEEDS"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -45,6 +47,9 @@ class DedupePipeline:
                 if run is not None:
                     run.posts_unchanged += 1
                 stats.inc_value("mpcrawl/posts/unchanged")
+                if self.feeds:
+                    item.archived = True
+                    return item
                 raise DropItem(f"Archived version: {(item.site, *key)}")
             state.versions.add(key)
             state.latest[(item.post_type, item.id)] = key[2]

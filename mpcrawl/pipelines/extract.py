@@ -54,6 +54,8 @@ class ExtractPipeline:
         ]
         item.embed_count = len(embeds)
         item.turn_count = len(turns)
+        if item.archived:
+            return
         for embed in embeds:
             self.stats.inc_value(f"mpcrawl/embeds/{embed.provider}")
         if turns:

@@ -12,7 +12,6 @@ from mpcrawl.report import write_report
 from mpcrawl.sample.server import SampleSite
 from mpcrawl.summary import summarise
 
-
 DEMO_PORT = 8407  # a fixed port keeps the site's name, so a second demo run is incremental
 
 

@@ -19,26 +19,30 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
+from mpcrawl import __version__
 from mpcrawl.archive.fs import ArchiveLocation
-from mpcrawl.archive.locks import SiteLocked, SiteLocks
+from mpcrawl.archive.locks import DEFAULT_STALE_AFTER, SiteLocked, SiteLockSet, site_locks
 from mpcrawl.archive.state import from_micros, load_site_state, micros
 from mpcrawl.archive.writer import remove_temp_files
 from mpcrawl.config import Config, Credentials
-from mpcrawl.items import RestObject, RunItem, SiteItem, TombstoneItem
+from mpcrawl.items import RestObject, SiteItem, TombstoneItem
 from mpcrawl.runid import new_run_id
-from mpcrawl.sitelist import SiteEntry, iter_shard, load, parse_shard
+from mpcrawl.signals import site_finished
+from mpcrawl.sitelist import KNOWN_COLUMNS, SiteEntry, iter_shard, load, parse_shard
 from mpcrawl.siterun import (
     SiteRun,
     Walk,
     fallback_pages,
     ids_to_fetch,
     ids_to_probe,
+    run_record,
 )
 from mpcrawl.wp import discovery
 from mpcrawl.wp.dates import parse_wp_gmt
@@ -107,20 +111,38 @@ class WpSpider(Spider):
         self.shard = parse_shard(shard) if shard else None
         self.runs: dict[str, SiteRun] = {}
         self.host_sites: dict[str, str] = {}
+        self.summary: list[str] = []
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Name the project and its contact in the User-Agent, unless USER_AGENT is given."""
+        super().update_settings(settings)
+        priority = settings.getpriority("USER_AGENT")
+        if priority is None or priority <= SETTINGS_PRIORITIES["project"]:
+            contact = settings.get("MPCRAWL_CONTACT_URL")
+            settings.set("USER_AGENT", f"mpcrawl/{__version__} (+{contact})", priority="spider")
+
+    @classmethod
+    def check_arguments(cls, **kwargs: Any) -> None:
+        """Raise ValueError for bad ``-a`` arguments before the crawl starts (exit 2)."""
+        cls(**kwargs)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WpSpider:
         spider: WpSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = Config.from_settings(crawler.settings)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(spider._item_settled, signal=signal)
         spider.location = ArchiveLocation.parse(spider.config.archive)
         spider.run_id = crawler.settings.get("MPCRAWL_RUN_ID") or new_run_id()
-        spider.locks = SiteLocks(spider.location, spider.run_id)
+        stale_after = crawler.settings.getfloat("MPCRAWL_LOCK_STALE_AFTER", DEFAULT_STALE_AFTER)
+        spider.locks = site_locks(spider.location, spider.run_id, stale_after=stale_after)
         return spider
 
     config: Config
     location: ArchiveLocation
     run_id: str
-    locks: SiteLocks
+    locks: SiteLockSet
 
     # --- start -----------------------------------------------------------------------
 
@@ -135,8 +157,8 @@ class WpSpider(Spider):
             except SiteLocked as exc:
                 logger.warning("%s: skipped, %s", entry.site, exc)
                 run.outcome, run.reason = "locked", str(exc)
-                for item in self._finish(run):
-                    yield item
+                run.crawl_done = True
+                self._maybe_complete(run)
                 continue
             removed = remove_temp_files(self.location, entry.site)
             if removed:
@@ -185,7 +207,7 @@ class WpSpider(Spider):
         self, response: Response, run: SiteRun, handler: Handler, ctx: Ctx
     ) -> Iterator[Any]:
         try:
-            yield from handler(response, run, ctx)
+            yield from _counted(run, handler(response, run, ctx))
         except Exception as exc:
             logger.exception("%s: error handling %s", run.site, response.url)
             run.error(f"{type(exc).__name__} handling {response.url}: {exc}")
@@ -198,7 +220,7 @@ class WpSpider(Spider):
         run: SiteRun = request.cb_kwargs["run"]
         ctx: Ctx = request.cb_kwargs["ctx"]
         try:
-            yield from self._handle_failure(failure, request, run, ctx)
+            yield from _counted(run, self._handle_failure(failure, request, run, ctx))
         finally:
             run.pending -= 1
         yield from self._maybe_finish(run)
@@ -598,7 +620,7 @@ class WpSpider(Spider):
                 yield RestObject("media", run.site, obj, now, self.run_id)
 
     def _maybe_finish(self, run: SiteRun) -> Iterator[Any]:
-        if run.pending or run.finished:
+        if run.pending or run.crawl_done:
             return
         if run.media_wanted and run.api is not None and run.outcome is None:
             wanted = sorted(run.media_wanted)
@@ -608,20 +630,26 @@ class WpSpider(Spider):
                 url = run.api.collection("media", include=wanted[start : start + PER_PAGE])
                 yield self._req(run, url, self.parse_media, Ctx("media"))
             return
-        yield from self._finish(run)
+        run.crawl_done = True
+        self._maybe_complete(run)
 
-    def _finish(self, run: SiteRun) -> Iterator[Any]:
+    def _item_settled(self, item: Any, **kwargs: Any) -> None:
+        """An item left the pipelines (scraped, dropped or failed): count it for its site."""
+        run = self.runs.get(getattr(item, "site", None) or "")
+        if run is not None:
+            run.items_settled += 1
+            self._maybe_complete(run)
+
+    def _maybe_complete(self, run: SiteRun) -> None:
+        """Once nothing is pending and every item has settled, the site is finished."""
+        if not run.crawl_done or run.finished or run.items_settled < run.items_yielded:
+            return
         run.finished = True
         outcome, reason = run.final_outcome()
         now = datetime.now(UTC)
         entry = run.entry
-        member_id = as_int(entry.known("member_id"))
-        extra = {
-            k: v
-            for k, v in entry.metadata.items()
-            if k not in ("name", "party", "constituency", "member_id")
-        }
-        yield SiteItem(
+        extra = {k: v for k, v in entry.metadata.items() if k not in KNOWN_COLUMNS}
+        site_item = SiteItem(
             site=run.site,
             url=entry.url,
             api_root=run.api.root_url if run.api else None,
@@ -630,29 +658,18 @@ class WpSpider(Spider):
             name=entry.known("name"),
             party=entry.known("party"),
             constituency=entry.known("constituency"),
-            member_id=member_id,
+            member_id=as_int(entry.known("member_id")),
             metadata=extra or None,
             checked_at=now,
             run_id=self.run_id,
         )
-        yield RunItem(
-            run_id=self.run_id,
-            site=run.site,
-            started_at=run.started_at,
-            finished_at=now,
-            outcome=outcome,
-            reason=reason,
-            api_root=run.api.root_url if run.api else None,
-            requests=run.requests,
-            posts_new=run.posts_new,
-            posts_unchanged=run.posts_unchanged,
-            revisions_new=run.revisions_new,
-            revisions_closed=run.revisions == "closed",
-            tombstones_new=run.tombstones_new,
-            errors=run.errors,
-            json_recovered=run.json_recovered,
-            posts_total=run.posts_total,
+        run_item = run_record(run, self.run_id, now, outcome, reason)
+        self.crawler.signals.send_catch_log(
+            site_finished, run=run, site_item=site_item, run_item=run_item
         )
+        # A finished site's state can be large (every version key): let it go.
+        run.state = None
+        run.walks.clear()
 
     # --- helpers ---------------------------------------------------------------------
 
@@ -668,6 +685,14 @@ class WpSpider(Spider):
             run.json_recovered += 1
             self.crawler.stats.inc_value("mpcrawl/json/recovered")
         return decoded.data
+
+
+def _counted(run: SiteRun, output: Iterable[Any]) -> Iterator[Any]:
+    """Pass a callback's output on, counting the items the site has yielded."""
+    for value in output:
+        if not isinstance(value, Request):
+            run.items_yielded += 1
+        yield value
 
 
 def _header(response: Response, name: str) -> str | None:

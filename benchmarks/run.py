@@ -1,0 +1,106 @@
+"""``make bench``: every benchmark, printed as one table of ratios measured in this run.
+
+Settings: crawls run with AutoThrottle off and 2 concurrent requests per site. Noise on
+these machines is ±20%, so each figure is a ratio against a reference from the same run;
+nothing here is asserted by the test suite.
+
+``python -m benchmarks.run [--skip wordpress,writer,pipelines,state,memory]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import platform
+import time
+import traceback
+from collections.abc import Callable
+
+from benchmarks import bench_archive, bench_crawl, bench_memory, bench_state
+from benchmarks.bench_support import Row, wordpress, wordpress_missing
+
+FAMILIES = ("wordpress", "writer", "pipelines", "state", "memory")
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as handle:
+        mem_kb = int(handle.readline().split()[1])
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024**2:.1f} GiB RAM, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def failed(family: str, exc: BaseException) -> Row:
+    traceback.print_exc()
+    return Row(family, "failed", "—", "—", "—", None, f"{type(exc).__name__}: {exc}")
+
+
+def guarded(family: str, step: Callable[[], list[Row]]) -> list[Row]:
+    try:
+        return step()
+    except Exception as exc:
+        return [failed(family, exc)]
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| measure | value | reference, same run | ratio | target | met | note |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        met = {True: "yes", False: "**no**", None: "not run"}[row.met]
+        cells = (row.measure, row.value, row.reference, row.ratio, row.target, met, row.note)
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skip", default="", help=f"comma-separated: {', '.join(FAMILIES)}")
+    args = parser.parse_args(argv)
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    started = time.perf_counter()
+    rows: list[Row] = []
+    missing = wordpress_missing()
+    if "wordpress" not in skip and missing:
+        rows.append(Row("real WordPress rows", "not run", "—", "—", "—", None, missing))
+    if "wordpress" not in skip and not missing:
+        try:
+            with wordpress() as described:
+                wp_rows, site = bench_crawl.bench(described)
+                rows += wp_rows
+                if "pipelines" not in skip:
+                    limit = functools.partial(bench_crawl.server_limit, site)
+                    rows += guarded("pipelines", lambda: [bench_archive.bench_pipelines(limit)])
+                    skip.add("pipelines")
+        except Exception as exc:
+            rows.append(failed("real WordPress rows", exc))
+    if "pipelines" not in skip:
+        rows += guarded("pipelines", lambda: [bench_archive.bench_pipelines(None)])
+    if "writer" not in skip:
+        rows += guarded("writer", bench_archive.bench_writer)
+    if "state" not in skip:
+        rows += guarded("state", bench_state.bench)
+    if "memory" not in skip:
+        rows += guarded("memory", lambda: [bench_memory.bench()])
+    print()
+    print(f"Machine: {machine()}")
+    print("Crawls: AutoThrottle off, CONCURRENT_REQUESTS_PER_DOMAIN=2.")
+    print()
+    print(table(rows))
+    print()
+    met = sum(1 for r in rows if r.met)
+    print(f"{met} of {len(rows)} targets met in {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

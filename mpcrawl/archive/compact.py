@@ -1,0 +1,207 @@
+"""Compaction: rewrite each partition's part files into one sorted file.
+
+Crawls append small part files; readers scan faster over one file per partition with
+row groups of ~100k rows sorted by the table's key. Compaction never drops a row (two
+rows with one version key both stay; the views dedupe them) and is safe to kill at any
+point:
+
+1. the new file is written under a dot-prefixed temporary name (readers skip it; the next
+   crawl or compaction of the site removes it, as it does a crawl's own leftovers);
+2. it is renamed into place, naming the files it replaces in its Parquet metadata;
+3. the replaced files are deleted.
+
+Between 2 and 3 a reader sees some versions twice, never none; a later compaction finds
+a compacted file whose sources still exist and finishes step 3 before anything else.
+Each site is compacted under its lock, so no crawl writes into it meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pyarrow import fs as pafs
+
+from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.locks import SiteLocked, site_locks
+from mpcrawl.archive.writer import TEMP_PREFIX, TEMP_SUFFIX, remove_temp_files
+from mpcrawl.runid import new_run_id
+from mpcrawl.schemas import TABLES, Table
+from mpcrawl.wp.sitename import check_safe_name
+
+logger = logging.getLogger(__name__)
+
+ROW_GROUP_ROWS = 100_000
+SOURCES_KEY = b"mpcrawl.compacted_from"
+
+
+@dataclass(slots=True)
+class CompactionReport:
+    """What one compaction did, for the command's summary."""
+
+    partitions: int = 0
+    files_before: int = 0
+    files_after: int = 0
+    rows: int = 0
+    leftovers_removed: int = 0
+    locked: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = (
+            f"compacted {self.partitions} partitions: {self.files_before} files -> "
+            f"{self.files_after}, {self.rows} rows kept"
+        )
+        if self.leftovers_removed:
+            text += f", {self.leftovers_removed} leftover files of an interrupted run removed"
+        if self.locked:
+            text += f"; skipped (locked by a running crawl): {', '.join(sorted(self.locked))}"
+        return text
+
+
+def archived_sites(location: ArchiveLocation) -> list[str]:
+    """Every site that has a partition folder in any table."""
+    sites: set[str] = set()
+    for table in TABLES:
+        selector = pafs.FileSelector(location.path(table), allow_not_found=True)
+        for info in location.filesystem.get_file_info(selector):
+            if info.type == pafs.FileType.Directory and info.base_name.startswith("site="):
+                sites.add(info.base_name.removeprefix("site="))
+    return sorted(sites)
+
+
+def _part_files(location: ArchiveLocation, table: str, site: str) -> dict[str, list[str]]:
+    """Visible part files of one site's table, grouped by partition folder."""
+    folders: dict[str, list[str]] = {}
+    for info in location.files(table, f"site={check_safe_name(site)}"):
+        name = info.base_name
+        if name.endswith(".parquet") and not name.startswith((".", "_")):
+            folders.setdefault(info.path.rsplit("/", 1)[0], []).append(info.path)
+    return {folder: sorted(paths) for folder, paths in sorted(folders.items())}
+
+
+def _sources(location: ArchiveLocation, path: str) -> list[str]:
+    """Names of the files a compacted file replaced (empty for a crawl's own file)."""
+    with location.filesystem.open_input_file(path) as handle:
+        metadata = pq.read_metadata(handle).metadata or {}
+    raw = metadata.get(SOURCES_KEY)
+    return list(json.loads(raw)) if raw else []
+
+
+def _finish_interrupted(location: ArchiveLocation, paths: list[str]) -> tuple[list[str], int]:
+    """Delete source files a killed compaction left beside its finished file."""
+    present = {path.rsplit("/", 1)[1]: path for path in paths}
+    removed: set[str] = set()
+    for path in paths:
+        if path in removed:
+            continue
+        for name in _sources(location, path):
+            stale = present.get(name)
+            if stale is not None and stale != path and stale not in removed:
+                location.filesystem.delete_file(stale)
+                removed.add(stale)
+    return [p for p in paths if p not in removed], len(removed)
+
+
+def _read_all(location: ArchiveLocation, table: Table, paths: list[str]) -> pa.Table:
+    """Every row of the files, in the table's current schema (added columns null)."""
+    parts = []
+    for path in paths:
+        with location.filesystem.open_input_file(path) as handle:
+            parts.append(pq.read_table(handle))
+    data = pa.concat_tables(parts, promote_options="permissive")
+    columns = [
+        data[f.name].cast(f.type) if f.name in data.column_names else pa.nulls(len(data), f.type)
+        for f in table.schema
+    ]
+    extra = [name for name in data.column_names if name not in table.schema.names]
+    schema = pa.schema([*table.schema, *(data.schema.field(name) for name in extra)])
+    return pa.Table.from_arrays([*columns, *(data[name] for name in extra)], schema=schema)
+
+
+def compact_partition(
+    location: ArchiveLocation,
+    table: Table,
+    folder: str,
+    paths: list[str],
+    run_id: str,
+    *,
+    row_group_rows: int = ROW_GROUP_ROWS,
+    compression: str = "zstd",
+) -> int:
+    """Replace the part files of one partition folder by one sorted file; rows written."""
+    data = _read_all(location, table, paths)
+    data = data.sort_by([(column, "ascending") for column in table.key])
+    name = f"part-compact-{run_id}.parquet"
+    temp = f"{folder}/{TEMP_PREFIX}compact-{run_id}.parquet{TEMP_SUFFIX}"
+    final = f"{folder}/{name}"
+    sources = json.dumps([path.rsplit("/", 1)[1] for path in paths]).encode()
+    schema = data.schema.with_metadata({**(data.schema.metadata or {}), SOURCES_KEY: sources})
+    with pq.ParquetWriter(
+        temp, schema, filesystem=location.filesystem, compression=compression
+    ) as writer:
+        writer.write_table(data.replace_schema_metadata(schema.metadata), row_group_rows)
+    location.filesystem.move(temp, final)
+    for path in paths:
+        if path != final:
+            location.filesystem.delete_file(path)
+    rows: int = data.num_rows
+    return rows
+
+
+def compact_site(
+    location: ArchiveLocation,
+    site: str,
+    run_id: str,
+    report: CompactionReport,
+    *,
+    tables: Iterable[str] = TABLES,
+    row_group_rows: int = ROW_GROUP_ROWS,
+) -> None:
+    """Compact every partition of one site that has more than one part file."""
+    for table_name in tables:
+        table = TABLES[table_name]
+        for folder, found in _part_files(location, table_name, site).items():
+            paths, removed = _finish_interrupted(location, found)
+            report.leftovers_removed += removed
+            if len(paths) < 2:
+                continue
+            report.rows += compact_partition(
+                location, table, folder, paths, run_id, row_group_rows=row_group_rows
+            )
+            report.partitions += 1
+            report.files_before += len(paths)
+            report.files_after += 1
+
+
+def compact(
+    location: ArchiveLocation,
+    sites: Iterable[str] | None = None,
+    *,
+    tables: Iterable[str] = TABLES,
+    row_group_rows: int = ROW_GROUP_ROWS,
+    run_id: str | None = None,
+) -> CompactionReport:
+    """Compact the given sites (default: all), each under its site lock."""
+    run_id = run_id or new_run_id()
+    locks = site_locks(location, run_id)
+    report = CompactionReport()
+    tables = [t for t in tables if t in TABLES]
+    for site in archived_sites(location) if sites is None else sorted(sites):
+        try:
+            locks.acquire(site)
+        except SiteLocked as exc:
+            logger.warning("%s: not compacted, %s", site, exc)
+            report.locked.append(site)
+            continue
+        try:
+            report.leftovers_removed += remove_temp_files(location, site)
+            compact_site(
+                location, site, run_id, report, tables=tables, row_group_rows=row_group_rows
+            )
+        finally:
+            locks.release(site)
+    return report

@@ -1,0 +1,68 @@
+"""Sites spread over shards, ``scrapy fanout`` run as users run it, and archive keys."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from mpcrawl.sample.server import SampleSite
+from mpcrawl.sitelist import in_shard
+from tests.crawl import FAST
+from tests.shared import REPO
+
+KEY = "site, post_type, id, modified_gmt"
+
+
+@contextlib.contextmanager
+def sites_in_shards(shards: int) -> Iterator[list[SampleSite]]:
+    """One running sample site in each of ``shards`` shards (ports are random)."""
+    with contextlib.ExitStack() as stack:
+        chosen: dict[int, SampleSite] = {}
+        while len(chosen) < shards:
+            site = SampleSite()
+            k = next(
+                k for k in range(1, shards + 1) if in_shard(f"127.0.0.1_{site.port}", (k, shards))
+            )
+            if k in chosen:
+                site.stop()
+                continue
+            chosen[k] = stack.enter_context(site)
+        yield [chosen[k] for k in sorted(chosen)]
+
+
+def site_list(path: Path, urls: list[str]) -> Path:
+    path.write_text("url,name\n" + "".join(f"{url},Site {n}\n" for n, url in enumerate(urls)))
+    return path
+
+
+def fanout(*args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """``scrapy fanout ARGS -s NAME=VALUE ...`` from the project folder."""
+    command = [sys.executable, "-m", "scrapy", "fanout", *args]
+    for name, value in {**FAST, **settings}.items():
+        command += ["-s", f"{name}={value}"]
+    return subprocess.run(
+        command,
+        cwd=REPO,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def version_keys(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
+    """Every post version key in every file, duplicates included, sorted."""
+    return sorted(con.sql(f"SELECT {KEY} FROM posts_files").fetchall())
+
+
+def job_ids(stdout: str) -> list[str]:
+    """The Scrapyd job ids ``scrapy fanout`` reports, in shard order."""
+    return re.findall(r"^shard \S+: \d+ sites on \S+, job (\w+),", stdout, re.MULTILINE)

@@ -1,0 +1,100 @@
+"""``scrapy fanout`` onto two Scrapyd nodes: shards of one site list into one archive."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from mpcrawl import scrapyd
+from tests.crawl import crawl, read
+from tests.distributed.conftest import PROJECT, Node
+from tests.distributed.helpers import fanout, job_ids, site_list, sites_in_shards, version_keys
+from tests.faultserver import FaultProxy, Rule
+
+
+def test_two_nodes_archive_what_one_process_does(nodes: list[Node], tmp_path: Path) -> None:
+    with sites_in_shards(2) as sites:
+        listed = site_list(tmp_path / "sites.csv", [s.url for s in sites])
+        urls = ",".join(n.url for n in nodes)
+        result = fanout(
+            "--nodes",
+            urls,
+            "--deploy",
+            "--wait",
+            "--poll",
+            "0.2",
+            "-a",
+            f"sites={listed}",
+            MPCRAWL_ARCHIVE=str(tmp_path / "fan"),
+        )
+        assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+        single = crawl(tmp_path / "single", f"sites={listed}")
+        assert single.returncode == 0, single.stderr[-3000:]
+    out = result.stdout
+    assert f"shard 1/2: 1 sites on {nodes[0].url}" in out
+    assert f"shard 2/2: 1 sites on {nodes[1].url}" in out
+    assert out.count("deployed mpcrawl-") == 2
+    fan, one = read(tmp_path / "fan"), read(tmp_path / "single")
+    keys = version_keys(fan)
+    assert keys == version_keys(one)
+    served = sum(s.total_posts + len(list(s.pages.visible())) for s in sites)
+    assert len(keys) == len(set(keys)) == served
+    # Each site was crawled by the job of its shard, on that shard's node, named in its run id.
+    runs = {
+        site: (run_id, outcome)
+        for site, run_id, outcome in fan.sql("SELECT site, run_id, outcome FROM runs").fetchall()
+    }
+    ids = job_ids(out)
+    assert len(runs) == len(ids) == 2
+    for node, jobid, sample in zip(nodes, ids, sites, strict=True):
+        run_id, outcome = runs[f"127.0.0.1_{sample.port}"]
+        assert outcome == "ok"
+        assert run_id.endswith(f"-{scrapyd.node_label(node.url)}-{jobid}")
+        assert "site finished" in node.job_log(jobid)
+    # Scrapyd's own listjobs shows them finished.
+    for node, jobid in zip(nodes, ids, strict=True):
+        assert scrapyd.job_state(scrapyd.list_jobs(node.url, PROJECT), jobid) == "finished"
+    # The site-list metadata travelled with the rows.
+    names = fan.sql("SELECT site, name FROM sites_latest").fetchall()
+    assert sorted(names) == sorted(
+        (f"127.0.0.1_{s.port}", f"Site {n}") for n, s in enumerate(sites)
+    )
+
+
+def test_a_killed_job_is_repaired_by_the_next_fanout(nodes: list[Node], tmp_path: Path) -> None:
+    stall = Rule(match="wp/v2/posts&per_page=100&page=3", delay=30, times=1)
+    with sites_in_shards(1) as (sample,), FaultProxy(sample.url, [stall]) as proxy:
+        listed = site_list(tmp_path / "sites.csv", [proxy.url])
+        archive = tmp_path / "fan"
+        args = ("--nodes", nodes[0].url, "-a", f"sites={listed}")
+        first = fanout(*args, MPCRAWL_ARCHIVE=str(archive), MPCRAWL_BATCH_ROWS="50")
+        assert first.returncode == 0, first.stdout + first.stderr[-3000:]
+        (jobid,) = job_ids(first.stdout)
+        deadline = time.monotonic() + 60
+        while not proxy.arrived(stall.match) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert proxy.arrived(stall.match), nodes[0].job_log(jobid)
+        assert scrapyd.cancel(nodes[0].url, PROJECT, jobid, signal="KILL") == "running"
+        deadline = time.monotonic() + 30
+        while scrapyd.job_state(scrapyd.list_jobs(nodes[0].url, PROJECT), jobid) != "finished":
+            assert time.monotonic() < deadline, "the killed job is still listed as running"
+            time.sleep(0.1)
+        # Killed mid-site: its lock and half-written files are left behind, no run record.
+        site = f"127.0.0.1_{proxy.url.rsplit(':', 1)[1]}"
+        assert (archive / "_locks" / f"{site}.lock").exists()
+        assert list(archive.rglob(".part-*.tmp"))
+        assert read(archive).sql("SELECT count(*) FROM runs").fetchall() == [(0,)]
+
+        again = fanout(*args, "--wait", "--poll", "0.2", MPCRAWL_ARCHIVE=str(archive))
+        assert again.returncode == 0, again.stdout + again.stderr[-3000:]
+        assert "1 ok" in again.stdout
+        (rerun,) = job_ids(again.stdout)
+        assert "removed" in nodes[0].job_log(rerun)  # the dead run's temp files
+    con = read(archive)
+    assert con.sql("SELECT count(*) FROM posts WHERE post_type = 'post'").fetchall() == [
+        (sample.total_posts,)
+    ]
+    keys = version_keys(con)
+    assert len(keys) == len(set(keys))
+    assert not list(archive.rglob(".part-*.tmp"))
+    assert not (archive / "_locks" / f"{site}.lock").exists()
