@@ -34,7 +34,7 @@ from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.state import load_site_state
 start = time.perf_counter()
 state = load_site_state(ArchiveLocation.parse(sys.argv[1]), sys.argv[2])
-print(time.perf_counter() - start, len(state.versions))
+print(time.perf_counter() - start, sum(1 for _ in state.versions()))
 """
 
 

@@ -71,6 +71,7 @@ FEED_EXPORTERS = {"parquet": "mpcrawl.exporters.ParquetItemExporter"}
 FEED_EXPORT_ENCODING = "utf-8"
 
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "mpcrawl.logformatter.QuietLogFormatter"
 # Versions already archived are dropped on every run: routine, not a warning.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

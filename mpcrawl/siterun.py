@@ -124,22 +124,22 @@ def ids_to_fetch(walk: Walk, state: SiteState | None) -> list[int]:
     """Ids a sweep saw whose version (id, modified_gmt) is not archived yet.
 
     >>> w = Walk("posts", "post", "post", sweep=True, seen={1: 10, 2: 20, 3: None})
-    >>> s = SiteState(versions={("post", 1, 10), ("post", 2, 5)})
+    >>> s = SiteState.of(("post", 1, 10), ("post", 2, 5))
     >>> ids_to_fetch(w, s)
     [2, 3]
     """
-    versions = state.versions if state is not None else set()
-    return sorted(
-        pid for pid, mod in walk.seen.items() if (walk.post_type, pid, mod) not in versions
-    )
+    if state is None or walk.post_type is None:
+        return sorted(walk.seen)
+    has, post_type = state.has_version, walk.post_type
+    return sorted(pid for pid, mod in walk.seen.items() if not has(post_type, pid, mod))
 
 
 def ids_to_probe(walk: Walk, state: SiteState | None) -> list[int]:
     """Archived ids missing from a complete walk and not already tombstoned.
 
     >>> w = Walk("posts", "post", "post", seen={1: 10}, started=True)
-    >>> s = SiteState(latest={("post", 1): 10, ("post", 2): 5, ("post", 3): 7},
-    ...               tombstoned={("post", 3)})
+    >>> s = SiteState.of(("post", 1, 10), ("post", 2, 5), ("post", 3, 7),
+    ...                  tombstoned={("post", 3)})
     >>> ids_to_probe(w, s)
     [2]
     """

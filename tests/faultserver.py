@@ -102,9 +102,14 @@ class FaultProxy:
             time.sleep(rule.delay)
         if rule is not None and rule.reset:
             self._record(path, 0, headers)
+            # SO_LINGER 0 makes close() send a RST; every reference to the socket must go,
+            # or the kernel keeps the connection open and the client just waits.
             handler.connection.setsockopt(
                 socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
             )
+            handler.close_connection = True
+            handler.rfile.close()
+            handler.wfile.close()
             handler.connection.close()
             return
         if rule is not None and rule.body is not None:

@@ -228,3 +228,31 @@ def test_user_agent_names_the_project_and_contact(site: SampleSite, archive: Pat
         crawl(archive, f"site={proxy.url}", MPCRAWL_CONTACT_URL="https://example.org/who")
         agents = {headers.get("User-Agent") for _, _, headers in proxy.log}
     assert agents == {"mpcrawl/0.1.0 (+https://example.org/who)"}
+
+
+def test_connection_resets_are_retried(site: SampleSite, archive: Path) -> None:
+    with FaultProxy(site.url, [Rule(POSTS_PAGE_2, reset=True, times=2)]) as proxy:
+        result = crawl(archive, f"site={proxy.url}")
+        attempts = len(proxy.arrived(POSTS_PAGE_2))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert attempts == 3
+    assert post_count(archive) == site.total_posts
+
+
+def test_a_host_that_always_resets_is_recorded(site: SampleSite, archive: Path) -> None:
+    with FaultProxy(site.url, [Rule(POSTS_PAGE_2, reset=True)]) as proxy:
+        result = crawl(archive, f"site={proxy.url}")
+    assert result.returncode == 1
+    kind, reason = outcome(archive)
+    assert kind == "partial" and reason is not None and "page=2" in reason
+
+
+def test_progress_is_logged_while_a_site_is_crawled(site: SampleSite, archive: Path) -> None:
+    slow = Rule("rest_route=/wp/v2/posts&per_page=100&page=3", delay=2)
+    with FaultProxy(site.url, [slow]) as proxy:
+        result = crawl(archive, f"site={proxy.url}", MPCRAWL_PROGRESS_INTERVAL="0.5")
+    assert result.returncode == 0
+    progress = [line for line in result.stderr.splitlines() if "progress: " in line]
+    total = site.total_posts + len(list(site.pages.visible()))
+    assert progress and f"/{total} posts archived" in progress[-1]
+    assert "summary of 1 sites" in result.stderr

@@ -145,14 +145,17 @@ def party_name(printed: str) -> str | None:
     return PARTIES.get(" ".join(printed.split()))
 
 
-def find_turns(html: str) -> list[Turn]:
-    """Speaker turns in document order; [] for a post that quotes no exchange."""
+def find_turns(html: str, *, tree: etree._Element | None = None) -> list[Turn]:
+    """Speaker turns in document order; [] for a post that quotes no exchange.
+
+    ``tree``, the :func:`parse_fragment` of ``html``, saves a parse; it is only read.
+    """
     if not html or not (
         "<b" in html or "<B" in html or "<strong" in html or "<STRONG" in html
         or "):" in html or "debate-speech" in html
     ):  # fmt: skip
         return []
-    root = parse_fragment(html)
+    root = tree if tree is not None else parse_fragment(html)
     if root is None:
         return []
     return _turns(_blocks(root, twfy="debate-speech" in html))

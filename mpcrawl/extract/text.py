@@ -48,22 +48,25 @@ def parse_fragment(html: str) -> etree._Element | None:
         return None
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, *, tree: etree._Element | None = None) -> str:
     """Readable text: one blank line between blocks, ``<br>`` a newline, spaces folded.
+
+    ``tree``, the :func:`parse_fragment` of ``html``, saves a parse; it is changed here,
+    so other readers of the same tree must come first.
 
     >>> html_to_text("<h2>Title</h2><p>One&nbsp;two<br>three</p><script>x()</script><p>4</p>")
     'Title\\n\\nOne two\\nthree\\n\\n4'
     """
     if "\ue000" in html or "\ue001" in html:  # our break marks; never real text
-        html = html.replace("\ue000", "").replace("\ue001", "")
+        html, tree = html.replace("\ue000", "").replace("\ue001", ""), None
     try:
-        return _text(html)
+        return _text(html, tree)
     except ValueError:  # rare: control characters; cleaning them first costs every post
-        return _text(_NOT_XML.sub("", html))
+        return _text(_NOT_XML.sub("", html), None)
 
 
-def _text(html: str) -> str:
-    root = parse_fragment(html)
+def _text(html: str, tree: etree._Element | None) -> str:
+    root = tree if tree is not None else parse_fragment(html)
     if root is None:
         return ""
     etree.strip_elements(root, *_DROP, with_tail=False)
@@ -93,14 +96,20 @@ def word_count(text: str) -> int:
     >>> word_count("I thank the right hon. Member: £3,000 in 2024-25, isn’t it?")
     11
     """
-    return sum(1 for _ in _WORD.finditer(text))
+    return len(_WORD.findall(text))  # a list of matches beats a match object per word
 
 
-def outbound_links(html: str, base_url: str | None, site_host: str | None = None) -> list[str]:
+def outbound_links(
+    html: str,
+    base_url: str | None,
+    site_host: str | None = None,
+    *,
+    tree: etree._Element | None = None,
+) -> list[str]:
     """Absolute http(s) links of ``<a href>`` to other hosts, first occurrence first.
 
     The site's host comes from ``site_host`` or else ``base_url``; its www/apex twin is
-    the same site.
+    the same site. ``tree``, the :func:`parse_fragment` of ``html``, saves a parse.
 
     >>> outbound_links('<a href="/a">in</a> <a href="https://www.ex.org/b">twin</a>'
     ...                '<a href="//bbc.co.uk/n#x">out</a><a href="mailto:a@b">m</a>',
@@ -109,7 +118,7 @@ def outbound_links(html: str, base_url: str | None, site_host: str | None = None
     """
     if "href" not in html:
         return []
-    root = parse_fragment(html)
+    root = tree if tree is not None else parse_fragment(html)
     if root is None:
         return []
     own = _site_key(site_host if site_host else _host(base_url or ""))

@@ -43,7 +43,7 @@ class DedupePipeline:
         if isinstance(item, PostItem):
             state, run = self._state(item.site)
             key = (item.post_type, item.id, micros(item.modified_gmt))
-            if key in state.versions:
+            if state.has_version(*key):
                 if run is not None:
                     run.posts_unchanged += 1
                 stats.inc_value("mpcrawl/posts/unchanged")
@@ -51,8 +51,7 @@ class DedupePipeline:
                     item.archived = True
                     return item
                 raise DropItem(f"Archived version: {(item.site, *key)}")
-            state.versions.add(key)
-            state.latest[(item.post_type, item.id)] = key[2]
+            state.add_version(*key)
             if run is not None:
                 run.posts_new += 1
             stats.inc_value("mpcrawl/posts/new")

@@ -11,7 +11,7 @@ from scrapy.crawler import Crawler
 from mpcrawl.extract.embeds import find_embeds
 from mpcrawl.extract.members import member_id_for
 from mpcrawl.extract.speakers import find_turns
-from mpcrawl.extract.text import html_to_text, outbound_links, word_count
+from mpcrawl.extract.text import html_to_text, outbound_links, parse_fragment, word_count
 from mpcrawl.items import PostItem, RevisionItem
 
 
@@ -35,14 +35,16 @@ class ExtractPipeline:
     def _post(self, item: PostItem) -> None:
         assert self.stats is not None
         html = item.content_html or ""
-        text = html_to_text(html) if html else ""
+        # One parse for links, turns and text; html_to_text changes the tree, so it is last.
+        tree = parse_fragment(html)
+        host = urlsplit(item.link or "").hostname
+        item.outbound_links = outbound_links(html, item.link, host, tree=tree) if html else []
+        embeds = find_embeds(html, item.link) if html else []
+        turns = find_turns(html, tree=tree) if html else []
+        text = html_to_text(html, tree=tree) if html else ""
         item.content_text = text if html else None
         item.word_count = word_count(text)
         item.excerpt_text = html_to_text(item.excerpt_html) if item.excerpt_html else None
-        host = urlsplit(item.link or "").hostname
-        item.outbound_links = outbound_links(html, item.link, host) if html else []
-        embeds = find_embeds(html, item.link) if html else []
-        turns = find_turns(html) if html else []
         item.embeds = [
             {k: v for k, v in asdict(embed).items() if k != "position"}
             | {"position": embed.position}

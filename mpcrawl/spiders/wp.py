@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import logging
+import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -229,7 +230,7 @@ class WpSpider(Spider):
         self, failure: Failure, request: Request, run: SiteRun, ctx: Ctx
     ) -> Iterator[Any]:
         exc = failure.value
-        message = f"{type(exc).__name__}: {exc}".strip()
+        message = _describe(exc)
         robots = isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc)
         if ctx.phase in ("home", "probe"):
             if robots:
@@ -423,7 +424,7 @@ class WpSpider(Spider):
         walk.seen[pid] = modified
         if walk.sweep:
             return
-        known = run.state is not None and (walk.post_type, pid, modified) in run.state.versions
+        known = run.state is not None and run.state.has_version(walk.post_type, pid, modified)
         yield RestObject("post", run.site, obj, now, self.run_id, post_type=walk.post_type)
         if not known:
             yield from self._new_version(run, walk, obj, pid)
@@ -516,7 +517,7 @@ class WpSpider(Spider):
             run.error(f"{response.url}: {response.status} {code or 'unexpected body'}")
             return
         assert run.state is not None
-        last = run.state.latest.get((ctx.post_type, ctx.item_id))
+        last = run.state.newest(ctx.post_type, ctx.item_id)
         run.tombstones_new += 1
         logger.info("%s: %s %d is %s", run.site, ctx.post_type, ctx.item_id, reason)
         yield TombstoneItem(
@@ -685,6 +686,20 @@ class WpSpider(Spider):
             run.json_recovered += 1
             self.crawler.stats.inc_value("mpcrawl/json/recovered")
         return decoded.data
+
+
+_FAILURE_REPR = re.compile(r"\[?<twisted\.python\.failure\.Failure (?:[\w.]+\.)?(\w+): ([^>]*)>\]?")
+
+
+def _describe(exc: BaseException | None) -> str:
+    """One line for a failed request, without Twisted's ``<Failure ...>`` wrapping.
+
+    >>> _describe(OSError("[<twisted.python.failure.Failure twisted.internet.error."
+    ...                   "ConnectionLost: Connection was lost.>]"))
+    'OSError: ConnectionLost: Connection was lost.'
+    """
+    detail = _FAILURE_REPR.sub(r"\1: \2", str(exc))
+    return " ".join(f"{type(exc).__name__}: {detail}".split())
 
 
 def _counted(run: SiteRun, output: Iterable[Any]) -> Iterator[Any]:

@@ -49,3 +49,25 @@ def test_every_real_error_body_is_classified() -> None:
 def test_decode_raises_only_badjson(body: bytes) -> None:
     with contextlib.suppress(BadJSON):
         decode(body)
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@given(st.lists(_JSON_VALUES, max_size=5), st.booleans())
+def test_decode_reads_what_json_reads(value: list[object], ascii_only: bool) -> None:
+    body = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8")
+    assert decode(body).data == json.loads(body)
+
+
+def test_integers_beyond_64_bits_stay_exact() -> None:
+    body = b'[{"id": 18446744073709551616, "n": -9223372036854775809, "x": 1e400}]'
+    assert decode(body).data == [{"id": 2**64, "n": -(2**63) - 1, "x": float("inf")}]

@@ -106,3 +106,19 @@ def test_dates_parse_or_are_none(text: str) -> None:
     assert parsed is None or parsed.tzinfo is None
     gmt = parse_wp_gmt(text)
     assert gmt is None or gmt.utcoffset() is not None
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.text(st.characters(codec="utf-8") | st.just("\ud800")),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@given(st.dictionaries(st.text(), _JSON_VALUES, max_size=8))
+def test_raw_json_reads_back_as_sent(obj: dict[str, object]) -> None:
+    assert json.loads(records.dumps(obj)) == obj
