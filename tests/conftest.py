@@ -6,9 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from mpcrawl.sample.server import SampleSite
 from tests.wordpress.fixture import wordpress, wordpress_fork  # noqa: F401  (session fixtures)
+
+# Property tests check what an input does, not how fast: on a loaded 2-core CI machine a
+# per-example deadline only adds flaky failures.
+settings.register_profile("mpcrawl", deadline=None)
+settings.load_profile("mpcrawl")
 
 
 @pytest.fixture

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
 from mpcrawl import scrapyd
+from mpcrawl.sitelist import in_shard
 from tests.crawl import crawl, read
 from tests.distributed.conftest import PROJECT, Node
 from tests.distributed.helpers import fanout, job_ids, site_list, sites_in_shards, version_keys
 from tests.faultserver import FaultProxy, Rule
+from tests.wordpress.wpserver import WordPress
 
 
 def test_two_nodes_archive_what_one_process_does(nodes: list[Node], tmp_path: Path) -> None:
@@ -98,3 +101,42 @@ def test_a_killed_job_is_repaired_by_the_next_fanout(nodes: list[Node], tmp_path
     assert len(keys) == len(set(keys))
     assert not list(archive.rglob(".part-*.tmp"))
     assert not (archive / "_locks" / f"{site}.lock").exists()
+
+
+def test_two_nodes_archive_two_real_wordpress_sites(
+    nodes: list[Node], wordpress: WordPress, tmp_path: Path
+) -> None:
+    """The same fanout over two instances of the real WordPress fixture.
+
+    Each instance sits behind a transparent proxy whose port puts it in its own shard.
+    """
+    with contextlib.ExitStack() as stack:
+        proxies: dict[int, FaultProxy] = {}
+        for instance in (wordpress.pretty, wordpress.plain):
+            while True:
+                proxy = FaultProxy(instance.url)
+                shard = 1 if in_shard(f"127.0.0.1_{proxy.server.server_address[1]}", (1, 2)) else 2
+                if shard not in proxies:
+                    proxies[shard] = stack.enter_context(proxy)
+                    break
+                proxy.server.server_close()
+        listed = site_list(tmp_path / "sites.csv", [proxies[k].url for k in sorted(proxies)])
+        result = fanout(
+            "--nodes",
+            ",".join(n.url for n in nodes),
+            "--wait",
+            "--poll",
+            "0.2",
+            "-a",
+            f"sites={listed}",
+            MPCRAWL_ARCHIVE=str(tmp_path / "fan"),
+        )
+        assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+        single = crawl(tmp_path / "single", f"sites={listed}")
+        assert single.returncode == 0, single.stderr[-3000:]
+    assert "shard 1/2: 1 sites" in result.stdout and "shard 2/2: 1 sites" in result.stdout
+    keys = version_keys(read(tmp_path / "fan"))
+    assert keys == version_keys(read(tmp_path / "single"))
+    assert len(keys) == len(set(keys)) > 2 * 250
+    outcomes = read(tmp_path / "fan").sql("SELECT outcome FROM runs").fetchall()
+    assert outcomes == [("ok",), ("ok",)]
