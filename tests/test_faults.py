@@ -256,3 +256,16 @@ def test_progress_is_logged_while_a_site_is_crawled(site: SampleSite, archive: P
     total = site.total_posts + len(list(site.pages.visible()))
     assert progress and f"/{total} posts archived" in progress[-1]
     assert "summary of 1 sites" in result.stderr
+
+
+def test_an_api_without_wp_v2_is_rest_closed(site: SampleSite, archive: Path) -> None:
+    page = b"<html><head><link href='/wp-content/themes/x.css'></head><body>Hi</body></html>"
+    rules = [
+        Rule("/about/", 200, page, {"Content-Type": "text/html"}),
+        Rule("/wp-json/", 200, b'{"namespaces":["oembed/1.0"],"routes":{"/":{}}}'),
+    ]
+    with FaultProxy(site.url, rules) as proxy:
+        result = crawl(archive, f"site={proxy.url}/about/")
+    assert result.returncode == 0
+    kind, reason = outcome(archive)
+    assert kind == "rest_closed" and "wp/v2" in (reason or "")

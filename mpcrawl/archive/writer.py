@@ -85,8 +85,6 @@ class ArchiveWriter:
         self.compression = compression
         self._open: dict[tuple[str, str, int | None], _Partition] = {}
         self._counter = itertools.count()
-        self.files_written: list[str] = []
-        self.rows_written = 0
 
     def write(self, table_name: str, row: dict[str, Any], year: int | None = None) -> None:
         """Buffer one row; a full buffer is written as a row group of its temp file."""
@@ -132,7 +130,6 @@ class ArchiveWriter:
         except (OSError, pa.ArrowException) as exc:
             raise ArchiveError(f"cannot write {self._target(part)}: {exc}") from exc
         part.written += len(part.rows)
-        self.rows_written += len(part.rows)
         part.rows.clear()
         part.buffered_bytes = 0
 
@@ -146,7 +143,6 @@ class ArchiveWriter:
                 self.location.filesystem.move(part.temp_path, part.final_path)
         except (OSError, pa.ArrowException) as exc:
             raise ArchiveError(f"cannot finish {part.final_path}: {exc}") from exc
-        self.files_written.append(part.final_path)
 
     def close_site(self, site: str) -> None:
         """Finish every file of one site, so a later kill cannot lose that site's rows.

@@ -305,6 +305,10 @@ class WpSpider(Spider):
 
     def parse_probe(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
         data = self._json(response, run)
+        if discovery.is_api_index(data) and not discovery.has_wp_v2(data):
+            run.outcome = "rest_closed"
+            run.reason = f"{response.url}: the API offers no wp/v2 namespace"
+            return
         if discovery.is_api_index(data):
             yield from self._use_root(run, response.url, response)
             return

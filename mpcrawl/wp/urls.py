@@ -46,10 +46,6 @@ class ApiRoot:
         """The API index URL (what discovery found)."""
         return self.url("/")
 
-    @property
-    def host(self) -> str:
-        return (urlsplit(self.base).hostname or "").lower()
-
     def url(self, route: str, params: Iterable[tuple[str, object]] = ()) -> str:
         """The URL of ``route`` (``/wp/v2/posts``) with query ``params`` in order."""
         route = "/" + route.lstrip("/")
