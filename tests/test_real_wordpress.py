@@ -45,6 +45,7 @@ def test_everything_public_is_archived(
     )
     manifest = instance.manifest
     hidden = [manifest[k] for k in ("draft", "private", "trashed", "deleted", "future")]
+    hidden.append(manifest["pages"]["draft"])
     found = con.sql(f"SELECT id FROM posts WHERE id IN ({','.join(map(str, hidden))})").fetchall()
     assert found == []
     assert con.sql("SELECT url_form FROM sites").fetchall() == [(form,)]

@@ -599,8 +599,9 @@ mpcrawl_cache_oembed(
 );
 
 // ---------------------------------------------------------------- pages
-$pages           = array();
-$pages['about']  = mpcrawl_insert(
+// (not $pages: WordPress keeps a global $pages of the current post's <!--nextpage--> parts)
+$page_ids           = array();
+$page_ids['about']  = mpcrawl_insert(
 	array(
 		'post_type'    => 'page',
 		'post_title'   => 'About Alex',
@@ -610,18 +611,18 @@ $pages['about']  = mpcrawl_insert(
 		'menu_order'   => 1,
 	)
 );
-$pages['surgeries'] = mpcrawl_insert(
+$page_ids['surgeries'] = mpcrawl_insert(
 	array(
 		'post_type'    => 'page',
 		'post_title'   => 'Advice surgeries',
 		'post_name'    => 'surgeries',
-		'post_parent'  => $pages['about'],
+		'post_parent'  => $page_ids['about'],
 		'post_date'    => '2023-01-06 10:00:00',
 		'post_content' => mpcrawl_p( 'Surgeries are held on the first Friday of each month.' ),
 		'menu_order'   => 2,
 	)
 );
-$pages['contact'] = mpcrawl_insert(
+$page_ids['contact'] = mpcrawl_insert(
 	array(
 		'post_type'    => 'page',
 		'post_title'   => 'Contact',
@@ -631,7 +632,7 @@ $pages['contact'] = mpcrawl_insert(
 		'menu_order'   => 3,
 	)
 );
-$pages['draft'] = mpcrawl_insert(
+$page_ids['draft'] = mpcrawl_insert(
 	array(
 		'post_type'    => 'page',
 		'post_title'   => 'Draft page',
@@ -728,7 +729,7 @@ $data = array(
 	'revisions_3'        => $special['revisions_3'],
 	'sticky'             => $special['sticky'],
 	'video_posts'        => $video,
-	'pages'              => $pages,
+	'pages'              => $page_ids,
 	'featured_media'     => $media_id,
 	'featured_posts'     => $featured_posts,
 	'categories'         => $categories,
