@@ -291,3 +291,42 @@ def test_sigkill_on_the_real_wordpress_then_rerun(wordpress: WordPress, tmp_path
     assert 0 < killed < public
     assert scalar(con, "SELECT count(*) FROM posts_files") == public
     assert scalar(con, "SELECT count(DISTINCT (post_type, id)) FROM posts_files") == public
+
+
+def test_report_of_the_real_wordpress_after_edits_and_deletions(
+    wordpress_fork: Instance, tmp_path: Path
+) -> None:
+    from mpcrawl.report import write_report
+    from tests.test_report import Page, number
+
+    instance = wordpress_fork
+    archive = tmp_path / "archive"
+    assert crawl(archive, f"site={instance.url}").returncode == 0
+    manifest = instance.manifest
+    _rest(instance, "POST", f"/wp/v2/posts/{manifest['revisions_3']}", {"title": "Retitled"})
+    _rest(instance, "DELETE", f"/wp/v2/posts/{manifest['sticky']}")
+    _rest(instance, "DELETE", f"/wp/v2/posts/{manifest['seed_post']}", query="force=true")
+    assert crawl(archive, f"site={instance.url}").returncode == 0
+    page = Page(write_report(str(archive), tmp_path / "report.html").read_text())
+    con = read(archive)
+    con.execute("SET TimeZone = 'UTC'")
+    stones = page.table("Latest tombstones")
+    assert sorted((r[3], r[4]) for r in stones.rows) == sorted(
+        (str(i), reason) for i, reason in con.sql("SELECT id, reason FROM tombstones").fetchall()
+    )
+    assert {r[4] for r in stones.rows} == {"deleted", "hidden"}
+    edits = page.table("Edits and deletions per month")
+    assert [sum(number(r[i]) for r in edits.rows) for i in (1, 2, 3)] == [1, 1, 1]
+    per_month = dict(
+        con.sql(
+            "SELECT strftime(date_gmt, '%Y-%m'), count(*) FROM posts_latest "
+            "WHERE post_type = 'post' GROUP BY 1"
+        ).fetchall()
+    )
+    shown = {row[0]: number(row[1]) for row in page.table("Posts per month, all sites").rows}
+    assert {m: n for m, n in shown.items() if n} == per_month
+    # The seed post was deleted: its turns stay archived, but the report counts live posts.
+    archived = {r[0] for r in con.sql("SELECT DISTINCT speaker FROM speech_turns").fetchall()}
+    assert "John Whittingdale" in archived
+    speakers = {r[0] for r in page.table("Most frequent speakers, by turns").rows}
+    assert "John Whittingdale" not in speakers
