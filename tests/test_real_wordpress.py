@@ -187,12 +187,7 @@ def test_edits_trash_and_deletes_on_the_real_wordpress(
 ) -> None:
     instance = wordpress_fork
     archive = tmp_path / "archive"
-    assert crawl(archive, f"site={instance.url}").returncode == 0
-    manifest = instance.manifest
-    edited, trashed, deleted = manifest["revisions_1"], manifest["sticky"], manifest["seed_post"]
-    _rest(instance, "POST", f"/wp/v2/posts/{edited}", {"content": "<p>Edited in the test.</p>"})
-    _rest(instance, "DELETE", f"/wp/v2/posts/{trashed}")
-    _rest(instance, "DELETE", f"/wp/v2/posts/{deleted}", query="force=true")
+    edited, trashed, deleted = _crawl_then_edit_trash_delete(instance, archive)
     posts_before = scalar(read(archive), "SELECT count(*) FROM posts_files")
     result = crawl(archive, f"site={instance.url}")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -209,6 +204,17 @@ def test_edits_trash_and_deletes_on_the_real_wordpress(
     assert [scalar(con, f"SELECT count(*) FROM {t}_files") for t in ("posts", "tombstones")] == (
         snapshot
     )
+
+
+def _crawl_then_edit_trash_delete(instance: Instance, archive: Path) -> tuple[int, int, int]:
+    """Crawl once, then edit one post, trash one and delete one through the REST API."""
+    assert crawl(archive, f"site={instance.url}").returncode == 0
+    manifest = instance.manifest
+    edited, trashed, deleted = manifest["revisions_1"], manifest["sticky"], manifest["seed_post"]
+    _rest(instance, "POST", f"/wp/v2/posts/{edited}", {"content": "<p>Edited in the test.</p>"})
+    _rest(instance, "DELETE", f"/wp/v2/posts/{trashed}")
+    _rest(instance, "DELETE", f"/wp/v2/posts/{deleted}", query="force=true")
+    return edited, trashed, deleted
 
 
 def _rest(
@@ -301,11 +307,7 @@ def test_report_of_the_real_wordpress_after_edits_and_deletions(
 
     instance = wordpress_fork
     archive = tmp_path / "archive"
-    assert crawl(archive, f"site={instance.url}").returncode == 0
-    manifest = instance.manifest
-    _rest(instance, "POST", f"/wp/v2/posts/{manifest['revisions_3']}", {"title": "Retitled"})
-    _rest(instance, "DELETE", f"/wp/v2/posts/{manifest['sticky']}")
-    _rest(instance, "DELETE", f"/wp/v2/posts/{manifest['seed_post']}", query="force=true")
+    _crawl_then_edit_trash_delete(instance, archive)
     assert crawl(archive, f"site={instance.url}").returncode == 0
     page = Page(write_report(str(archive), tmp_path / "report.html").read_text())
     con = read(archive)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
 import time
 from pathlib import Path
 
@@ -15,24 +16,32 @@ from tests.faultserver import FaultProxy, Rule
 from tests.wordpress.wpserver import WordPress
 
 
+def fanout_and_single_crawl(
+    nodes: list[Node], tmp_path: Path, urls: list[str], *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """Fan the sites out over ``nodes`` into ``fan/``, and crawl them in one process into
+    ``single/``, for comparison; returns the fanout's process."""
+    listed = site_list(tmp_path / "sites.csv", urls)
+    result = fanout(
+        "--nodes",
+        ",".join(n.url for n in nodes),
+        *extra,
+        "--wait",
+        "--poll",
+        "0.2",
+        "-a",
+        f"sites={listed}",
+        MPCRAWL_ARCHIVE=str(tmp_path / "fan"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    single = crawl(tmp_path / "single", f"sites={listed}")
+    assert single.returncode == 0, single.stderr[-3000:]
+    return result
+
+
 def test_two_nodes_archive_what_one_process_does(nodes: list[Node], tmp_path: Path) -> None:
     with sites_in_shards(2) as sites:
-        listed = site_list(tmp_path / "sites.csv", [s.url for s in sites])
-        urls = ",".join(n.url for n in nodes)
-        result = fanout(
-            "--nodes",
-            urls,
-            "--deploy",
-            "--wait",
-            "--poll",
-            "0.2",
-            "-a",
-            f"sites={listed}",
-            MPCRAWL_ARCHIVE=str(tmp_path / "fan"),
-        )
-        assert result.returncode == 0, result.stdout + result.stderr[-3000:]
-        single = crawl(tmp_path / "single", f"sites={listed}")
-        assert single.returncode == 0, single.stderr[-3000:]
+        result = fanout_and_single_crawl(nodes, tmp_path, [s.url for s in sites], "--deploy")
     out = result.stdout
     assert f"shard 1/2: 1 sites on {nodes[0].url}" in out
     assert f"shard 2/2: 1 sites on {nodes[1].url}" in out
@@ -120,20 +129,8 @@ def test_two_nodes_archive_two_real_wordpress_sites(
                     proxies[shard] = stack.enter_context(proxy)
                     break
                 proxy.server.server_close()
-        listed = site_list(tmp_path / "sites.csv", [proxies[k].url for k in sorted(proxies)])
-        result = fanout(
-            "--nodes",
-            ",".join(n.url for n in nodes),
-            "--wait",
-            "--poll",
-            "0.2",
-            "-a",
-            f"sites={listed}",
-            MPCRAWL_ARCHIVE=str(tmp_path / "fan"),
-        )
-        assert result.returncode == 0, result.stdout + result.stderr[-3000:]
-        single = crawl(tmp_path / "single", f"sites={listed}")
-        assert single.returncode == 0, single.stderr[-3000:]
+        urls = [proxies[k].url for k in sorted(proxies)]
+        result = fanout_and_single_crawl(nodes, tmp_path, urls)
     assert "shard 1/2: 1 sites" in result.stdout and "shard 2/2: 1 sites" in result.stdout
     keys = version_keys(read(tmp_path / "fan"))
     assert keys == version_keys(read(tmp_path / "single"))
