@@ -11,11 +11,8 @@ and its run record is the last item it yields.
 from __future__ import annotations
 
 import base64
-import ipaddress
 import logging
-import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,6 +42,15 @@ from mpcrawl.siterun import (
     ids_to_probe,
     run_record,
 )
+from mpcrawl.spiders.support import (
+    Ctx,
+    counted,
+    describe,
+    flag,
+    header,
+    is_deep,
+    is_loopback,
+)
 from mpcrawl.wp import discovery
 from mpcrawl.wp.dates import parse_wp_gmt
 from mpcrawl.wp.jsonbody import (
@@ -68,24 +74,6 @@ HTTP_ERRORS = list(range(400, 600))
 Handler = Callable[[Response, SiteRun, "Ctx"], Iterator[Any]]
 
 
-@dataclass(slots=True)
-class Ctx:
-    """What a request is for, carried to its callback."""
-
-    phase: str
-    walk: Walk | None = None
-    page: int = 1
-    per_page: int = PER_PAGE
-    post_type: str | None = None
-    rest_base: str | None = None
-    item_id: int | None = None
-    probes: tuple[str, ...] = ()
-
-
-def _flag(value: Any) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
-
-
 class WpSpider(Spider):
     """Archive WordPress sites (``-a site=URL`` or ``-a sites=FILE.csv``)."""
 
@@ -107,8 +95,8 @@ class WpSpider(Spider):
         self.types = [t.strip() for t in types.split(",") if t.strip()]
         if not self.types:
             raise ValueError("-a types= names no type")
-        self.full = _flag(full)
-        self.discover = _flag(discover)
+        self.full = flag(full)
+        self.discover = flag(discover)
         self.shard = parse_shard(shard) if shard else None
         self.runs: dict[str, SiteRun] = {}
         self.host_sites: dict[str, str] = {}
@@ -208,7 +196,7 @@ class WpSpider(Spider):
         self, response: Response, run: SiteRun, handler: Handler, ctx: Ctx
     ) -> Iterator[Any]:
         try:
-            yield from _counted(run, handler(response, run, ctx))
+            yield from counted(run, handler(response, run, ctx))
         except Exception as exc:
             logger.exception("%s: error handling %s", run.site, response.url)
             run.error(f"{type(exc).__name__} handling {response.url}: {exc}")
@@ -221,7 +209,7 @@ class WpSpider(Spider):
         run: SiteRun = request.cb_kwargs["run"]
         ctx: Ctx = request.cb_kwargs["ctx"]
         try:
-            yield from _counted(run, self._handle_failure(failure, request, run, ctx))
+            yield from counted(run, self._handle_failure(failure, request, run, ctx))
         finally:
             run.pending -= 1
         yield from self._maybe_finish(run)
@@ -230,12 +218,12 @@ class WpSpider(Spider):
         self, failure: Failure, request: Request, run: SiteRun, ctx: Ctx
     ) -> Iterator[Any]:
         exc = failure.value
-        message = _describe(exc)
+        message = describe(exc)
         robots = isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc)
         if ctx.phase in ("home", "probe"):
             if robots:
                 run.outcome, run.reason = "robots_disallowed", f"robots.txt forbids {request.url}"
-            elif ctx.phase == "home" and not run.root_tried and _is_deep(request.url):
+            elif ctx.phase == "home" and not run.root_tried and is_deep(request.url):
                 run.root_tried = True
                 yield self._req(run, discovery.site_root(request.url), self.parse_home, ctx)
             elif ctx.phase == "probe" and ctx.probes:
@@ -281,7 +269,7 @@ class WpSpider(Spider):
         if root is not None:
             yield from self._use_root(run, root, response)
             return
-        if response.status != 200 and not run.root_tried and _is_deep(response.url):
+        if response.status != 200 and not run.root_tried and is_deep(response.url):
             run.root_tried = True
             yield self._req(run, discovery.site_root(response.url), self.parse_home, ctx)
             return
@@ -397,8 +385,8 @@ class WpSpider(Spider):
     def _more_pages(
         self, response: Response, run: SiteRun, walk: Walk, count: int
     ) -> Iterator[Request]:
-        total = as_int(_header(response, "X-WP-Total"))
-        pages = as_int(_header(response, "X-WP-TotalPages"))
+        total = as_int(header(response, "X-WP-Total"))
+        pages = as_int(header(response, "X-WP-TotalPages"))
         walk.total = total
         if pages is not None:
             for page in range(2, pages + 1):
@@ -545,7 +533,7 @@ class WpSpider(Spider):
         )
         if creds is None:
             return None
-        if parts.scheme != "https" and not _is_loopback(host):
+        if parts.scheme != "https" and not is_loopback(host):
             logger.warning("%s: credentials not sent over plain http", run.site)
             return None
         return creds
@@ -596,7 +584,7 @@ class WpSpider(Spider):
             for post_type, rest_base, pid in queued:
                 yield self._revisions_request(run, post_type, rest_base, pid, 1)
         if ctx.page == 1:
-            pages = as_int(_header(response, "X-WP-TotalPages")) or 1
+            pages = as_int(header(response, "X-WP-TotalPages")) or 1
             for page in range(2, pages + 1):
                 yield self._revisions_request(run, ctx.post_type, ctx.rest_base, ctx.item_id, page)
         now = datetime.now(UTC)
@@ -690,42 +678,3 @@ class WpSpider(Spider):
             run.json_recovered += 1
             self.crawler.stats.inc_value("mpcrawl/json/recovered")
         return decoded.data
-
-
-_FAILURE_REPR = re.compile(r"\[?<twisted\.python\.failure\.Failure (?:[\w.]+\.)?(\w+): ([^>]*)>\]?")
-
-
-def _describe(exc: BaseException | None) -> str:
-    """One line for a failed request, without Twisted's ``<Failure ...>`` wrapping.
-
-    >>> _describe(OSError("[<twisted.python.failure.Failure twisted.internet.error."
-    ...                   "ConnectionLost: Connection was lost.>]"))
-    'OSError: ConnectionLost: Connection was lost.'
-    """
-    detail = _FAILURE_REPR.sub(r"\1: \2", str(exc))
-    return " ".join(f"{type(exc).__name__}: {detail}".split())
-
-
-def _counted(run: SiteRun, output: Iterable[Any]) -> Iterator[Any]:
-    """Pass a callback's output on, counting the items the site has yielded."""
-    for value in output:
-        if not isinstance(value, Request):
-            run.items_yielded += 1
-        yield value
-
-
-def _header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value is not None else None
-
-
-def _is_deep(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.path not in ("", "/") or bool(parts.query)
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"

@@ -1,0 +1,76 @@
+"""Small helpers of the ``wp`` spider: request context, failure text, URL tests.
+
+Kept apart so the spider module holds only the crawl's logic.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.http import Response
+
+from mpcrawl.siterun import SiteRun, Walk
+from mpcrawl.wp.urls import PER_PAGE
+
+
+@dataclass(slots=True)
+class Ctx:
+    """What a request is for, carried to its callback."""
+
+    phase: str
+    walk: Walk | None = None
+    page: int = 1
+    per_page: int = PER_PAGE
+    post_type: str | None = None
+    rest_base: str | None = None
+    item_id: int | None = None
+    probes: tuple[str, ...] = ()
+
+
+def flag(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+_FAILURE_REPR = re.compile(r"\[?<twisted\.python\.failure\.Failure (?:[\w.]+\.)?(\w+): ([^>]*)>\]?")
+
+
+def describe(exc: BaseException | None) -> str:
+    """One line for a failed request, without Twisted's ``<Failure ...>`` wrapping.
+
+    >>> describe(OSError("[<twisted.python.failure.Failure twisted.internet.error."
+    ...                   "ConnectionLost: Connection was lost.>]"))
+    'OSError: ConnectionLost: Connection was lost.'
+    """
+    detail = _FAILURE_REPR.sub(r"\1: \2", str(exc))
+    return " ".join(f"{type(exc).__name__}: {detail}".split())
+
+
+def counted(run: SiteRun, output: Iterable[Any]) -> Iterator[Any]:
+    """Pass a callback's output on, counting the items the site has yielded."""
+    for value in output:
+        if not isinstance(value, Request):
+            run.items_yielded += 1
+        yield value
+
+
+def header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value is not None else None
+
+
+def is_deep(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path not in ("", "/") or bool(parts.query)
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
