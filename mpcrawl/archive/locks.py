@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -18,6 +19,7 @@ from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.wp.sitename import check_safe_name
 
 LOCKS_DIR = "_locks"
+UNREADABLE_LOCK_GRACE = 60.0  # seconds an empty or broken lock file is respected
 DEFAULT_STALE_AFTER = 6 * 3600.0  # seconds; object storage cannot check a PID on another node
 
 
@@ -74,7 +76,7 @@ class SiteLocks:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:
                 holder = self._holder(path)
-                if holder is not None and self._stale(holder):
+                if self._stale(holder, path):
                     path.unlink(missing_ok=True)
                     continue
                 raise SiteLocked(f"{site} is being crawled by {_describe(holder)}") from None
@@ -91,7 +93,14 @@ class SiteLocks:
             return None
         return data if isinstance(data, dict) else None
 
-    def _stale(self, holder: dict[str, object]) -> bool:
+    def _stale(self, holder: dict[str, object] | None, path: Path) -> bool:
+        """A lock of a dead process on this host, or an unreadable one left for a while
+        (a run killed between creating the file and writing it)."""
+        if holder is None:
+            try:
+                return time.time() - path.stat().st_mtime > UNREADABLE_LOCK_GRACE
+            except OSError:
+                return False
         pid = holder.get("pid")
         return holder.get("host") == self.host and isinstance(pid, int) and not _alive(pid)
 
