@@ -7,14 +7,18 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
+from mpcrawl import scrapyd
 from mpcrawl.sample.server import SampleSite
 from mpcrawl.sitelist import in_shard
 from tests.crawl import FAST
+from tests.distributed.conftest import PROJECT, Node
+from tests.faultserver import FaultProxy, Rule
 from tests.shared import REPO
 
 KEY = "site, post_type, id, modified_gmt"
@@ -66,3 +70,18 @@ def version_keys(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
 def job_ids(stdout: str) -> list[str]:
     """The Scrapyd job ids ``scrapy fanout`` reports, in shard order."""
     return re.findall(r"^shard \S+: \d+ sites on \S+, job (\w+),", stdout, re.MULTILINE)
+
+
+def kill_when_stalled(node: Node, proxy: FaultProxy, stall: Rule, stdout: str) -> None:
+    """Wait until the job ``scrapy fanout`` started on ``node`` hangs on ``stall``, kill it
+    with SIGKILL through Scrapyd, and wait until Scrapyd lists it finished."""
+    (jobid,) = job_ids(stdout)
+    deadline = time.monotonic() + 60
+    while not proxy.arrived(stall.match) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert proxy.arrived(stall.match), node.job_log(jobid)
+    assert scrapyd.cancel(node.url, PROJECT, jobid, signal="KILL") == "running"
+    deadline = time.monotonic() + 30
+    while scrapyd.job_state(scrapyd.list_jobs(node.url, PROJECT), jobid) != "finished":
+        assert time.monotonic() < deadline, "the killed job is still listed as running"
+        time.sleep(0.1)

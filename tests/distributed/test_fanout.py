@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
-import time
 from pathlib import Path
 
 from mpcrawl import scrapyd
 from mpcrawl.sitelist import in_shard
 from tests.crawl import crawl, read
 from tests.distributed.conftest import PROJECT, Node
-from tests.distributed.helpers import fanout, job_ids, site_list, sites_in_shards, version_keys
+from tests.distributed.helpers import (
+    fanout,
+    job_ids,
+    kill_when_stalled,
+    site_list,
+    sites_in_shards,
+    version_keys,
+)
 from tests.faultserver import FaultProxy, Rule
 from tests.wordpress.wpserver import WordPress
 
@@ -81,16 +87,7 @@ def test_a_killed_job_is_repaired_by_the_next_fanout(nodes: list[Node], tmp_path
         args = ("--nodes", nodes[0].url, "-a", f"sites={listed}")
         first = fanout(*args, MPCRAWL_ARCHIVE=str(archive), MPCRAWL_BATCH_ROWS="50")
         assert first.returncode == 0, first.stdout + first.stderr[-3000:]
-        (jobid,) = job_ids(first.stdout)
-        deadline = time.monotonic() + 60
-        while not proxy.arrived(stall.match) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert proxy.arrived(stall.match), nodes[0].job_log(jobid)
-        assert scrapyd.cancel(nodes[0].url, PROJECT, jobid, signal="KILL") == "running"
-        deadline = time.monotonic() + 30
-        while scrapyd.job_state(scrapyd.list_jobs(nodes[0].url, PROJECT), jobid) != "finished":
-            assert time.monotonic() < deadline, "the killed job is still listed as running"
-            time.sleep(0.1)
+        kill_when_stalled(nodes[0], proxy, stall, first.stdout)
         # Killed mid-site: its lock and half-written files are left behind, no run record.
         site = f"127.0.0.1_{proxy.url.rsplit(':', 1)[1]}"
         assert (archive / "_locks" / f"{site}.lock").exists()

@@ -8,17 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from mpcrawl import scrapyd
 from mpcrawl.archive import connect
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.locks import SiteLocked, site_locks
 from mpcrawl.archive.s3locks import S3SiteLocks
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl, read
-from tests.distributed.conftest import PROJECT, S3, Node
+from tests.distributed.conftest import S3, Node
 from tests.distributed.helpers import (
     fanout,
-    job_ids,
+    kill_when_stalled,
     site_list,
     sites_in_shards,
     version_keys,
@@ -166,16 +165,7 @@ def test_a_job_killed_while_writing_to_s3_leaves_nothing_half_written(
         args = ("--nodes", nodes[1].url, "-a", f"sites={listed}")
         first = fanout(*args, MPCRAWL_ARCHIVE=uri, MPCRAWL_BATCH_ROWS="50")
         assert first.returncode == 0, first.stdout + first.stderr[-3000:]
-        (jobid,) = job_ids(first.stdout)
-        deadline = time.monotonic() + 60
-        while not proxy.arrived(stall.match) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert proxy.arrived(stall.match), nodes[1].job_log(jobid)
-        assert scrapyd.cancel(nodes[1].url, PROJECT, jobid, signal="KILL") == "running"
-        deadline = time.monotonic() + 30
-        while scrapyd.job_state(scrapyd.list_jobs(nodes[1].url, PROJECT), jobid) != "finished":
-            assert time.monotonic() < deadline, "the killed job is still listed as running"
-            time.sleep(0.1)
+        kill_when_stalled(nodes[1], proxy, stall, first.stdout)
         # 200 posts were written in row groups, but no object appears before its upload
         # completes: only the dead job's lock is there, and the archive reads as empty.
         site = f"127.0.0.1_{proxy.url.rsplit(':', 1)[1]}"
