@@ -35,6 +35,7 @@ class Config:
     retry_after_max: float
     progress_interval: float
     timeout_fallback_per_page: tuple[int, ...]
+    credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
@@ -44,6 +45,7 @@ class Config:
         netrc_path = settings.get("MPCRAWL_NETRC") or None
         if netrc_path is not None and not Path(netrc_path).is_file():
             raise ConfigError(f"MPCRAWL_NETRC={netrc_path!r}: no such file")
+        credentials = _read_netrc(netrc_path) if netrc_path is not None else {}
         batch_rows = _positive_int(settings, "MPCRAWL_BATCH_ROWS")
         file_rows = _positive_int(settings, "MPCRAWL_FILE_ROWS")
         retry_after_max = _positive_float(settings, "MPCRAWL_RETRY_AFTER_MAX")
@@ -58,22 +60,24 @@ class Config:
             file_rows=file_rows,
             retry_after_max=retry_after_max,
             progress_interval=progress_interval,
+            credentials=credentials,
             timeout_fallback_per_page=fallback,
         )
 
     def credentials_for(self, host: str) -> Credentials | None:
         """The netrc entry for exactly this host (no default entry is used)."""
-        if self.netrc_path is None:
-            return None
-        try:
-            entries = netrc.netrc(self.netrc_path).hosts
-        except (OSError, netrc.NetrcParseError) as exc:
-            raise ConfigError(f"MPCRAWL_NETRC={self.netrc_path!r}: {exc}") from None
-        entry = entries.get(host)
-        if entry is None:
-            return None
-        login, _account, password = entry
-        return Credentials(login=login or "", password=password or "")
+        return self.credentials.get(host)
+
+
+def _read_netrc(path: str) -> dict[str, Credentials]:
+    try:
+        entries = netrc.netrc(path).hosts
+    except (OSError, netrc.NetrcParseError) as exc:
+        raise ConfigError(f"MPCRAWL_NETRC={path!r}: {exc}") from None
+    return {
+        host: Credentials(login=login or "", password=password or "")
+        for host, (login, _account, password) in entries.items()
+    }
 
 
 def _positive_int(settings: BaseSettings, name: str) -> int:
