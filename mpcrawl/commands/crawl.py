@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
@@ -18,24 +19,38 @@ from mpcrawl.siterun import FAILURES
 CUT_SHORT = 3
 
 
-def check_parquet_feeds(output: list[str] | None) -> None:
-    """Refuse ``-o x.parquet`` onto an existing file: appending corrupts Parquet."""
-    for target in output or []:
-        path = target.split(":", 1)[0] if not target.endswith(".parquet") else target
-        if path.endswith(".parquet") and "://" not in path and Path(path).exists():
+def check_parquet_feeds(feeds: dict[str, dict[str, object]]) -> None:
+    """Refuse ``-o`` onto an existing Parquet file, in every URI form: appending corrupts it.
+
+    ``feeds`` is the ``FEEDS`` setting as Scrapy builds it from ``-o``/``-O``, so
+    ``x.parquet``, ``file:///abs/x.parquet`` and ``out.bin:parquet`` are all seen with
+    their format.
+    """
+    for uri, options in feeds.items():
+        if options.get("format") != "parquet" or options.get("overwrite"):
+            continue
+        parts = urlsplit(uri)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path))
+        elif not parts.scheme:
+            path = Path(uri)
+        else:
+            continue  # remote storage: Scrapy's feed storage decides
+        if path.exists():
             raise UsageError(
-                f"-o {target}: the file exists and -o appends, which corrupts Parquet; "
-                f"use -O {target} to overwrite it",
+                f"-o {uri}: the file exists and -o appends, which corrupts Parquet; "
+                f"use -O {uri} to overwrite it",
                 print_help=False,
             )
 
 
 class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        check_parquet_feeds(getattr(opts, "output", None))
         if len(args) != 1:
             raise UsageError
         assert self.crawler_process is not None
+        assert self.settings is not None
+        check_parquet_feeds(self.settings.getdict("FEEDS"))
         try:
             assert self.settings is not None
             Config.from_settings(self.settings)
