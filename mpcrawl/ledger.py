@@ -27,7 +27,7 @@ from mpcrawl.archive.state import SiteState, load_site_state
 from mpcrawl.archive.writer import ArchiveError, ArchiveWriter, remove_temp_files
 from mpcrawl.config import Config
 from mpcrawl.items import RunItem, SiteItem
-from mpcrawl.outcomes import QUIET
+from mpcrawl.outcomes import QUIET, Outcome
 from mpcrawl.schemas import TABLES
 from mpcrawl.sitelist import KNOWN_COLUMNS, SiteEntry
 from mpcrawl.siterun import SiteRun, run_record
@@ -158,7 +158,7 @@ class SiteLedger:
         run.state = None
         run.walks.clear()
 
-    def _site_item(self, run: SiteRun, outcome: str, now: datetime) -> SiteItem:
+    def _site_item(self, run: SiteRun, outcome: Outcome, now: datetime) -> SiteItem:
         entry = run.entry
         extra = {k: v for k, v in entry.metadata.items() if k not in KNOWN_COLUMNS}
         return SiteItem(
