@@ -64,6 +64,7 @@ TAXONOMIES = (("categories", "category"), ("tags", "post_tag"))
 HTTP_ERRORS = list(range(400, 600))
 
 SPIDER_ARGUMENTS = ("site", "sites", "sites_csv", "types", "full", "discover", "shard")
+SCRAPYD_ARGUMENTS = ("_job", "_version")  # Scrapyd adds these to the -a of every job it runs
 
 Handler = Callable[["WpSpider", Response, SiteRun, Ctx], Iterator[Any]]
 Callback = Callable[[Response, SiteRun, Ctx], Iterator[Any]]
@@ -101,9 +102,9 @@ class WpSpider(Spider):
         full: str = "0",
         discover: str = "0",
         shard: str | None = None,
-        _job: str | None = None,
-        **unknown: Any,
+        **others: Any,
     ) -> None:
+        unknown = [name for name in others if name not in SCRAPYD_ARGUMENTS]
         if unknown:
             names = ", ".join(f"-a {name}" for name in sorted(unknown))
             raise ValueError(
@@ -117,7 +118,6 @@ class WpSpider(Spider):
         self.full = flag(full)
         self.discover = flag(discover)
         self.shard = parse_shard(shard) if shard else None
-        self.job = _job  # Scrapyd's job id, passed to every job it runs
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:

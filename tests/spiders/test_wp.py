@@ -192,3 +192,7 @@ def test_an_exception_in_a_callback_is_the_sites_error_not_the_crawls(tmp_path: 
 def test_an_unknown_argument_is_refused_naming_the_known_ones(argument: str) -> None:
     with pytest.raises(ValueError, match=rf"^unknown spider argument -a {argument}; known: site,"):
         WpSpider.check_arguments(site=HOME, **{argument: "1"})
+
+
+def test_the_arguments_scrapyd_adds_to_every_job_are_accepted() -> None:
+    WpSpider.check_arguments(site=HOME, _job="5f3a", _version="1700000000")
