@@ -95,3 +95,28 @@ def test_one_config_per_crawl_read_by_every_component(tmp_path: Path) -> None:
     path.unlink()  # a second read of the netrc would now fail
     assert Config.from_crawler(crawler) is first
     assert first.archive == str(tmp_path / "archive")
+
+
+@pytest.mark.parametrize(
+    ("args", "settings_", "line"),
+    [
+        (["ful=1"], {}, "unknown spider argument -a ful; known: site, sites, sites_csv, types"),
+        (["type=pages"], {}, "unknown spider argument -a type; known: site,"),
+        ([], {"MPCRAWL_RETRY_BACKOFF": "abc"}, "MPCRAWL_RETRY_BACKOFF must be a number, not 'abc'"),
+        ([], {"MPCRAWL_RUN_ID": "../../../x"}, "MPCRAWL_RUN_ID='../../../x': use letters"),
+        (["-a", "foo"], {}, "Invalid -a value, use -a NAME=VALUE"),
+    ],
+    ids=["ful", "type", "backoff", "run-id", "no-equals"],
+)
+def test_scrapy_crawl_names_a_usage_error_in_one_line(
+    tmp_path: Path, args: list[str], settings_: dict[str, str], line: str
+) -> None:
+    from tests.crawl import crawl
+
+    result = crawl(tmp_path / "archive", "site=http://127.0.0.1:9", *args, **settings_)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith(f"scrapy crawl: error: {line}")
+    assert result.stderr.count("error:") == 1
+    for absent in ("usage:", "Traceback", "Spider opened"):
+        assert absent not in result.stderr
+    assert not (tmp_path / "archive").exists()
