@@ -12,13 +12,17 @@ point:
 
 Between 2 and 3 a reader sees some versions twice, never none; a later compaction finds
 a compacted file whose sources still exist and finishes step 3 before anything else.
-Each site is compacted under its lock, so no crawl writes into it meanwhile.
+Each site is compacted under its lock, so no crawl writes into it meanwhile. A site whose
+files cannot be read or rewritten (a file that is not Parquet, a full disk) is reported
+and left as it was; the other sites are compacted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -28,7 +32,7 @@ from pyarrow import fs as pafs
 
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.locks import SiteLocked, site_locks
-from mpcrawl.archive.writer import TEMP_PREFIX, TEMP_SUFFIX, remove_temp_files
+from mpcrawl.archive.writer import TEMP_PREFIX, TEMP_SUFFIX, publish, remove_temp_files
 from mpcrawl.runid import new_run_id
 from mpcrawl.schemas import TABLES, Table
 from mpcrawl.wp.sitename import check_safe_name
@@ -49,6 +53,7 @@ class CompactionReport:
     rows: int = 0
     leftovers_removed: int = 0
     locked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # "site: why", left uncompacted
 
     def line(self) -> str:
         text = (
@@ -59,6 +64,8 @@ class CompactionReport:
             text += f", {self.leftovers_removed} leftover files of an interrupted run removed"
         if self.locked:
             text += f"; skipped (locked by a running crawl): {', '.join(sorted(self.locked))}"
+        if self.failed:
+            text += f"; not compacted: {'; '.join(self.failed)}"
         return text
 
 
@@ -132,19 +139,31 @@ def compact_partition(
     row_group_rows: int = ROW_GROUP_ROWS,
     compression: str = "zstd",
 ) -> int:
-    """Replace the part files of one partition folder by one sorted file; rows written."""
+    """Replace the part files of one partition folder by one sorted file; rows written.
+
+    The new file's name carries a random token and is linked into place without
+    replacing any file; on any failure its temporary file is deleted.
+    """
     data = _read_all(location, table, paths)
     data = data.sort_by([(column, "ascending") for column in table.key])
-    name = f"part-compact-{run_id}.parquet"
-    temp = f"{folder}/{TEMP_PREFIX}compact-{run_id}.parquet{TEMP_SUFFIX}"
-    final = f"{folder}/{name}"
+    name = f"compact-{run_id}-{secrets.token_hex(4)}.parquet"
+    temp = f"{folder}/{TEMP_PREFIX}{name}{TEMP_SUFFIX}"
+    final = f"{folder}/part-{name}"
     sources = json.dumps([path.rsplit("/", 1)[1] for path in paths]).encode()
     schema = data.schema.with_metadata({**(data.schema.metadata or {}), SOURCES_KEY: sources})
-    with pq.ParquetWriter(
-        temp, schema, filesystem=location.filesystem, compression=compression
-    ) as writer:
-        writer.write_table(data.replace_schema_metadata(schema.metadata), row_group_rows)
-    location.filesystem.move(temp, final)
+    try:
+        with pq.ParquetWriter(
+            temp, schema, filesystem=location.filesystem, compression=compression
+        ) as writer:
+            writer.write_table(data.replace_schema_metadata(schema.metadata), row_group_rows)
+        if location.is_local:
+            publish(temp, final)
+        else:
+            location.filesystem.move(temp, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            location.filesystem.delete_file(temp)
+        raise
     for path in paths:
         if path != final:
             location.filesystem.delete_file(path)
@@ -202,6 +221,9 @@ def compact(
             compact_site(
                 location, site, run_id, report, tables=tables, row_group_rows=row_group_rows
             )
+        except (OSError, pa.ArrowException) as exc:
+            logger.error("%s: not compacted: %s", site, exc)
+            report.failed.append(f"{site} ({exc})")
         finally:
             locks.release(site)
     return report

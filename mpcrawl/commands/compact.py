@@ -1,7 +1,8 @@
 """``scrapy compact``: merge each partition's part files into one file for readers.
 
 Exit status 0 when every site was compacted, 1 when a site was skipped because a crawl
-holds its lock (run it again later) or the archive could not be rewritten.
+holds its lock (run it again later) or its files could not be read or rewritten (each
+such site is named with the reason; the other sites are still compacted).
 """
 
 from __future__ import annotations
@@ -81,4 +82,4 @@ class Command(ScrapyCommand):
             self.exitcode = 1
             return
         print(report.line())
-        self.exitcode = 1 if report.locked else 0
+        self.exitcode = 1 if report.locked or report.failed else 0

@@ -2,7 +2,9 @@
 
 0: no site failed · 1: some site failed, or the archive could not be written ·
 2: usage error (a bad ``-a``, ``-s MPCRAWL_...`` or option; one line, before any
-request) · 3: the run was cut short (signal, CloseSpider).
+request) · 3: the run was cut short (signal, CloseSpider), or stopped by force (a second
+SIGTERM or Ctrl-C stops the reactor without closing the spider; the ledger then records
+the unfinished sites ``partial`` and finishes the open files before the exit).
 """
 
 from __future__ import annotations
@@ -87,8 +89,14 @@ class Command(ScrapyCrawl):
             return
         stats = crawler.stats
         reason = stats.get_value("finish_reason")
+        if reason is None:
+            from mpcrawl.ledger import ledger_of  # pyarrow: not at every scrapy start-up
+
+            ledger_of(crawler).forced_stop()
+            self.exitcode = CUT_SHORT
+            return
         failed = sum(stats.get_value(f"mpcrawl/site/{o}", 0) for o in FAILURES)
-        if reason not in (None, "finished"):
+        if reason != "finished":
             self.exitcode = CUT_SHORT
         elif failed or stats.get_value("mpcrawl/archive/errors", 0):
             self.exitcode = 1

@@ -37,8 +37,8 @@ def test_partitions_are_hive_style_and_read_back(tmp_path: Path) -> None:
     writer.close()
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet"))
     assert files == [
-        "posts/site=e.org/year=2023/part-r1-0.parquet",
-        "posts/site=e.org/year=2024/part-r1-1.parquet",
+        f"posts/site=e.org/year=2023/part-r1-{writer.token}-0.parquet",
+        f"posts/site=e.org/year=2024/part-r1-{writer.token}-1.parquet",
     ]
     table = ds.dataset(tmp_path / "posts", partitioning="hive").to_table()
     assert table.num_rows == 50
