@@ -25,6 +25,7 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -69,6 +70,19 @@ class CompactionReport:
         return text
 
 
+class UnreadableFile(ValueError):
+    """A file in a partition that is not readable Parquet; its site is not compacted."""
+
+
+def _read_parquet(location: ArchiveLocation, path: str, *, metadata_only: bool = False) -> Any:
+    """A file's table (or just its metadata), naming the file when it cannot be read."""
+    try:
+        with location.filesystem.open_input_file(path) as handle:
+            return pq.read_metadata(handle) if metadata_only else pq.read_table(handle)
+    except (OSError, pa.ArrowException) as exc:
+        raise UnreadableFile(f"{path} is not a readable Parquet file: {exc}") from exc
+
+
 def archived_sites(location: ArchiveLocation) -> list[str]:
     """Every site that has a partition folder in any table."""
     sites: set[str] = set()
@@ -92,8 +106,7 @@ def _part_files(location: ArchiveLocation, table: str, site: str) -> dict[str, l
 
 def _sources(location: ArchiveLocation, path: str) -> list[str]:
     """Names of the files a compacted file replaced (empty for a crawl's own file)."""
-    with location.filesystem.open_input_file(path) as handle:
-        metadata = pq.read_metadata(handle).metadata or {}
+    metadata = _read_parquet(location, path, metadata_only=True).metadata or {}
     raw = metadata.get(SOURCES_KEY)
     return list(json.loads(raw)) if raw else []
 
@@ -115,10 +128,7 @@ def _finish_interrupted(location: ArchiveLocation, paths: list[str]) -> tuple[li
 
 def _read_all(location: ArchiveLocation, table: Table, paths: list[str]) -> pa.Table:
     """Every row of the files, in the table's current schema (added columns null)."""
-    parts = []
-    for path in paths:
-        with location.filesystem.open_input_file(path) as handle:
-            parts.append(pq.read_table(handle))
+    parts = [_read_parquet(location, path) for path in paths]
     data = pa.concat_tables(parts, promote_options="permissive")
     columns = [
         data[f.name].cast(f.type) if f.name in data.column_names else pa.nulls(len(data), f.type)
@@ -221,7 +231,7 @@ def compact(
             compact_site(
                 location, site, run_id, report, tables=tables, row_group_rows=row_group_rows
             )
-        except (OSError, pa.ArrowException) as exc:
+        except (OSError, pa.ArrowException, UnreadableFile) as exc:
             logger.error("%s: not compacted: %s", site, exc)
             report.failed.append(f"{site} ({exc})")
         finally:

@@ -1,3 +1,4 @@
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from mpcrawl.archive import connect
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.state import load_site_state, micros
-from mpcrawl.archive.writer import ArchiveWriter, remove_temp_files
+from mpcrawl.archive.writer import ArchiveError, ArchiveWriter, publish, remove_temp_files
 from mpcrawl.wp.sitename import BadSiteURL
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -85,3 +86,89 @@ def test_hostile_site_cannot_leave_the_archive(tmp_path: Path) -> None:
             writer.write("posts", {**post(1), "site": site}, 2024)
     writer.close()
     assert not list(tmp_path.rglob("*.parquet"))
+
+
+def test_publish_never_replaces_an_existing_file(tmp_path: Path) -> None:
+    theirs, mine = tmp_path / "part-r1-x-0.parquet", tmp_path / ".part-r1-x-0.parquet.tmp"
+    theirs.write_bytes(b"an earlier run's rows")
+    mine.write_bytes(b"this run's rows")
+    with pytest.raises(FileExistsError):
+        publish(str(mine), str(theirs))
+    assert theirs.read_bytes() == b"an earlier run's rows"
+    assert mine.read_bytes() == b"this run's rows"
+    publish(str(mine), str(tmp_path / "part-r1-y-0.parquet"))
+    assert not mine.exists()
+    assert (tmp_path / "part-r1-y-0.parquet").read_bytes() == b"this run's rows"
+
+
+def test_two_runs_with_one_run_id_keep_each_others_files(tmp_path: Path) -> None:
+    location = ArchiveLocation.parse(str(tmp_path))
+    for first in (0, 100):
+        writer = ArchiveWriter(location, "nightly")
+        for i in range(first, first + 30):
+            writer.write("posts", post(i), 2024)
+        writer.write("runs", {"run_id": "nightly", "site": "e.org", "outcome": "ok"})
+        writer.close()
+    posts = ds.dataset(tmp_path / "posts", partitioning="hive").to_table()
+    assert sorted(posts["id"].to_pylist()) == [*range(30), *range(100, 130)]
+    assert ds.dataset(tmp_path / "runs", partitioning="hive").count_rows() == 2
+    assert len(list((tmp_path / "posts").rglob("part-nightly-*.parquet"))) == 2
+
+
+def test_a_file_is_synced_before_it_is_linked_and_its_folder_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[str, str]] = []
+    real_fsync, real_link = os.fsync, os.link
+
+    def fsync(fd: int) -> None:
+        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def link(src: str, dst: str) -> None:
+        calls.append(("link", dst))
+        real_link(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "link", link)
+    writer = ArchiveWriter(ArchiveLocation.parse(str(tmp_path)), "r1")
+    writer.write("posts", post(1), 2024)
+    writer.close()
+    (final,) = (tmp_path / "posts").rglob("*.parquet")
+    folder = final.parent
+    assert calls == [
+        ("fsync", str(folder / f".{final.name}.tmp")),
+        ("link", str(final)),
+        ("fsync", str(folder)),
+    ]
+
+
+def test_names_stay_within_a_file_name_whatever_the_run_id_and_site(tmp_path: Path) -> None:
+    writer = ArchiveWriter(ArchiveLocation.parse(str(tmp_path)), "r" * 253)
+    writer.write("posts", post(1), 2024)
+    writer.close()
+    (final,) = (tmp_path / "posts").rglob("*.parquet")
+    assert len(final.name) <= 100
+    long_site = ".".join(["a" * 63] * 3 + ["b" * 61])  # a valid 253-character host
+    with pytest.raises(ArchiveError, match="253 characters is too long for a partition folder"):
+        writer.write("posts", {**post(2), "site": long_site}, 2024)
+
+
+def test_a_failed_site_drops_its_unfinished_files_and_others_go_on(tmp_path: Path) -> None:
+    location = ArchiveLocation.parse(str(tmp_path))
+    writer = ArchiveWriter(location, "r1", batch_rows=2)
+    for i in range(3):
+        writer.write("embeds", {"site": "a.org", "post_id": i, "run_id": "r1"}, 2024)
+        writer.write("posts", {**post(i), "site": "b.org"}, 2024)
+    (tmp_path / "posts" / "site=a.org").write_text("a file where a folder must go")
+    with pytest.raises(ArchiveError, match="site=a.org"):
+        for i in range(2):
+            writer.write("posts", {**post(i), "site": "a.org"}, 2024)
+    assert list((tmp_path / "embeds" / "site=a.org").rglob(".part-*")) == []
+    with pytest.raises(ArchiveError, match="site=a.org"):
+        writer.write("runs", {"run_id": "r1", "site": "a.org", "outcome": "ok"})
+    writer.close()
+    assert not list(tmp_path.rglob(".part-*"))
+    assert list((tmp_path / "embeds").rglob("*.parquet")) == []
+    b_posts = ds.dataset(tmp_path / "posts" / "site=b.org", partitioning="hive").to_table()
+    assert sorted(b_posts["id"].to_pylist()) == [0, 1, 2]
