@@ -100,13 +100,17 @@ class SiteLedger:
             self._host_sites.setdefault(name, entry.site)
         try:
             check_partition_site(entry.site)
+        except ArchiveError as exc:
+            self._cannot_start(run, f"archive: {exc}")
+            return None
+        try:
             self.locks.acquire(entry.site)
         except SiteLocked as exc:
             logger.warning("%s: skipped, %s", entry.site, exc)
             run.outcome, run.reason = "locked", str(exc)
             self.crawl_done(run)
             return None
-        except (ArchiveError, OSError) as exc:
+        except OSError as exc:
             self._cannot_start(run, f"archive: cannot take the site's lock: {exc}")
             return None
         try:
@@ -224,7 +228,8 @@ class SiteLedger:
             self.writer.close_site(run.site)
         except ArchiveError as exc:
             self.archive_failed(exc, run.site)
-            item.outcome, item.reason = "error", f"archive: {exc}"
+            if not (outcome == "error" and (reason or "").startswith("archive: ")):
+                item.outcome, item.reason = "error", f"archive: {exc}"  # else the first cause
         finally:
             self._release(run.site)
         self._log_end(item)
