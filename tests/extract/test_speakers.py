@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,11 @@ from hypothesis import strategies as st
 
 from benchmarks.score_speakers import exactly_right, load, score
 from mpcrawl.extract.speakers import Turn, find_turns, party_name
+from tests.shared import SHARED
 
-SEED = Path("/work/shared/seeds/wp-post-4407.json")
-FIXTURES = Path("/work/shared/wp-fixtures/rest")
+SEED = SHARED / "seeds" / "wp-post-4407.json"
+FIXTURES = SHARED / "wp-fixtures" / "rest"
+BLOCKS = SHARED / "wp-fixtures" / "blocks"
 CASES = load()
 
 
@@ -341,16 +344,30 @@ def test_ordinary_bold_text_gives_no_turns(html: str) -> None:
     assert find_turns(html) == []
 
 
+def _rendered(data: Any) -> Iterator[str]:
+    """Every ``rendered`` HTML string in a REST response (content, excerpt, title, caption…)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "rendered" and isinstance(value, str):
+                yield value
+            else:
+                yield from _rendered(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _rendered(value)
+
+
 def test_real_wordpress_posts_give_no_turns() -> None:
     seen = 0
     for path in sorted(FIXTURES.rglob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for item in data if isinstance(data, list) else [data]:
-            content = item.get("content") if isinstance(item, dict) else None
-            if isinstance(content, dict) and isinstance(content.get("rendered"), str):
-                seen += 1
-                assert find_turns(content["rendered"]) == [], path
-    assert seen > 50
+        for html in _rendered(json.loads(path.read_text(encoding="utf-8"))):
+            seen += 1
+            assert find_turns(html) == [], path
+    assert seen > 300
+    blocks = sorted(BLOCKS.glob("*.html"))  # the block fixtures' source and server-rendered HTML
+    assert len(blocks) > 10
+    for path in blocks:
+        assert find_turns(path.read_text(encoding="utf-8")) == [], path
 
 
 def test_fast_path_without_labels() -> None:
