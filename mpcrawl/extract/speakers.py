@@ -46,10 +46,12 @@ prose prints too, so each such shape needs evidence from the post itself:
 
 - *Bold name then the speech, no colon* (``bare_run_on``): the speech starts a sentence
   (prose goes on in lower case: "<b>Sir John</b> has welcomed…"), and the exchange opens
-  with a question: a question number ("Q1.", "3."), or a question's opening word ("What",
-  "If", "Will"…) from a sitting MP (``mpcrawl/data/uk-mps.csv``); the next bold label, a
-  different speaker, answers it. Later labels of that exchange are an office or a name
-  already seen.
+  with one question in the Order Paper's indirect form ("What steps…", "If he will list…",
+  a first sentence ending in "." where prose would ask "What next?"), numbered ("Q1.",
+  "3.", or Hansard's reference "[261705]") or asked by a sitting MP
+  (``mpcrawl/data/uk-mps.csv``); the next bold label, a
+  different speaker with no list number, answers it. Later labels of that exchange are an
+  office or a name already seen.
 
   >>> [(t.speaker, t.text) for t in find_turns(
   ...     "<p><b>John Whittingdale</b> What her policy is on live facial recognition.</p>"
@@ -160,10 +162,9 @@ _BRACKETS_ONLY = re.compile(r"(?:\s*\([^()]{1,90}\))+\s*")
 _COLON_LABEL = re.compile(r"(.{2,260}?)\s*:\s+(?=\S)")
 _ALL_BRACKETED = re.compile(r"[—–-]?\s*\[[^\[\]]*\]\s*")
 _QUESTION_IDS = re.compile(r"\s*\[\d{3,7}\]")  # "[261324]": the question's number, not speech
-_QUESTION_OPENING = re.compile(
-    r"(?:What|Whether|If|How|When|Why|Which|Who|Will|Would|Does|Do|Did|Is|Are|Can|Could|"
-    r"Should|Has|Have|May|Might|Must|To ask)\b"
-)
+# An Order Paper question, as Hansard prints it: indirect, so its first sentence ends in "."
+# ("What steps his Department is taking…", "If he will list his official engagements…").
+_ORDER_PAPER = re.compile(r"(?:What|Whether|If|How|When|Which|Why|To ask)\b[^?]*?\.(?:\s|$)")
 _QUESTION_ID = re.compile(r"\s*\[\d{3,7}\]\s+(?=\S)")
 _ROSE = re.compile(r"(?:Several )?[Hh]on\. Members rose\W*$")
 
@@ -236,8 +237,11 @@ def _turns(blocks: list[_Block]) -> list[Turn]:
             continue
         if _ROSE.match(block.text):
             continue  # a stage direction between speeches, not speech
-        exchange = label is not None or offices[at]
-        found, rest = (block.label, "") if block.label else _block_label(block, seen, exchange)
+        found, rest = (
+            (block.label, "")
+            if block.label
+            else _block_label(block, seen, label is not None, offices[at])
+        )
         merged = None
         if found is not None and not rest and _BRACKETS_ONLY.fullmatch(following):
             merged = _print_label(f"{block.text.rstrip(':')} {following}")
@@ -249,7 +253,7 @@ def _turns(blocks: list[_Block]) -> list[Turn]:
             and label is None
             and merged is None
             and block.bold == block.text
-            and ((after := _next_label(blocks, i)) is None or after.bare)
+            and ((after := _bold_label(_next_bold(blocks, i))) is None or after.bare)
         ):
             found = None  # "The Prime Minister" alone opens an exchange only if a label follows
         if (
@@ -260,7 +264,7 @@ def _turns(blocks: list[_Block]) -> list[Turn]:
         ):
             found = None
         if found is None and block.bold and not block.heading:
-            found = _run_on(block, _next_label(blocks, i), seen, label, opener)
+            found = _run_on(block, _next_bold(blocks, i), seen, label, opener)
             rest = block.text[len(block.bold) :].strip() if found is not None else ""
             if found is not None and opener is None:
                 opener = found
@@ -318,19 +322,21 @@ def _is_speech(block: _Block) -> bool:
     return not block.bold and not block.heading and not _BRACKETS_ONLY.fullmatch(block.text)
 
 
-def _next_label(blocks: list[_Block], start: int) -> _Label | None:
-    """The label printed by the next block from ``start`` that begins in bold, if any."""
-    for after in (blocks[n] for n in range(start, len(blocks))):
-        if after.label is not None:
-            return after.label
-        if after.bold:
-            return _label(_NUMBER.sub("", after.bold, count=1).rstrip(":").strip())
-    return None
+def _next_bold(blocks: list[_Block], start: int) -> _Block | None:
+    """The next block from ``start`` that begins in bold (or is a speaker header)."""
+    return next((blocks[n] for n in range(start, len(blocks)) if blocks[n].bold), None)
+
+
+def _bold_label(block: _Block | None) -> _Label | None:
+    """The label a block's bold start prints, if it prints one."""
+    if block is None or block.label is not None:
+        return block.label if block is not None else None
+    return _label(_NUMBER.sub("", block.bold, count=1).rstrip(":").strip())
 
 
 def _run_on(
     block: _Block,
-    reply: _Label | None,
+    reply: _Block | None,
     seen: set[str],
     current: _Label | None,
     opener: _Label | None,
@@ -338,9 +344,11 @@ def _run_on(
     """A bold name (or office) followed directly by the speech, with no colon.
 
     Prose does this too ("<b>Sir John</b> has welcomed…"), so the speech must start a
-    sentence, and the exchange must open with a question (a question number, or a question's
-    opening word from a sitting MP) that the next bold label answers. Later labels of that
-    exchange are the answer, an office, or a speaker already seen.
+    sentence, and the exchange must open with an Order Paper question (indirect: "What
+    steps…", "If he will…", its first sentence ending in "."), numbered or from a sitting
+    MP, that the next bold label answers; that label has no number ("1.
+    Name", "2. Name" is a list). Later labels of that exchange are the answer, an office,
+    or a speaker already seen.
     """
     name = _NUMBER.sub("", block.bold, count=1).strip()
     rest = block.text[len(block.bold) :].strip()
@@ -351,14 +359,14 @@ def _run_on(
         return None
     if opener is not None:
         return label if current is opener or label.role or _surname(name) in seen else None
-    asks = (
-        _NUMBER.match(block.bold)
-        or _NUMBER.match(rest)
-        or (_QUESTION_OPENING.match(rest) and match_member(name) is not None)
+    numbered = _NUMBER.match(block.bold) or _NUMBER.match(rest) or _QUESTION_IDS.search(rest)
+    asks = _ORDER_PAPER.match(_NUMBER.sub("", rest, count=1)) and (
+        numbered or match_member(name) is not None
     )
-    if not asks or label.role or reply is None:
+    if not asks or label.role or reply is None or _NUMBER.match(reply.bold):
         return None
-    return label if _surname(reply.speaker) != _surname(name) else None
+    answer = _bold_label(reply)
+    return label if answer is not None and _surname(answer.speaker) != _surname(name) else None
 
 
 def _split_at_question_ids(block: _Block) -> list[_Block]:
@@ -382,11 +390,13 @@ def _vouched(name: str, seen: set[str], current: _Label | None) -> bool:
     return _surname(name) in seen or (current is not None and name.split()[0] in _HONORIFICS)
 
 
-def _block_label(block: _Block, seen: set[str], exchange: bool) -> tuple[_Label | None, str]:
+def _block_label(
+    block: _Block, seen: set[str], open_turn: bool, offices: bool
+) -> tuple[_Label | None, str]:
     """The label a block starts with, and the speech that follows it in the block.
 
-    ``exchange``: a turn is open, or the exchange prints an office label ("The Prime
-    Minister:"); only then may a bare bold "Name:" or a "Mr Jones:" start a turn.
+    A bare bold "Name:" needs ``offices`` (its exchange prints an office label, "The Prime
+    Minister:"); "Mr Jones:" needs that or an open turn; a name seen in a label needs neither.
     """
     text, bold = block.text, block.bold
     if bold == text:  # a bold line on its own
@@ -398,8 +408,8 @@ def _block_label(block: _Block, seen: set[str], exchange: bool) -> tuple[_Label 
         if label is not None and (
             not label.bare
             or _surname(label.speaker) in seen
-            or (exchange and label.speaker.split()[0] in _HONORIFICS)
-            or (exchange and bold.rstrip(":").strip() == printed)
+            or ((open_turn or offices) and label.speaker.split()[0] in _HONORIFICS)
+            or (offices and bold.rstrip(":").strip() == printed)
         ):
             label.bare = False  # "Mr Jones:", a name seen before, or "Name:" beside offices
             return label, text[m.end() :]

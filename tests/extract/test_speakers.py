@@ -280,6 +280,20 @@ def test_numbered_question_run_on_answered_by_an_office() -> None:
     ]
 
 
+def test_run_on_question_of_former_mps_vouched_by_its_hansard_reference() -> None:
+    # Quoted on conservativehome.com from Hansard (Transport questions); neither MP sits now.
+    html = (
+        "<p><strong>Ann Winterton</strong> What recent assessment he has made of levels of rail"
+        " fares. [261705]</p>"
+        "<p><strong>Mr. Geoffrey Hoon</strong> We continue to regulate rail fares.</p>"
+    )
+    assert [(t.speaker, t.text) for t in find_turns(html)] == [
+        ("Ann Winterton", "What recent assessment he has made of levels of rail fares."),
+        ("Mr. Geoffrey Hoon", "We continue to regulate rail fares."),
+    ]
+    assert find_turns(html.replace(" [261705]", "")) == []
+
+
 @pytest.mark.parametrize(
     "html",
     [
@@ -295,6 +309,12 @@ def test_numbered_question_run_on_answered_by_an_office() -> None:
         # nobody answers
         "<p><strong>Sir John Whittingdale</strong> What next for Maldon? He has written.</p>"
         "<p>The letter asks for a meeting.</p><p><strong>Notes to editors</strong></p>",
+        # prose asks directly ("What next?"), where the Order Paper's question is indirect
+        "<p><strong>Kemi Badenoch</strong> What is the Opposition for? To win.</p>"
+        "<p><strong>Keir Starmer</strong> He said no.</p>",
+        # a numbered list of bold names is no question and answer
+        "<p><strong>1. Keir Starmer</strong> What a year it has been.</p>"
+        "<p><strong>2. Rachel Reeves</strong> The Chancellor’s Budget.</p>",
         # the same speaker is no answer
         "<p><strong>John Whittingdale</strong> What next?</p>"
         "<p><strong>Sir John Whittingdale</strong> More.</p>",
