@@ -49,9 +49,9 @@ prose prints too, so each such shape needs evidence from the post itself:
   with one question in the Order Paper's indirect form ("What steps…", "If he will list…",
   a first sentence ending in "." where prose would ask "What next?"), numbered ("Q1.",
   "3.", or Hansard's reference "[261705]") or asked by a sitting MP
-  (``mpcrawl/data/uk-mps.csv``); the next bold label, a
-  different speaker with no list number, answers it. Later labels of that exchange are an
-  office or a name already seen.
+  (``mpcrawl/data/uk-mps.csv``). The next bold label, a different speaker with no list
+  number ("1. Name", "2. Name" is a ranking), answers it. Later labels of that exchange
+  are an office or a name already seen.
 
   >>> [(t.speaker, t.text) for t in find_turns(
   ...     "<p><b>John Whittingdale</b> What her policy is on live facial recognition.</p>"
@@ -346,9 +346,9 @@ def _run_on(
     Prose does this too ("<b>Sir John</b> has welcomed…"), so the speech must start a
     sentence, and the exchange must open with an Order Paper question (indirect: "What
     steps…", "If he will…", its first sentence ending in "."), numbered or from a sitting
-    MP, that the next bold label answers; that label has no number ("1.
-    Name", "2. Name" is a list). Later labels of that exchange are the answer, an office,
-    or a speaker already seen.
+    MP, that the next bold label answers; that label has no number ("1. Name", "2. Name"
+    is a list). Later labels of that exchange are the answer, an office, or a speaker
+    already seen.
     """
     name = _NUMBER.sub("", block.bold, count=1).strip()
     rest = block.text[len(block.bold) :].strip()
