@@ -399,6 +399,8 @@ HTML_BITS = st.sampled_from(
     ["<p>", "</p>", "<strong>", "</strong>", "<b>", "</b>", "<br>", "<h2>", "</h2>", ":", "):",
      "(Con)", "(Newport West)", "3. ", "Paul Flynn", "Mr Speaker", "The Minister of State",
      "Conservative, Maldon", "&nbsp;", "[Interruption.]", "[261324] ", "Mr ", "The ",
+     "Kemi Badenoch", "The Prime Minister:", "What steps he is taking. ", "Q1. ", "1. ",
+     "Diana Johnson", "Ian Lavery (Blyth and Ashington) (Lab)",
      '<h2 class="debate-speech__speaker">', '<strong class="debate-speech__speaker__name">',
      '<small class="debate-speech__speaker__position">', '<div class="debate-speech__content">',
      '<ul class="debate-speech__meta">', "<script>", "<figure>", "\x00", "\x0c", "\ud800"]
