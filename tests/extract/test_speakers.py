@@ -55,8 +55,16 @@ def test_labelled_case(case: dict[str, Any]) -> None:
 def test_score_meets_the_bar() -> None:
     result = score(CASES)
     assert result.share() >= 0.90
+    assert all(result.share(shape) >= 0.90 for shape in result.total), dict(result.right)
     assert result.negative_cases >= 5
     assert result.negative_turns == 0
+
+
+def test_labelled_set_covers_each_name_only_shape_and_press_releases() -> None:
+    shapes = [c["format"] for c in CASES]
+    assert all(shapes.count(s) >= 2 for s in ("bare_colon", "bare_line", "bare_run_on"))
+    press = [c for c in CASES if c["id"].startswith("neg-press-")]
+    assert len(press) >= 5 and all(not c["turns"] for c in press)
 
 
 def test_hansard_print_labels() -> None:
