@@ -13,7 +13,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from mpcrawl.config import Config, ConfigError
-from mpcrawl.siterun import FAILURES
+from mpcrawl.outcomes import FAILURES
 
 CUT_SHORT = 3
 
