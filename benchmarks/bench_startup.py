@@ -25,13 +25,25 @@ HEAVY = ("duckdb", "pyarrow", "matplotlib", "boto3", "pandas", "polars")
 RUNS = 5
 
 
-def _run(args: list[str], cwd: Path, project: Path, importtime: bool = False) -> str:
-    env = {**os.environ, "PYTHONPATH": str(project)}
-    flags = ["-X", "importtime"] if importtime else []
+MARK = "heavy modules loaded:"
+# Runs ``scrapy ARGS`` as the console script does, then names the heavy packages it loaded.
+_PROBE = (
+    "import atexit, sys\n"
+    f"heavy = {HEAVY!r}\n"
+    "atexit.register(lambda: print("
+    f"{MARK!r}, ','.join(m for m in heavy if m in sys.modules), file=sys.stderr))\n"
+    "from scrapy.cmdline import execute\n"
+    "sys.argv[0] = 'scrapy'\n"
+    "execute()\n"
+)
+
+
+def _run(args: list[str], cwd: Path, project: Path) -> str:
+    """Run ``scrapy ARGS`` in ``cwd`` with ``project`` first on the path; its stderr."""
     done = subprocess.run(
-        [sys.executable, *flags, "-m", "scrapy", *args],
+        [sys.executable, "-c", _PROBE, *args],
         cwd=cwd,
-        env=env,
+        env={**os.environ, "PYTHONPATH": str(project)},
         capture_output=True,
         text=True,
         check=True,
@@ -50,12 +62,11 @@ def wall_seconds(args: list[str], cwd: Path, project: Path, runs: int = RUNS) ->
 
 
 def heavy_imports(args: list[str], cwd: Path, project: Path) -> list[str]:
-    """The heavy top-level packages ``scrapy ARGS`` imports (``-X importtime``'s list)."""
-    seen = set()
-    for line in _run(args, cwd, project, importtime=True).splitlines():
-        if line.startswith("import time:") and "|" in line:
-            seen.add(line.rsplit("|", 1)[1].strip().split(".")[0])
-    return [name for name in HEAVY if name in seen]
+    """The heavy packages in ``sys.modules`` when ``scrapy ARGS`` exits."""
+    for line in _run(args, cwd, project).splitlines():
+        if line.startswith(MARK):
+            return [name for name in line.removeprefix(MARK).strip().split(",") if name]
+    raise RuntimeError(f"scrapy {' '.join(args)} did not report its modules")
 
 
 def package_folder(project: Path) -> str:
