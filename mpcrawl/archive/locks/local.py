@@ -14,8 +14,9 @@ by a taker that dies mid-takeover would itself go stale and need a takeover rule
 own, while the kernel drops a ``flock`` when its process dies, however it dies. The
 rename keeps the lock's name present throughout, so an ordinary ``O_EXCL`` acquire never
 slips in between. ``flock`` conflicts between open files, so threads of one process are
-told apart as well as processes; Linux's NFS client maps it to byte-range locks that the
-server arbitrates. A release unlinks the lock under the same ``flock`` and only while it
+told apart as well as processes. Linux's NFS client maps it to byte-range locks that the
+server arbitrates between machines (those are per process, which is how runs take locks:
+one lock set per process). A release unlinks the lock under the same ``flock`` and only while it
 is still the file this run created.
 """
 
