@@ -22,12 +22,15 @@ test: $(STAMP)
 	$(BIN)/ruff check mpcrawl tests benchmarks
 	$(BIN)/ruff format --check mpcrawl tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check mpcrawl tests benchmarks
 	$(BIN)/ruff format --check mpcrawl tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.score_speakers

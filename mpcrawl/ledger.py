@@ -27,7 +27,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from mpcrawl.archive.fs import ArchiveLocation
-from mpcrawl.archive.locks import SiteLocked, SiteLockSet, site_locks
+from mpcrawl.archive.locks import LockUnavailable, SiteLocked, SiteLockSet, site_locks
 from mpcrawl.archive.state import ArchiveStateError, SiteState, load_site_state
 from mpcrawl.archive.writer import (
     ArchiveError,
@@ -110,8 +110,9 @@ class SiteLedger:
             run.outcome, run.reason = "locked", str(exc)
             self.crawl_done(run)
             return None
-        except OSError as exc:
-            self._cannot_start(run, f"archive: cannot take the site's lock: {exc}")
+        except (LockUnavailable, OSError) as exc:
+            why = str(exc).removeprefix(f"{entry.site}: ")
+            self._cannot_start(run, f"archive: cannot take the site's lock: {why}")
             return None
         try:
             removed = remove_temp_files(self.location, entry.site)

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from pyarrow import fs as pafs
 
 from mpcrawl.archive.fs import ArchiveLocation
-from mpcrawl.archive.locks import SiteLocked, site_locks
+from mpcrawl.archive.locks import LockUnavailable, SiteLocked, site_locks
 from mpcrawl.archive.writer import TEMP_PREFIX, TEMP_SUFFIX, publish, remove_temp_files
 from mpcrawl.runid import new_run_id
 from mpcrawl.schemas import TABLES, Table
@@ -225,6 +225,10 @@ def compact(
         except SiteLocked as exc:
             logger.warning("%s: not compacted, %s", site, exc)
             report.locked.append(site)
+            continue
+        except LockUnavailable as exc:
+            logger.error("%s: not compacted: %s", site, exc)
+            report.failed.append(f"{site} ({exc})")
             continue
         try:
             report.leftovers_removed += remove_temp_files(location, site)

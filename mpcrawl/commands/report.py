@@ -9,9 +9,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.config import Config, ConfigError
-from mpcrawl.report import write_report
 
 
 class Command(ScrapyCommand):
@@ -49,6 +47,11 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # Imported here: every ``scrapy`` start-up imports every command module, and the
+        # report's duckdb, pyarrow and matplotlib should not slow ``scrapy list``.
+        from mpcrawl.archive.fs import ArchiveLocation
+        from mpcrawl.report import write_report
+
         if args:
             raise UsageError(f"unexpected arguments: {' '.join(args)}")
         if opts.runs < 1:
