@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from mpcrawl.archive import connect
-from mpcrawl.report import build_report, charts, write_report
-from mpcrawl.report.queries import Monthly
+from mpcrawl.read import connect
+from mpcrawl.read.report import build_report, charts, write_report
+from mpcrawl.read.report.queries import Monthly
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl
 from tests.shared import REPO

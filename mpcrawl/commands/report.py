@@ -11,7 +11,7 @@ from scrapy.exceptions import UsageError
 
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.config import Config, ConfigError
-from mpcrawl.report import write_report
+from mpcrawl.read.report import write_report
 
 
 class Command(ScrapyCommand):
