@@ -7,57 +7,16 @@ Each cell: the reader's rows per (site, year) equal the view's and the folders'.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mpcrawl.sample.server import SampleSite
 from mpcrawl.schemas import TABLES
-from tests.crawl import crawl, read
+from tests.crawl import read
 from tests.read.readers import READERS, from_folders, from_view, spark_reader
-from tests.test_compact import run_compact
-from tests.test_real_wordpress import _crawl_then_edit_trash_delete
-from tests.wordpress.wpserver import WordPress
 
 ARCHIVES = ("first_run", "wordpress_edited", "compacted")
-
-
-@pytest.fixture(scope="module")
-def first_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    archive = tmp_path_factory.mktemp("first_run") / "output"
-    with SampleSite() as site:
-        result = crawl(archive, f"site={site.url}")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return archive
-
-
-@pytest.fixture(scope="module")
-def wordpress_edited(
-    wordpress: WordPress, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Path]:
-    archive = tmp_path_factory.mktemp("wordpress_edited") / "output"
-    instance = wordpress.fork("readmatrix")
-    try:
-        _crawl_then_edit_trash_delete(instance, archive)
-        result = crawl(archive, f"site={instance.url}")
-        assert result.returncode == 0, result.stderr[-3000:]
-    finally:
-        wordpress.stop_instance(instance, drop=True)
-    assert read(archive).sql("SELECT count(*) FROM tombstones").fetchall() == [(2,)]
-    yield archive
-
-
-@pytest.fixture(scope="module")
-def compacted(wordpress_edited: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    archive = tmp_path_factory.mktemp("compacted") / "output"
-    shutil.copytree(wordpress_edited, archive)
-    result = run_compact(archive)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "compacted" in result.stdout
-    return archive
 
 
 def _check(archive: Path, table: str, reader: Any) -> None:
