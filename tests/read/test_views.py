@@ -84,3 +84,20 @@ def test_a_path_without_an_archive_is_an_error(tmp_path: Path) -> None:
     typo.mkdir()
     with pytest.raises(NoArchiveError, match=re.escape(str(typo))):
         connect(str(typo))
+
+
+def test_the_readme_reading_examples_run_as_written(
+    first_run: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every Python and SQL block of "Reading the archive", on the demo's archive."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Reading the archive", 1)[1].split("### Example queries", 1)[0]
+    blocks = re.findall(r"```(python|sql)\n(.*?)```", section, flags=re.S)
+    assert [lang for lang, _ in blocks].count("python") >= 4
+    monkeypatch.chdir(REPO)  # the examples open mpcrawl/sql/views.sql from the checkout
+    for lang, code in blocks:
+        code = re.sub(r"""(["'])output""", lambda m: m.group(1) + str(first_run), code)
+        if lang == "python":
+            exec(compile(code, "README.md", "exec"), {})
+        elif "getvariable" not in code and ".read" not in code:
+            assert duckdb.sql(code).fetchall()
