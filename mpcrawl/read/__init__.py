@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from mpcrawl.archive.fs import EMPTY_FILE, ArchiveLocation, is_part_file
+from mpcrawl.archive.locks import LOCKS_DIR
 from mpcrawl.schemas import TABLES
 
 __all__ = ["NoArchiveError", "connect", "views_sql"]
@@ -80,13 +81,16 @@ def _dataset(location: ArchiveLocation, table: str, files: list[str]) -> ds.Data
 
 
 def _holds_archive(location: ArchiveLocation) -> bool:
-    return any(location.entries(table) for table in TABLES)
+    """A table folder, or the locks of a first run still under way, is there."""
+    names = {info.base_name for info in location.entries()}
+    return bool(names & {*TABLES, LOCKS_DIR})
 
 
 def connect(path: str = "output", database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the archive's views (``posts_latest`` and friends).
 
-    Raises :class:`NoArchiveError`, naming ``path``, where no table folder exists.
+    Raises :class:`NoArchiveError`, naming ``path``, where it holds no table folder (nor
+    the ``_locks`` folder of a first run under way).
     """
     location = ArchiveLocation.parse(path)
     if not _holds_archive(location):
