@@ -6,8 +6,8 @@ only ever appended, nullable; readers use ``union_by_name=true``.
 
 The partition columns (``site``, and ``year`` where a table has it) are in the folder
 names only, as Spark, Hive and pyarrow's ``write_dataset`` write them: a file holds
-:attr:`Table.file_schema`. Files of mpcrawl before 0.2 also held ``site``; ``scrapy
-compact`` rewrites them.
+:attr:`Table.file_schema`. Files written by mpcrawl 0.1 also held ``site``;
+``scrapy compact`` rewrites them.
 """
 
 from __future__ import annotations

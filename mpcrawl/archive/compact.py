@@ -14,7 +14,7 @@ Between 2 and 3 a reader sees some versions twice, never none; a later compactio
 a compacted file whose sources still exist and finishes step 3 before anything else.
 Each site is compacted under its lock, so no crawl writes into it meanwhile.
 
-Compaction is also the migration from the layout of mpcrawl before 0.2, whose files held
+Compaction is also the migration from the layout of mpcrawl 0.1, whose files held
 the ``site`` column beside the ``site=`` folder: a partition with such a file is
 rewritten even when it is the only one, and every table without rows gets its
 ``empty.parquet``.
@@ -62,7 +62,7 @@ class CompactionReport:
             f"{self.files_after}, {self.rows} rows kept"
         )
         if self.migrated:
-            text += f" ({self.migrated} of them rewritten from the layout before 0.2)"
+            text += f" ({self.migrated} of them rewritten from the 0.1 layout)"
         if self.leftovers_removed:
             text += f", {self.leftovers_removed} leftover files of an interrupted run removed"
         if self.locked:
@@ -99,7 +99,7 @@ def _sources(location: ArchiveLocation, path: str) -> list[str]:
 
 
 def _old_layout(location: ArchiveLocation, paths: list[str]) -> bool:
-    """Whether a file holds ``site`` itself, as files written before 0.2 did."""
+    """Whether a file holds ``site`` itself, as files written by mpcrawl 0.1 did."""
     for path in paths:
         with location.filesystem.open_input_file(path) as handle:
             if "site" in pq.read_schema(handle).names:

@@ -54,7 +54,7 @@ def _duck_type(arrow_type: pa.DataType) -> str:
 
 
 def _empty_view(table: str) -> str:
-    """A typed, empty stand-in for a table that has no file (an archive before 0.2)."""
+    """A typed, empty stand-in for a table that has no file (an archive of mpcrawl 0.1)."""
     columns = ", ".join(
         f"CAST(NULL AS {_duck_type(f.type)}) AS {f.name}" for f in TABLES[table].read_schema
     )
@@ -115,7 +115,7 @@ def connect(path: str = "output", database: str = ":memory:") -> duckdb.DuckDBPy
             names = [(info.path, info.base_name) for info in location.files(table)]
             parts = [path for path, name in names if is_part_file(name)]
             if location.is_local and not any(name == EMPTY_FILE for _, name in names) and not parts:
-                statement = _empty_view(table)  # before 0.2, or mid-way through a first run
+                statement = _empty_view(table)  # mpcrawl 0.1, or a first run under way
             elif not location.is_local:
                 if parts:
                     con.register(f"{table}_dataset", _dataset(location, table, parts))

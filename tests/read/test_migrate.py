@@ -1,4 +1,4 @@
-"""An archive of mpcrawl before 0.2 (``site`` in the files too) after ``scrapy compact``."""
+"""An archive of mpcrawl 0.1 (``site`` in the files too) after ``scrapy compact``."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def migrated(wordpress_edited: Path, tmp_path_factory: pytest.TempPathFactory) -
     assert before == snapshot(wordpress_edited)  # the views read the old layout as it is
     result = run_compact(archive)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "rewritten from the layout before 0.2" in result.stdout
+    assert "rewritten from the 0.1 layout" in result.stdout
     assert snapshot(archive) == before
     return archive
 
