@@ -11,6 +11,7 @@ from scrapy.exceptions import UsageError
 
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.config import Config, ConfigError
+from mpcrawl.read import NoArchiveError
 from mpcrawl.read.report import write_report
 
 
@@ -61,5 +62,8 @@ class Command(ScrapyCommand):
         location = ArchiveLocation.parse(archive)
         if location.is_local and not Path(location.root).is_dir():
             raise UsageError(f"MPCRAWL_ARCHIVE={archive}: no archive there", print_help=False)
-        path = write_report(archive, opts.output, runs=opts.runs)
+        try:
+            path = write_report(archive, opts.output, runs=opts.runs)
+        except NoArchiveError as exc:
+            raise UsageError(str(exc), print_help=False) from None
         print(f"Report written to {path.resolve()}")
