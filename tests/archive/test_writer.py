@@ -6,10 +6,10 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from mpcrawl.archive import connect
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.state import load_site_state, micros
 from mpcrawl.archive.writer import ArchiveWriter, remove_temp_files
+from mpcrawl.read import connect
 from mpcrawl.schemas import TABLES
 from mpcrawl.wp.sitename import BadSiteURL
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from mpcrawl.archive import connect
 from mpcrawl.items import PostItem
 from mpcrawl.pipelines.archive import ArchivePipeline
 from mpcrawl.pipelines.extract import ExtractPipeline
 from mpcrawl.pipelines.normalise import NormalisePipeline
+from mpcrawl.read import connect
 from mpcrawl.sitelist import SiteEntry
 from tests.inprocess import ledger
 from tests.sample_data import SITE, bundle, rest
