@@ -50,7 +50,8 @@ class Command(ScrapyCommand):
         # Imported here: every ``scrapy`` start-up imports every command module, and the
         # report's duckdb, pyarrow and matplotlib should not slow ``scrapy list``.
         from mpcrawl.archive.fs import ArchiveLocation
-        from mpcrawl.report import write_report
+        from mpcrawl.read import NoArchiveError
+        from mpcrawl.read.report import write_report
 
         if args:
             raise UsageError(f"unexpected arguments: {' '.join(args)}")
@@ -64,5 +65,8 @@ class Command(ScrapyCommand):
         location = ArchiveLocation.parse(archive)
         if location.is_local and not Path(location.root).is_dir():
             raise UsageError(f"MPCRAWL_ARCHIVE={archive}: no archive there", print_help=False)
-        path = write_report(archive, opts.output, runs=opts.runs)
+        try:
+            path = write_report(archive, opts.output, runs=opts.runs)
+        except NoArchiveError as exc:
+            raise UsageError(str(exc), print_help=False) from None
         print(f"Report written to {path.resolve()}")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mpcrawl.archive import connect
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.locks import SiteLocked, site_locks
 from mpcrawl.archive.locks.s3 import S3SiteLocks
+from mpcrawl.read import connect
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl, read
 from tests.distributed.conftest import S3, Node

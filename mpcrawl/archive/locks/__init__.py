@@ -14,6 +14,7 @@ from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.locks.local import SiteLocks
 from mpcrawl.archive.locks.rules import (
     DEFAULT_STALE_AFTER,
+    LOCKS_DIR,
     LockError,
     LockUnavailable,
     SiteLocked,
@@ -23,6 +24,7 @@ from mpcrawl.archive.locks.rules import (
 
 __all__ = [
     "DEFAULT_STALE_AFTER",
+    "LOCKS_DIR",
     "LockError",
     "LockUnavailable",
     "SiteLockSet",
