@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +31,7 @@ class Ctx:
     rest_base: str | None = None
     item_id: int | None = None
     probes: tuple[str, ...] = ()
+    on_failure: Callable[[str], Iterator[Any]] | None = None  # the fallback plan's requests
 
 
 def flag(value: Any) -> bool:

@@ -42,6 +42,8 @@ from mpcrawl.siterun import (
     ids_to_probe,
     run_record,
 )
+from mpcrawl.spiders.fallback import REDIRECTS, FallbackPlan, FallbackSite
+from mpcrawl.spiders.fallback_state import WebState, load_web_state
 from mpcrawl.spiders.support import (
     Ctx,
     counted,
@@ -70,6 +72,8 @@ DEFAULT_TYPES = ("posts", "pages")
 KNOWN_REST_BASES = {"posts": "post", "pages": "page"}
 TAXONOMIES = (("categories", "category"), ("tags", "post_tag"))
 HTTP_ERRORS = list(range(400, 600))
+# Where the REST path cannot read a site, the fallback plan archives its pages.
+FALLBACK_OUTCOMES = ("rest_closed", "not_wordpress", "robots_disallowed")
 
 Handler = Callable[[Response, SiteRun, "Ctx"], Iterator[Any]]
 
@@ -101,6 +105,7 @@ class WpSpider(Spider):
         self.runs: dict[str, SiteRun] = {}
         self.host_sites: dict[str, str] = {}
         self.summary: list[str] = []
+        self.fallbacks: dict[str, FallbackSite] = {}
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -219,6 +224,9 @@ class WpSpider(Spider):
     ) -> Iterator[Any]:
         exc = failure.value
         message = describe(exc)
+        if ctx.on_failure is not None:
+            yield from ctx.on_failure(message)
+            return
         robots = isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc)
         if ctx.phase in ("home", "probe"):
             if robots:
@@ -623,8 +631,43 @@ class WpSpider(Spider):
                 url = run.api.collection("media", include=wanted[start : start + PER_PAGE])
                 yield self._req(run, url, self.parse_media, Ctx("media"))
             return
+        if run.outcome in FALLBACK_OUTCOMES and run.site not in self.fallbacks:
+            yield from self._start_fallback(run)
+            if run.pending:
+                return
         run.crawl_done = True
         self._maybe_complete(run)
+
+    def _start_fallback(self, run: SiteRun) -> Iterator[Any]:
+        """The REST path could not read the site: read its sitemaps, feeds or links."""
+        state = WebState() if self.discover else load_web_state(self.location, run.site)
+        fs = FallbackSite(
+            site=run.site,
+            home=discovery.site_root(run.entry.url),
+            hosts=frozenset(run.hosts),
+            state=state,
+            run_id=self.run_id,
+            discover=self.discover,
+            full=self.full,
+        )
+        self.fallbacks[run.site] = fs
+
+        def request(
+            url: str,
+            callback: Callable[[Response], Iterator[Any]],
+            on_failure: Callable[[str], Iterator[Any]],
+            *,
+            headers: dict[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Request:
+            ctx = Ctx("fallback", on_failure=on_failure)
+            req = self._req(run, url, lambda r, _run, _ctx: callback(r), ctx, headers=headers)
+            if not follow_redirects:
+                req.meta["dont_redirect"] = True
+                req.meta["handle_httpstatus_list"] = HTTP_ERRORS + REDIRECTS
+            return req
+
+        yield from FallbackPlan(fs, request).start()
 
     def _item_settled(self, item: Any, **kwargs: Any) -> None:
         """An item left the pipelines (scraped, dropped or failed): count it for its site."""
@@ -657,6 +700,12 @@ class WpSpider(Spider):
             run_id=self.run_id,
         )
         run_item = run_record(run, self.run_id, now, outcome, reason)
+        fallback = self.fallbacks.pop(run.site, None)
+        if fallback is not None:
+            fallback.record(run_item)
+            site_item.outcome = run_item.outcome
+        elif run.api is not None and not self.discover:
+            run_item.source = "rest"
         self.crawler.signals.send_catch_log(
             site_finished, run=run, site_item=site_item, run_item=run_item
         )

@@ -10,7 +10,8 @@ where the page has one, and trafilatura (well kept, the best-scoring open extrac
 everywhere else. trafilatura also gives the title (273/273 equal to the REST title).
 Dates come from the page's own exact metadata first (``article:published_time`` /
 ``article:modified_time``, JSON-LD read by extruct, the post's ``<time datetime>``);
-htmldate (through trafilatura) only gives a day, so it is the last resort.
+htmldate (through trafilatura) only gives a day, and guessed wrong on a WordPress page
+that shows no date, so it is the last resort, and only for pages of other platforms.
 """
 
 from __future__ import annotations
@@ -138,7 +139,9 @@ def read_page(body: str, url: str) -> PageInfo:
     if container is None and not info.protected:
         info.content_html = extracted.get("html") or ""
         info.extractor = "trafilatura" if info.content_html else "none"
-    if info.date_gmt is None and extracted.get("date"):
+    if info.date_gmt is None and container is None and extracted.get("date"):
+        # htmldate's day, for pages of other platforms only: on the WordPress fixture it
+        # guessed 2019-01-01 for a page that shows no date at all.
         info.date_gmt = _day(extracted["date"])
     info.content_text = html_to_text(info.content_html) if info.content_html else ""
     info.media_html = info.content_html
