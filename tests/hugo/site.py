@@ -31,9 +31,10 @@ VIDEO_ID = "dQw4w9WgXcQ"
 CONFIG = """baseURL = "{url}/"
 title = "A Member's Static Site"
 languageCode = "en-gb"
+disableKinds = {disabled}
 [outputs]
-home = ["HTML", "RSS"]
-section = ["HTML", "RSS"]
+home = {outputs}
+section = {outputs}
 """
 BASEOF = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{{ .Title }} | {{ .Site.Title }}</title>
@@ -114,7 +115,11 @@ class _Quiet(SimpleHTTPRequestHandler):
 class HugoSite:
     """Generated Markdown, built by Hugo into ``public/``, served until ``stop()``."""
 
-    def __init__(self, root: Path, pages: int = 30) -> None:
+    def __init__(
+        self, root: Path, pages: int = 30, *, sitemap: bool = True, rss: bool = True
+    ) -> None:
+        """``sitemap=False`` / ``rss=False`` build a site without a sitemap / feeds."""
+        self.sitemap, self.rss = sitemap, rss
         self.root = Path(root)
         self.source = self.root / "source"
         self.public = self.root / "public"
@@ -128,7 +133,10 @@ class HugoSite:
     def write_sources(self) -> None:
         layouts = self.source / "layouts" / "_default"
         layouts.mkdir(parents=True, exist_ok=True)
-        (self.source / "hugo.toml").write_text(CONFIG.format(url=self.url))
+        disabled = "[]" if self.sitemap else '["sitemap"]'
+        outputs = '["HTML", "RSS"]' if self.rss else '["HTML"]'
+        config = CONFIG.format(url=self.url, disabled=disabled, outputs=outputs)
+        (self.source / "hugo.toml").write_text(config)
         (layouts / "baseof.html").write_text(BASEOF)
         (layouts / "single.html").write_text(SINGLE)
         (layouts / "list.html").write_text(LIST)
