@@ -89,6 +89,7 @@ class FallbackSite:
     pages_fetched: int = 0
     not_publications: int = 0
     tombstones_new: int = 0
+    robots_refused: int = 0
     errors: list[str] = field(default_factory=list)
     probed_gone: bool = False
 
@@ -102,6 +103,11 @@ class FallbackSite:
         return self.source == "sitemap" and self.walk.complete
 
     def error(self, message: str) -> None:
+        """A failed sitemap or page; robots.txt refusals are obeyed, not failures."""
+        if "robots.txt" in message:
+            self.robots_refused += 1
+            logger.info("%s: fallback: %s", self.site, message)
+            return
         self.errors.append(message)
         logger.warning("%s: fallback: %s", self.site, message)
 

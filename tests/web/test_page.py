@@ -107,3 +107,22 @@ def test_hugo_pages_are_read_by_trafilatura(tmp_path: Any) -> None:
             assert "Recent" not in info.content_text  # sidebar
             assert len(find_embeds(info.media_html)) == (1 if page.video else 0)
         assert read_page(*get(site.url + "/")).listing
+
+
+@pytest.mark.parametrize("name", ["video", "cover__video", "media-text__video"])
+def test_wordpress_block_fixtures_keep_their_embeds(name: str) -> None:
+    """WordPress core's rendered block fixtures, in the page a classic theme would serve."""
+    from tests.shared import shared_path
+
+    block = shared_path("wp-fixtures", "blocks", f"core__{name}.server.html").read_text()
+    page = (
+        "<html><head><title>Video – Site</title><link rel='shortlink' href='/?p=7'></head>"
+        '<body class="single single-post postid-7"><article id="post-7"><h1>Video</h1>'
+        f'<div class="entry-content">{block}</div></article>'
+        '<aside><iframe src="https://www.youtube.com/embed/aaaaaaaaaaa"></iframe></aside>'
+        "</body></html>"
+    )
+    info = read_page(page, "https://ex.org/video/")
+    assert info.wp_id == 7 and info.extractor == "wordpress"
+    want = find_embeds(block, info.url)
+    assert want and find_embeds(info.media_html, info.url) == want  # the sidebar's is not
