@@ -12,12 +12,9 @@ from typing import Literal
 
 from mpcrawl.archive.state import SiteState
 from mpcrawl.items import RunItem
+from mpcrawl.outcomes import Outcome
 from mpcrawl.sitelist import SiteEntry
 from mpcrawl.wp.urls import ApiRoot
-
-SETTLED = ("ok", "not_wordpress", "rest_closed", "robots_disallowed", "locked")
-FAILURES = ("unreachable", "partial", "error")
-OUTCOMES = SETTLED + FAILURES
 
 WalkKind = Literal["post", "term", "author"]
 
@@ -50,7 +47,7 @@ class SiteRun:
     hosts: set[str]
     api: ApiRoot | None = None
     state: SiteState | None = None
-    outcome: str | None = None
+    outcome: Outcome | None = None
     reason: str | None = None
     pending: int = 0
     requests: int = 0
@@ -72,6 +69,9 @@ class SiteRun:
     items_settled: int = 0  # items that left the pipelines (scraped, dropped, failed)
     finished: bool = False  # run record sent
     last_error: str | None = None
+    source: str | None = None  # what served the site: "rest", or the fallback's source
+    pages_listed: int | None = None  # fallback: URLs its listing named
+    pages_found: int | None = None  # fallback: publications read among them
 
     @property
     def site(self) -> str:
@@ -87,7 +87,7 @@ class SiteRun:
         self.errors += 1
         self.last_error = message
 
-    def final_outcome(self) -> tuple[str, str | None]:
+    def final_outcome(self) -> tuple[Outcome, str | None]:
         """The site's outcome once nothing is pending."""
         if self.outcome is not None:
             return self.outcome, self.reason
@@ -97,7 +97,7 @@ class SiteRun:
 
 
 def run_record(
-    run: SiteRun, run_id: str, finished_at: datetime, outcome: str, reason: str | None
+    run: SiteRun, run_id: str, finished_at: datetime, outcome: Outcome, reason: str | None
 ) -> RunItem:
     """The ``runs`` row of a site: how it went and what it cost."""
     return RunItem(
@@ -117,6 +117,9 @@ def run_record(
         errors=run.errors,
         json_recovered=run.json_recovered,
         posts_total=run.posts_total,
+        source=run.source,
+        pages_listed=run.pages_listed,
+        pages_found=run.pages_found,
     )
 
 
