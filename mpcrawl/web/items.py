@@ -67,8 +67,8 @@ class WebTombstoneItem:
     detected_at: datetime
     reason: str  # "deleted" (404/410) or "redirected"
     status: int
+    redirect_to: str | None
     run_id: str
-    redirect_to: str | None = None
 
 
 def page_item(
