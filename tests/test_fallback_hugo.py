@@ -35,6 +35,8 @@ def test_every_hugo_page_is_archived_and_a_removed_page_is_tombstoned(tmp_path: 
             "SELECT outcome, source, pages_listed, pages_found FROM runs"
         ).fetchall()[0]
         assert (outcome, source, found) == ("not_wordpress", "sitemap", 30)
+        assert "'mpcrawl/fallback/source/sitemap': 1" in result.stderr
+        assert "'mpcrawl/fallback/pages_new': 30" in result.stderr
         print(f"hugo: {found} pages found / {len(site.pages)} built ({listed} URLs listed)")
 
         gone = site.remove("flood-defences-6")

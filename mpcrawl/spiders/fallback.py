@@ -11,8 +11,9 @@ Per site, in order, each step only if the one before found nothing:
 
 Then every listed URL on the site's own hosts is fetched, unless the archive holds it
 with the same sitemap ``lastmod``; a URL archived with an ``ETag`` or ``Last-Modified``
-is asked for conditionally. Each page that is a publication (not an archive listing) and
-whose version key is new becomes a ``web_pages`` row. Only after a *complete* sitemap
+is asked for conditionally. Each page that is a publication (not an archive listing; on
+WordPress, of a type in ``-a types=``) and whose version key is new becomes a
+``web_pages`` row. Only after a *complete* sitemap
 walk, each archived URL missing from it is probed without following redirects: 404/410
 is ``deleted``, a redirect ``redirected`` (with its target). Feeds and links are never
 complete listings, so they tombstone nothing.
@@ -76,6 +77,7 @@ class FallbackSite:
     caps: Caps = field(default_factory=Caps)
     discover: bool = False
     full: bool = False
+    post_types: frozenset[str] = frozenset(("post", "page"))  # of WordPress pages, from types=
     walk: SitemapWalk = field(init=False)
     live: dict[str, ArchivedPage] = field(init=False)  # archived, not tombstoned since
     source: Source | None = None
@@ -298,7 +300,7 @@ class FallbackPlan:
             fs.error(f"{url}: status {response.status}")
             return
         info = read_page(response.text, response.url)
-        if info.listing:
+        if info.listing or (info.post_type is not None and info.post_type not in fs.post_types):
             fs.not_publications += 1
             return
         fs.pages_found += 1

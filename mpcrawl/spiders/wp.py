@@ -623,6 +623,11 @@ class WpSpider(Spider):
         fallback = self.fallbacks.pop(run.site, None)
         if fallback is not None:
             fallback.record(run)
+            stats = self.crawler.stats
+            stats.inc_value(f"mpcrawl/fallback/source/{fallback.source or 'none'}")
+            stats.inc_value("mpcrawl/fallback/pages_new", fallback.pages_new)
+            stats.inc_value("mpcrawl/fallback/pages_unchanged", fallback.pages_unchanged)
+            stats.inc_value("mpcrawl/fallback/tombstones", fallback.tombstones_new)
         self.ledger.crawl_done(run)
 
     # --- the fallback path: sites the REST API cannot read ---------------------------
@@ -638,6 +643,7 @@ class WpSpider(Spider):
             run_id=self.ledger.run_id,
             discover=self.discover,
             full=self.full,
+            post_types=frozenset(KNOWN_REST_BASES.get(t, t) for t in self.types),
         )
         self.fallbacks[run.site] = fs
 
