@@ -101,8 +101,12 @@ class FallbackSite:
 
     @property
     def complete(self) -> bool:
-        """Whether the listing names every page (a complete sitemap walk)."""
-        return self.source == "sitemap" and self.walk.complete
+        """Whether the listing names every page: a complete sitemap walk that listed any.
+
+        An empty listing is never taken for complete: a sitemap index whose children were
+        all term or author sitemaps must not tombstone every page of the site.
+        """
+        return self.source == "sitemap" and self.walk.complete and bool(self.listed)
 
     def error(self, message: str) -> None:
         """A failed sitemap or page; robots.txt refusals are obeyed, not failures."""
