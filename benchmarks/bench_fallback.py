@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.bench_support import STATE_DIR, Row, ratio, run_timed, scrapy_crawl
-from mpcrawl.archive import connect
+from mpcrawl.read import connect
 from tests.wordpress.wpserver import DEFAULT_POSTS, WordPress
 
 
