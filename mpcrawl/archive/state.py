@@ -23,6 +23,10 @@ from mpcrawl.wp.sitename import check_safe_name
 VersionKey = tuple[str, int, int | None]  # post_type, id, modified_gmt in µs
 
 
+class ArchiveStateError(RuntimeError):
+    """A file of the site's archive cannot be read (not Parquet, truncated, unreadable)."""
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -179,12 +183,15 @@ def _batches(
     if dataset is None:
         return
     for path in dataset.files:
-        with location.filesystem.open_input_file(path) as handle:
-            parquet = pq.ParquetFile(handle)
-            present = [c for c in columns if c in parquet.schema_arrow.names]
-            for batch in parquet.iter_batches(columns=present, use_threads=False):
-                if batch.num_rows:
-                    yield _with_columns(pa.Table.from_batches([batch]), columns)
+        try:
+            with location.filesystem.open_input_file(path) as handle:
+                parquet = pq.ParquetFile(handle)
+                present = [c for c in columns if c in parquet.schema_arrow.names]
+                for batch in parquet.iter_batches(columns=present, use_threads=False):
+                    if batch.num_rows:
+                        yield _with_columns(pa.Table.from_batches([batch]), columns)
+        except (OSError, pa.ArrowException) as exc:
+            raise ArchiveStateError(f"{path} is not a readable Parquet file: {exc}") from exc
 
 
 def _as_micros(column: pa.ChunkedArray) -> list[int | None]:
@@ -242,7 +249,17 @@ def _load_versions(state: SiteState, batches: Iterator[pa.Table]) -> None:
 
 
 def load_site_state(location: ArchiveLocation, site: str) -> SiteState:
-    """Read one site's archived keys (only the key columns are read)."""
+    """Read one site's archived keys (only the key columns are read).
+
+    Any file that cannot be read raises :class:`ArchiveStateError` naming it.
+    """
+    try:
+        return _load_site_state(location, site)
+    except (OSError, pa.ArrowException) as exc:
+        raise ArchiveStateError(f"cannot read the site's archive: {exc}") from exc
+
+
+def _load_site_state(location: ArchiveLocation, site: str) -> SiteState:
     state = SiteState()
     _load_versions(state, _batches(location, "posts", site, ["post_type", "id", "modified_gmt"]))
     stones = _read(location, "tombstones", site, ["post_type", "id", "detected_at"])

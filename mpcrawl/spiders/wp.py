@@ -150,6 +150,8 @@ class WpSpider(Spider):
         for message in self.site_list.rejected:
             logger.error("skipped: %s", message)
             self.crawler.stats.inc_value("mpcrawl/sites_rejected")
+        for message in self.site_list.duplicates:
+            logger.warning("skipped duplicate: %s", message)
         for entry in iter_shard(self.site_list.entries, self.shard):
             run = self.ledger.open_site(entry)
             if run is not None:
@@ -301,7 +303,8 @@ class WpSpider(Spider):
         run.source = "rest"
         if self.discover:
             return
-        self.ledger.load_state(run)
+        if self.ledger.load_state(run) is None:
+            return
         if any(t not in KNOWN_REST_BASES for t in self.types):
             yield self._req(run, api.url("/wp/v2/types"), self.parse_types, Ctx("types"))
             return
