@@ -195,6 +195,9 @@ class RunItem:
     errors: int = 0
     json_recovered: int = 0
     posts_total: int | None = None
+    source: str | None = None
+    pages_listed: int | None = None
+    pages_found: int | None = None
 
 
 RowItem = (

@@ -69,6 +69,9 @@ class SiteRun:
     items_settled: int = 0  # items that left the pipelines (scraped, dropped, failed)
     finished: bool = False  # run record sent
     last_error: str | None = None
+    source: str | None = None  # what served the site: "rest", or the fallback's source
+    pages_listed: int | None = None  # fallback: URLs its listing named
+    pages_found: int | None = None  # fallback: publications read among them
 
     @property
     def site(self) -> str:
@@ -114,6 +117,9 @@ def run_record(
         errors=run.errors,
         json_recovered=run.json_recovered,
         posts_total=run.posts_total,
+        source=run.source,
+        pages_listed=run.pages_listed,
+        pages_found=run.pages_found,
     )
 
 

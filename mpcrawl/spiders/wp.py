@@ -34,6 +34,8 @@ from mpcrawl.items import RestObject, TombstoneItem
 from mpcrawl.ledger import SiteLedger, ledger_of
 from mpcrawl.sitelist import iter_shard, load, parse_shard
 from mpcrawl.siterun import SiteRun, Walk, fallback_pages, ids_to_fetch, ids_to_probe
+from mpcrawl.spiders.fallback import REDIRECTS, FallbackPlan, FallbackSite
+from mpcrawl.spiders.fallback_state import WebState, load_web_state
 from mpcrawl.spiders.support import (
     Ctx,
     counted,
@@ -62,6 +64,8 @@ DEFAULT_TYPES = ("posts", "pages")
 KNOWN_REST_BASES = {"posts": "post", "pages": "page"}
 TAXONOMIES = (("categories", "category"), ("tags", "post_tag"))
 HTTP_ERRORS = list(range(400, 600))
+# Where the REST path cannot read a site, the fallback plan archives its pages.
+FALLBACK_OUTCOMES = ("rest_closed", "not_wordpress", "robots_disallowed")
 
 SPIDER_ARGUMENTS = ("site", "sites", "sites_csv", "types", "full", "discover", "shard")
 SCRAPYD_ARGUMENTS = ("_job", "_version")  # Scrapyd adds these to the -a of every job it runs
@@ -118,6 +122,7 @@ class WpSpider(Spider):
         self.full = flag(full)
         self.discover = flag(discover)
         self.shard = parse_shard(shard) if shard else None
+        self.fallbacks: dict[str, FallbackSite] = {}
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -192,6 +197,9 @@ class WpSpider(Spider):
     ) -> Iterator[Any]:
         exc = failure.value
         message = describe(exc)
+        if ctx.on_failure is not None:
+            yield from ctx.on_failure(message)
+            return
         robots = isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc)
         if ctx.phase in ("home", "probe"):
             if robots:
@@ -292,6 +300,7 @@ class WpSpider(Spider):
         self.ledger.claim_hosts(run)
         run.api = api
         logger.info("%s: API root %s (%s permalinks)", run.site, api.root_url, api.form)
+        run.source = "rest"
         if self.discover:
             return
         if self.ledger.load_state(run) is None:
@@ -610,7 +619,59 @@ class WpSpider(Spider):
                 url = run.api.collection("media", include=wanted[start : start + PER_PAGE])
                 yield self._req(run, url, self.parse_media, Ctx("media"))
             return
+        if run.outcome in FALLBACK_OUTCOMES and run.site not in self.fallbacks:
+            yield from self._start_fallback(run)
+            if run.pending:
+                return
+        fallback = self.fallbacks.pop(run.site, None)
+        if fallback is not None:
+            fallback.record(run)
+            stats = self.crawler.stats
+            stats.inc_value(f"mpcrawl/fallback/source/{fallback.source or 'none'}")
+            stats.inc_value("mpcrawl/fallback/pages_new", fallback.pages_new)
+            stats.inc_value("mpcrawl/fallback/pages_unchanged", fallback.pages_unchanged)
+            stats.inc_value("mpcrawl/fallback/tombstones", fallback.tombstones_new)
         self.ledger.crawl_done(run)
+
+    # --- the fallback path: sites the REST API cannot read ---------------------------
+
+    def _start_fallback(self, run: SiteRun) -> Iterator[Any]:
+        """The REST path could not read the site: read its sitemaps, feeds or links."""
+        location = self.ledger.location
+        fs = FallbackSite(
+            site=run.site,
+            home=discovery.site_root(run.entry.url),
+            hosts=frozenset(run.hosts),
+            state=WebState() if self.discover else load_web_state(location, run.site),
+            run_id=self.ledger.run_id,
+            discover=self.discover,
+            full=self.full,
+            post_types=frozenset(KNOWN_REST_BASES.get(t, t) for t in self.types),
+        )
+        self.fallbacks[run.site] = fs
+
+        def request(
+            url: str,
+            callback: Callable[[Response], Iterator[Any]],
+            on_failure: Callable[[str], Iterator[Any]],
+            *,
+            headers: dict[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Request:
+            ctx = Ctx("fallback", on_response=callback, on_failure=on_failure)
+            req = self._req(run, url, self.parse_fallback, ctx, headers=headers)
+            if not follow_redirects:
+                req.meta["dont_redirect"] = True
+                req.meta["handle_httpstatus_list"] = HTTP_ERRORS + REDIRECTS
+            return req
+
+        yield from FallbackPlan(fs, request).start()
+
+    @site_callback
+    def parse_fallback(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
+        """A fallback plan's response, handed to the plan's own callback."""
+        assert ctx.on_response is not None
+        yield from ctx.on_response(response)
 
     # --- helpers ---------------------------------------------------------------------
 

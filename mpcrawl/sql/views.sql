@@ -19,6 +19,8 @@ CREATE OR REPLACE VIEW media_files AS SELECT * FROM read_parquet(mpcrawl_glob('m
 CREATE OR REPLACE VIEW sites_files AS SELECT * FROM read_parquet(mpcrawl_glob('sites'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW tombstones_files AS SELECT * FROM read_parquet(mpcrawl_glob('tombstones'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW runs_files AS SELECT * FROM read_parquet(mpcrawl_glob('runs'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW web_pages_files AS SELECT * FROM read_parquet(mpcrawl_glob('web_pages'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW web_tombstones_files AS SELECT * FROM read_parquet(mpcrawl_glob('web_tombstones'), hive_partitioning = true, union_by_name = true);
 
 -- One row per version key.
 CREATE OR REPLACE VIEW posts AS SELECT * FROM posts_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, modified_gmt ORDER BY fetched_at) = 1;
@@ -89,3 +91,24 @@ JOIN posts_newest AS p ON p.site = e.site AND p.post_type = e.post_type AND p.id
 CREATE OR REPLACE VIEW turns_latest AS
 SELECT s.* FROM speech_turns AS s
 JOIN posts_newest AS p ON p.site = s.site AND p.post_type = s.post_type AND p.id = s.post_id AND p.modified_gmt IS NOT DISTINCT FROM s.modified_gmt;
+
+-- Sites the REST API cannot read (the fallback path): page versions, the newest of each
+-- URL unless tombstoned since, and every site's current publications whatever the source.
+CREATE OR REPLACE VIEW web_pages AS SELECT * FROM web_pages_files QUALIFY row_number() OVER (PARTITION BY site, url, version_sha256 ORDER BY fetched_at) = 1;
+CREATE OR REPLACE VIEW web_tombstones AS SELECT * FROM web_tombstones_files QUALIFY row_number() OVER (PARTITION BY site, url, detected_at ORDER BY run_id) = 1;
+
+CREATE OR REPLACE VIEW web_pages_latest AS
+SELECT w.* FROM web_pages AS w
+WHERE NOT EXISTS (
+    SELECT 1 FROM web_tombstones AS t WHERE t.site = w.site AND t.url = w.url AND t.detected_at > w.fetched_at
+)
+QUALIFY row_number() OVER (PARTITION BY w.site, w.url ORDER BY w.fetched_at DESC) = 1;
+
+CREATE OR REPLACE VIEW publications AS
+SELECT site, 'rest' AS source, post_type, id, link AS url, title, date_gmt, modified_gmt,
+       content_html, content_text, word_count, embed_count, turn_count, fetched_at, run_id
+FROM posts_latest
+UNION ALL
+SELECT site, source, post_type, id, coalesce(final_url, url) AS url, title, date_gmt, modified_gmt,
+       content_html, content_text, word_count, embed_count, turn_count, fetched_at, run_id
+FROM web_pages_latest;
