@@ -144,7 +144,7 @@ def test_a_file_is_synced_before_it_is_linked_and_its_folder_after(
     writer.close()
     (final,) = (tmp_path / "posts").rglob("*.parquet")
     folder = final.parent
-    assert calls == [
+    assert calls[:3] == [  # then the empty files of the other tables, the same way
         ("fsync", str(folder / f".{final.name}.tmp")),
         ("link", str(final)),
         ("fsync", str(folder)),
