@@ -31,7 +31,7 @@ KINDS: tuple[Kind, ...] = (
     "revisions",
 )
 DIFF_LINES = 40
-LINE_CHARS = 200
+LINE_CHARS = 160
 TAG = "tag:mpcrawl,2026:"
 
 
@@ -110,10 +110,37 @@ def _iso(value: datetime | None) -> str:
     return "none" if value is None else value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _common_prefix(a: str, b: str) -> int:
+    """How many leading characters two texts share.
+
+    >>> _common_prefix("funding of 125", "funding of 150")
+    12
+    """
+    pairs = enumerate(zip(a, b, strict=False))
+    return next((k for k, (x, y) in pairs if x != y), min(len(a), len(b)))
+
+
+def _clip(line: str, start: int, width: int) -> str:
+    """A diff line cut to ``width`` characters of text around position ``start``.
+
+    >>> _clip("-" + "a" * 50 + "XYZ" + "b" * 50, 50, 20)
+    '-…aaaaaXYZbbbbbbbbbbbb…'
+    """
+    sign, text = line[:1], line[1:]
+    if len(text) <= width:
+        return line
+    begin = max(0, min(start - width // 4, len(text) - width))
+    end = begin + width
+    return sign + ("…" if begin else "") + text[begin:end] + ("…" if end < len(text) else "")
+
+
 def trimmed_diff(
     old: str | None, new: str | None, *, lines: int = DIFF_LINES, width: int = LINE_CHARS
 ) -> tuple[tuple[str, ...], int]:
-    """A unified diff of two texts by paragraph line, and how many lines were cut off.
+    """A unified diff of two texts by paragraph, and how many lines were cut off.
+
+    A long paragraph is cut around where it differs from its counterpart, so an edited
+    figure deep in a paragraph is what the reader sees.
 
     >>> trimmed_diff("a\\nb\\nc", "a\\nB\\nc")
     (('@@ -1,3 +1,3 @@', ' a', '-b', '+B', ' c'), 0)
@@ -125,8 +152,20 @@ def trimmed_diff(
         return [line for line in (text or "").splitlines() if line.strip()]
 
     body = list(difflib.unified_diff(paragraphs(old), paragraphs(new), lineterm="", n=1))[2:]
-    cut = [line if len(line) <= width else line[: width - 1] + "…" for line in body[:lines]]
-    return tuple(cut), max(0, len(body) - lines)
+    starts = [0] * len(body)
+    i = 0
+    while i < len(body):
+        minus = i
+        while minus < len(body) and body[minus].startswith("-"):
+            minus += 1
+        plus = minus
+        while plus < len(body) and body[plus].startswith("+"):
+            plus += 1
+        for a, b in zip(range(i, minus), range(minus, plus), strict=False):
+            starts[a] = starts[b] = _common_prefix(body[a][1:], body[b][1:])
+        i = max(plus, i + 1)
+    cut = [_clip(line, start, width) for line, start in zip(body, starts, strict=True)]
+    return tuple(cut[:lines]), max(0, len(body) - lines)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -145,7 +184,7 @@ def _windows(
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE changes_window AS "
-        "WITH known AS (SELECT site FROM runs UNION SELECT DISTINCT site FROM posts_files), "
+        "WITH known AS (SELECT site FROM runs UNION SELECT site FROM sites), "
         "ordered AS (SELECT site, finished_at, "
         "  row_number() OVER (PARTITION BY site ORDER BY finished_at DESC) AS n "
         "  FROM runs WHERE outcome IS DISTINCT FROM 'locked') "
@@ -157,15 +196,23 @@ def _windows(
         "FROM known k WHERE CAST(? AS VARCHAR[]) IS NULL OR list_contains(?, k.site)",
         [since, until, sites, sites],
     )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE changes_first AS "
+        "SELECT site, arg_min(run_id, started_at) AS run_id FROM runs "
+        "WHERE posts_new > 0 GROUP BY site"
+    )
 
 
 def _versions(con: duckdb.DuckDBPyConnection) -> None:
     """``changes_versions``: every version of each post with a version in its window,
     numbered as ``post_versions`` numbers them, flagged ``inside`` the window or not."""
+    # The widest bounds as constants too: DuckDB skips row groups by their statistics.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE changes_touched AS "
         "SELECT DISTINCT p.site, p.post_type, p.id FROM posts_files p JOIN changes_window w "
-        "ON p.site = w.site AND p.fetched_at > w.since AND p.fetched_at <= w.until"
+        "ON p.site = w.site AND p.fetched_at > w.since AND p.fetched_at <= w.until "
+        "WHERE p.fetched_at > (SELECT min(since) FROM changes_window) "
+        "AND p.fetched_at <= (SELECT max(until) FROM changes_window)"
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE changes_versions AS "
@@ -178,8 +225,7 @@ def _versions(con: duckdb.DuckDBPyConnection) -> None:
         "  k.fetched_at > w.since AND k.fetched_at <= w.until AS inside, "
         "  k.run_id = f.run_id AS first_run "
         "FROM k JOIN changes_window w ON w.site = k.site "
-        "LEFT JOIN (SELECT site, arg_min(run_id, fetched_at) AS run_id FROM posts_files "
-        "  SEMI JOIN changes_window USING (site) GROUP BY site) f ON f.site = k.site"
+        "LEFT JOIN changes_first f ON f.site = k.site"
     )
 
 
@@ -418,13 +464,12 @@ def _revisions(
         "  max(r.fetched_at) AS seen FROM revisions_files r JOIN changes_window w "
         "  ON w.site = r.site AND r.fetched_at > w.since AND r.fetched_at <= w.until "
         "  GROUP BY ALL), "
-        "firsts AS (SELECT site, arg_min(run_id, fetched_at) AS run_id FROM posts_files "
-        "  SEMI JOIN changes_window USING (site) GROUP BY site) "
         "SELECT site, post_type, post_id, run_id, n, seen, count(*) OVER (PARTITION BY site) "
         "FROM r "
         "WHERE NOT EXISTS (SELECT 1 FROM changes_versions v WHERE v.inside AND v.site = r.site "
         "  AND v.post_type = r.post_type AND v.id = r.post_id AND v.run_id = r.run_id) "
-        "AND NOT EXISTS (SELECT 1 FROM firsts f WHERE f.site = r.site AND f.run_id = r.run_id) "
+        "AND NOT EXISTS (SELECT 1 FROM changes_first f "
+        "  WHERE f.site = r.site AND f.run_id = r.run_id) "
         "QUALIFY row_number() OVER (PARTITION BY site ORDER BY seen DESC, post_type, post_id) <= ?",
         limit,
     )
