@@ -68,6 +68,7 @@ class Change:
     reason: str | None = None  # outcome: the run's reason
     counts: dict[str, int] = field(default_factory=dict)  # first_crawl: rows per kind
     last_seen: datetime | None = None  # hidden, deleted, back: the newest archived version
+    run_id: str | None = None  # the run that found it
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +373,7 @@ def _post_changes(
                 turns=len(added),
                 speakers=tuple(dict.fromkeys(t[0] for t in added if t[0])),
                 revisions=revisions.get((site, ptype, pid, run_id), 0),
+                run_id=run_id,
             )
         )
     return out
@@ -412,6 +414,7 @@ def _first_crawls(con: duckdb.DuckDBPyConnection) -> list[Change]:
                 entry_id=entry_id(site, "first-crawl", run_id),
                 outcome=outcome[0][0] if outcome else None,
                 counts=counts,
+                run_id=run_id,
             )
         )
     return out
@@ -427,7 +430,7 @@ def _presence(
         "  ELSE coalesce(t.reason, 'deleted') END AS kind FROM tombstones t "
         "  JOIN changes_window w ON w.site = t.site "
         "  AND t.detected_at > w.since AND t.detected_at <= w.until) "
-        "SELECT site, kind, post_type, id, detected_at, last_seen_modified_gmt, "
+        "SELECT site, kind, post_type, id, detected_at, last_seen_modified_gmt, run_id, "
         "  count(*) OVER (PARTITION BY site, kind) FROM t "
         "QUALIFY row_number() OVER (PARTITION BY site, kind "
         "  ORDER BY detected_at DESC, post_type, id) <= ?",
@@ -449,8 +452,9 @@ def _presence(
             title=titles.get((site, ptype, pid), (None, None))[0],
             link=titles.get((site, ptype, pid), (None, None))[1],
             last_seen=last_seen,
+            run_id=run_id,
         )
-        for site, kind, ptype, pid, at, last_seen, _ in ranked
+        for site, kind, ptype, pid, at, last_seen, run_id, _ in ranked
     ]
 
 
@@ -487,6 +491,7 @@ def _revisions(
             title=titles.get((site, ptype, pid), (None, None))[0],
             link=titles.get((site, ptype, pid), (None, None))[1],
             revisions=int(n),
+            run_id=run_id,
         )
         for site, ptype, pid, run_id, n, at, _ in ranked
     ]
@@ -503,6 +508,7 @@ def _outcomes(con: duckdb.DuckDBPyConnection) -> list[Change]:
             outcome=outcome,
             previous_outcome=previous,
             reason=reason,
+            run_id=run_id,
         )
         for site, run_id, at, outcome, previous, reason in _rows(
             con,
@@ -546,6 +552,19 @@ def read_changes(
             "CASE WHEN isfinite(until) THEN until END FROM changes_window",
         )
     }
+    # A post untrashed on WordPress comes back with a new modified_gmt: when its title and
+    # text are as before, "back" says all there is.
+    back = {(c.site, c.post_type, c.post_id, c.run_id) for c in changes if c.kind == "back"}
+    changes = [
+        c
+        for c in changes
+        if not (
+            c.kind == "edited"
+            and (c.site, c.post_type, c.post_id, c.run_id) in back
+            and c.previous_title is None
+            and not c.diff
+        )
+    ]
     order = {k: i for i, k in enumerate(KINDS)}
     per_site: dict[str, list[Change]] = {}
     for change in changes:
