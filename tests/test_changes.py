@@ -139,6 +139,8 @@ def test_more_changes_than_the_limit_are_counted(sample_site: SampleSite, archiv
     text = changes(archive, "--limit", "1").stdout.decode()
     assert ": 3 changes since" in text.splitlines()[0]
     assert "  … and 2 more edits" in text.splitlines()
+    assert changes(archive, "--site", site["site"]).stdout.decode() == text
+    assert changes(archive, "--site", "another.example.org").stdout == b""
 
 
 def test_bad_arguments_are_usage_errors(archive: Path, tmp_path: Path) -> None:
