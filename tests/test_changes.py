@@ -139,7 +139,7 @@ def test_more_changes_than_the_limit_are_counted(sample_site: SampleSite, archiv
     text = changes(archive, "--limit", "1").stdout.decode()
     assert ": 3 changes since" in text.splitlines()[0]
     assert "  … and 2 more edits" in text.splitlines()
-    assert changes(archive, "--site", site["site"]).stdout.decode() == text
+    assert changes(archive, "--limit", "1", "--site", site["site"]).stdout.decode() == text
     assert changes(archive, "--site", "another.example.org").stdout == b""
 
 
