@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mpcrawl.report import build_report
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl, read, scalar
 from tests.test_changes import changes, digest_json
 from tests.test_real_wordpress import _rest
+from tests.test_report import Page, number
 from tests.wordpress.wpserver import Instance
+
+HISTORY = "Edits and deletions per month"
 
 
 def live_ids(archive: Path) -> set[int]:
@@ -48,6 +52,9 @@ def test_a_hidden_post_restored_unchanged_is_live_again(
     found = digest_json(archive)
     assert [(c["kind"], c["post_id"]) for c in found] == [("back", pid)]
     assert f"  back        post {pid}: " in changes(archive).stdout.decode()
+    page = Page(build_report(str(archive)))
+    assert [sum(map(number, page.column(HISTORY, k))) for k in ("hidden", "back")] == [1, 1]
+    assert page.column("Latest tombstones", "back since (UTC)") != ["–"]
 
     # Seen again, still there: no second row; hidden again later: a new tombstone.
     assert crawl(archive, site).returncode == 0

@@ -13,6 +13,7 @@ only counted; content, embeds and turns are read only for the listed ones.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -307,6 +308,19 @@ def _extras(
     return out
 
 
+def _count_omitted(omitted: dict[str, dict[str, int]], listed: list[tuple[str, str, int]]) -> None:
+    """Record, per site and kind, how many of ``total`` changes were not listed.
+
+    >>> out: dict[str, dict[str, int]] = {}
+    >>> _count_omitted(out, [("a", "new", 5), ("a", "new", 5), ("b", "edited", 1)])
+    >>> out
+    {'a': {'new': 3}, 'b': {'edited': 0}}
+    """
+    shown = Counter((site, kind) for site, kind, _ in listed)
+    for site, kind, total in listed:
+        omitted.setdefault(site, {})[kind] = total - shown[(site, kind)]
+
+
 def _post_changes(
     con: duckdb.DuckDBPyConnection, limit: int, omitted: dict[str, dict[str, int]]
 ) -> list[Change]:
@@ -323,10 +337,7 @@ def _post_changes(
         "  ORDER BY c.fetched_at DESC, c.post_type, c.id, c.version DESC) <= ?",
         limit,
     )
-    for site, kind, *_, n in ranked:
-        omitted.setdefault(site, {})[kind] = n - sum(
-            1 for r in ranked if r[0] == site and r[1] == kind
-        )
+    _count_omitted(omitted, [(r[0], r[1], r[-1]) for r in ranked])
     keys: list[Key] = [(r[0], r[2], r[3], r[4]) for r in ranked]
     keys += [(r[0], r[2], r[3], r[7]) for r in ranked if r[1] == "edited"]
     rows = _post_rows(con, keys)
@@ -436,10 +447,7 @@ def _presence(
         "  ORDER BY detected_at DESC, post_type, id) <= ?",
         limit,
     )
-    for site, kind, *_, n in ranked:
-        omitted.setdefault(site, {})[kind] = n - sum(
-            1 for r in ranked if r[0] == site and r[1] == kind
-        )
+    _count_omitted(omitted, [(r[0], r[1], r[-1]) for r in ranked])
     titles = _newest_titles(con, {(r[0], r[2], r[3]) for r in ranked})
     return [
         Change(
@@ -477,8 +485,7 @@ def _revisions(
         "QUALIFY row_number() OVER (PARTITION BY site ORDER BY seen DESC, post_type, post_id) <= ?",
         limit,
     )
-    for site, *_, total in ranked:
-        omitted.setdefault(site, {})["revisions"] = total - sum(1 for r in ranked if r[0] == site)
+    _count_omitted(omitted, [(r[0], "revisions", r[-1]) for r in ranked])
     titles = _newest_titles(con, {(r[0], r[1], r[2]) for r in ranked})
     return [
         Change(

@@ -405,8 +405,9 @@ def history(con: duckdb.DuckDBPyConnection) -> Monthly:
         "ELSE coalesce(reason, 'gone') END, strftime(detected_at, '%Y-%m'), count(*) "
         "FROM tombstones GROUP BY ALL",
     )
-    reasons = sorted({r[0] for r in rows} - {"edits"})
-    return monthly(rows, ["edits", *reasons])
+    reasons = sorted({r[0] for r in rows} - {"edits", "back"})
+    back = ["back"] if any(r[0] == "back" for r in rows) else []
+    return monthly(rows, ["edits", *reasons, *back])
 
 
 def versions_per_post(con: duckdb.DuckDBPyConnection) -> tuple[tuple[int, int], ...]:
