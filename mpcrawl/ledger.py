@@ -147,15 +147,16 @@ class SiteLedger:
         for name in run.hosts:
             self._host_sites.setdefault(name, run.site)
 
-    def load_state(self, run: SiteRun) -> SiteState | None:
-        """What the archive already holds of the site, read once when its crawl begins.
+    def load_state(self, run: SiteRun, *, revisions_due: bool = False) -> SiteState | None:
+        """What the archive already holds of the site, read once when its crawl begins;
+        ``revisions_due`` also finds posts with revisions to backfill (with credentials).
 
         None where the site's archive cannot be read (a file that is not Parquet, say):
         the site then ends ``error`` without crawling, as dedupe against a partial state
         would archive again what the unreadable file holds.
         """
         try:
-            run.state = load_site_state(self.location, run.site)
+            run.state = load_site_state(self.location, run.site, revisions_due=revisions_due)
         except ArchiveStateError as exc:
             reason = f"archive: {exc}"
             logger.error("%s: %s", run.site, reason)

@@ -32,6 +32,9 @@ class Walk:
     seen: dict[int, int | None] = field(default_factory=dict)  # id -> modified_gmt µs
     total: int | None = None
     started: bool = False
+    # The -a types= name of a type found in /wp/v2/types (not posts or pages): a 401, 403
+    # or 404 on its first page skips it with a warning instead of failing the site.
+    optional_name: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -151,6 +154,22 @@ def ids_to_probe(walk: Walk, state: SiteState | None) -> list[int]:
     archived = state.ids(walk.post_type)
     stoned = {pid for (ptype, pid) in state.tombstoned if ptype == walk.post_type}
     return sorted(archived - walk.seen.keys() - stoned)
+
+
+def ids_to_backfill(walk: Walk, state: SiteState | None, fetching: list[int]) -> list[int]:
+    """Ids a sweep listed unchanged whose archived revisions fall short of their count.
+
+    >>> w = Walk("posts", "post", "post", sweep=True, seen={1: 10, 2: 20, 3: 30})
+    >>> s = SiteState.of(("post", 1, 10), ("post", 2, 20))
+    >>> s.revisions_due = {("post", 1), ("post", 2)}
+    >>> ids_to_backfill(w, s, [2, 3])
+    [1]
+    """
+    if state is None or walk.post_type is None or not state.revisions_due:
+        return []
+    skip = set(fetching)
+    due, post_type = state.revisions_due, walk.post_type
+    return sorted(pid for pid in walk.seen if pid not in skip and (post_type, pid) in due)
 
 
 def fallback_pages(page: int, per_page: int, smaller: int) -> list[int]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -33,7 +34,14 @@ from mpcrawl.config import Credentials
 from mpcrawl.items import RestObject, TombstoneItem
 from mpcrawl.ledger import SiteLedger, ledger_of
 from mpcrawl.sitelist import iter_shard, load, parse_shard
-from mpcrawl.siterun import SiteRun, Walk, fallback_pages, ids_to_fetch, ids_to_probe
+from mpcrawl.siterun import (
+    SiteRun,
+    Walk,
+    fallback_pages,
+    ids_to_backfill,
+    ids_to_fetch,
+    ids_to_probe,
+)
 from mpcrawl.spiders.fallback import REDIRECTS, FallbackPlan, FallbackSite
 from mpcrawl.spiders.fallback_state import WebState, load_web_state
 from mpcrawl.spiders.support import (
@@ -66,6 +74,7 @@ TAXONOMIES = (("categories", "category"), ("tags", "post_tag"))
 HTTP_ERRORS = list(range(400, 600))
 # Where the REST path cannot read a site, the fallback plan archives its pages.
 FALLBACK_OUTCOMES = ("rest_closed", "not_wordpress", "robots_disallowed")
+COLLECTION_PATH = re.compile(r"[\w-]+(?:/[\w-]+)*")  # a rest_base that names a route
 
 SPIDER_ARGUMENTS = ("site", "sites", "sites_csv", "types", "full", "discover", "shard")
 SCRAPYD_ARGUMENTS = ("_job", "_version")  # Scrapyd adds these to the -a of every job it runs
@@ -303,7 +312,7 @@ class WpSpider(Spider):
         run.source = "rest"
         if self.discover:
             return
-        if self.ledger.load_state(run) is None:
+        if self.ledger.load_state(run, revisions_due=self._credentials(run) is not None) is None:
             return
         if any(t not in KNOWN_REST_BASES for t in self.types):
             yield self._req(run, api.url("/wp/v2/types"), self.parse_types, Ctx("types"))
@@ -321,19 +330,33 @@ class WpSpider(Spider):
             if isinstance(info, dict):
                 rest_base = str(info.get("rest_base") or slug)
                 by_name[slug] = by_name[rest_base] = (rest_base, str(info.get("slug") or slug))
-        chosen = []
+        chosen, names = [], {}
         for name in self.types:
-            if name in by_name:
-                chosen.append(by_name[name])
-            else:
+            if name not in by_name:
                 logger.warning("%s: type %r is not in /wp/v2/types; skipped", run.site, name)
-        yield from self._begin_walks(run, chosen)
+            elif not COLLECTION_PATH.fullmatch(by_name[name][0]):
+                logger.warning(
+                    "%s: type %r has a route pattern, not a collection path (%s); skipped",
+                    run.site,
+                    name,
+                    by_name[name][0],
+                )
+            else:
+                chosen.append(by_name[name])
+                names[by_name[name][0]] = name
+        yield from self._begin_walks(run, chosen, names)
 
     # --- collection walks ------------------------------------------------------------
 
-    def _begin_walks(self, run: SiteRun, types: Iterable[tuple[str, str]]) -> Iterator[Any]:
+    def _begin_walks(
+        self, run: SiteRun, types: Iterable[tuple[str, str]], names: dict[str, str] | None = None
+    ) -> Iterator[Any]:
         sweep = not (self.full or run.state is None or run.state.empty)
-        walks = [Walk(base, "post", post_type=ptype, sweep=sweep) for base, ptype in types]
+        optional = {b: n for b, n in (names or {}).items() if b not in KNOWN_REST_BASES}
+        walks = [
+            Walk(base, "post", post_type=ptype, sweep=sweep, optional_name=optional.get(base))
+            for base, ptype in types
+        ]
         walks += [Walk(base, "term", post_type=tax) for base, tax in TAXONOMIES]
         walks.append(Walk("users", "author"))
         for walk in walks:
@@ -402,12 +425,32 @@ class WpSpider(Spider):
         assert pid is not None and walk.post_type is not None
         modified = micros(parse_wp_gmt(obj.get("modified_gmt")))
         walk.seen[pid] = modified
+        if run.state is not None and (walk.post_type, pid) in run.state.tombstoned:
+            yield self._returned(run, walk.post_type, pid, modified)
         if walk.sweep:
             return
         known = run.state is not None and run.state.has_version(walk.post_type, pid, modified)
         yield RestObject("post", run.site, obj, now, self.ledger.run_id, post_type=walk.post_type)
         if not known:
             yield from self._new_version(run, walk, obj, pid)
+        elif run.state is not None and (walk.post_type, pid) in run.state.revisions_due:
+            yield from self._want_revisions(run, walk.post_type, walk.rest_base, pid)
+
+    def _returned(self, run: SiteRun, post_type: str, pid: int, modified: int | None) -> Any:
+        """A tombstoned id listed again: the row that says it is back (once per run)."""
+        assert run.state is not None
+        run.state.tombstoned.discard((post_type, pid))
+        logger.info("%s: %s %d is listed again", run.site, post_type, pid)
+        self.crawler.stats.inc_value("mpcrawl/posts/returned")
+        return TombstoneItem(
+            site=run.site,
+            post_type=post_type,
+            id=pid,
+            last_seen_modified_gmt=from_micros(modified),
+            detected_at=datetime.now(UTC),
+            reason="returned",
+            run_id=self.ledger.run_id,
+        )
 
     def _new_version(
         self, run: SiteRun, walk: Walk, obj: dict[str, Any], pid: int
@@ -424,6 +467,16 @@ class WpSpider(Spider):
     ) -> Iterator[Any]:
         code = error_code(data)
         if code in END_OF_PAGES_CODES:
+            return
+        if walk.optional_name and ctx.page == 1 and response.status in (401, 403, 404):
+            logger.warning(
+                "%s: type %r cannot be read as a collection (%d %s); skipped",
+                run.site,
+                walk.optional_name,
+                response.status,
+                code or "",
+            )
+            walk.failed = True  # nothing listed: no tombstone probes for it
             return
         first_post_walk = walk.kind == "post" and walk is run.walks[0] and ctx.page == 1
         if walk.kind == "author" and response.status in (401, 403, 404):
@@ -454,6 +507,8 @@ class WpSpider(Spider):
         if walk.sweep:
             fetch = ids_to_fetch(walk, run.state)
             run.posts_unchanged += len(walk.seen) - len(fetch)
+            for pid in ids_to_backfill(walk, run.state, fetch):
+                yield from self._want_revisions(run, walk.post_type, walk.rest_base, pid)
             for start in range(0, len(fetch), PER_PAGE):
                 batch = fetch[start : start + PER_PAGE]
                 assert run.api is not None

@@ -50,12 +50,18 @@ ORDER BY site, post_type, id, version;
 CREATE OR REPLACE VIEW posts_newest AS
 SELECT * FROM posts QUALIFY row_number() OVER (PARTITION BY site, post_type, id ORDER BY modified_gmt DESC NULLS LAST, fetched_at DESC) = 1;
 
+-- The newest presence event of each post id: gone (`deleted`, `hidden`) or back (`returned`).
+CREATE OR REPLACE VIEW tombstones_latest AS
+SELECT * FROM tombstones QUALIFY row_number() OVER (PARTITION BY site, post_type, id ORDER BY detected_at DESC) = 1;
+
+-- Live: no presence event since the newest version was fetched, or the newest one says it is back.
 CREATE OR REPLACE VIEW posts_latest AS
 WITH live AS (
     SELECT p.* FROM posts_newest AS p
     WHERE NOT EXISTS (
-        SELECT 1 FROM tombstones AS t
+        SELECT 1 FROM tombstones_latest AS t
         WHERE t.site = p.site AND t.post_type = p.post_type AND t.id = p.id AND t.detected_at > p.fetched_at
+          AND t.reason IS DISTINCT FROM 'returned'
     )
 ),
 category_map AS (
@@ -76,11 +82,20 @@ LEFT JOIN category_map AS c ON c.site = live.site
 LEFT JOIN tag_map AS g ON g.site = live.site
 LEFT JOIN media_latest AS m ON m.site = live.site AND m.id = live.featured_media_id;
 
--- Posts gone from their site, with the last archived title and link.
+-- Posts found gone from their site, with the last archived title and link, and when the
+-- post was next listed again (`returned_at`: a `returned` row or a newer version; NULL while gone).
 CREATE OR REPLACE VIEW deleted_posts AS
-SELECT t.site, t.post_type, t.id, t.reason, t.detected_at, t.last_seen_modified_gmt, p.title, p.link, t.run_id
+WITH back AS (
+    SELECT site, post_type, id, detected_at AS at FROM tombstones WHERE reason = 'returned'
+    UNION ALL
+    SELECT site, post_type, id, fetched_at FROM posts
+)
+SELECT t.site, t.post_type, t.id, t.reason, t.detected_at, t.last_seen_modified_gmt, p.title, p.link, t.run_id,
+    (SELECT min(b.at) FROM back AS b
+     WHERE b.site = t.site AND b.post_type = t.post_type AND b.id = t.id AND b.at > t.detected_at) AS returned_at
 FROM tombstones AS t
 LEFT JOIN posts_newest AS p ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.id
+WHERE t.reason IS DISTINCT FROM 'returned'
 ORDER BY t.detected_at DESC;
 
 -- Embeds and speaker turns of each post's newest version.

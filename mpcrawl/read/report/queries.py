@@ -138,6 +138,7 @@ class Tombstone:
     title: str | None
     link: str | None
     last_seen_modified: datetime | None
+    returned_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +236,7 @@ def overview(con: duckdb.DuckDBPyConnection) -> Overview:
         "  ON p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id), "
         "(SELECT count(*) FROM turns_latest t JOIN report_live p "
         "  ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.post_id), "
-        "(SELECT count(*) FROM tombstones)",
+        "(SELECT count(*) FROM deleted_posts)",
     )[0]
     return Overview(
         sites=sites,
@@ -394,17 +395,19 @@ def videos(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[Video, ...]:
 
 
 def history(con: duckdb.DuckDBPyConnection) -> Monthly:
-    """Edits (archived versions after a post's first, by ``modified_gmt``) and tombstones
-    (by ``detected_at``, per reason) per month."""
+    """Edits (archived versions after a post's first, by ``modified_gmt``), tombstones
+    (by ``detected_at``, per reason) and posts back again (``returned`` rows) per month."""
     rows = _rows(
         con,
         "SELECT 'edits', strftime(modified_gmt, '%Y-%m'), count(*) FROM post_versions "
         "WHERE version > 1 GROUP BY ALL "
-        "UNION ALL SELECT coalesce(reason, 'gone'), strftime(detected_at, '%Y-%m'), count(*) "
+        "UNION ALL SELECT CASE reason WHEN 'returned' THEN 'back' "
+        "ELSE coalesce(reason, 'gone') END, strftime(detected_at, '%Y-%m'), count(*) "
         "FROM tombstones GROUP BY ALL",
     )
-    reasons = sorted({r[0] for r in rows} - {"edits"})
-    return monthly(rows, ["edits", *reasons])
+    reasons = sorted({r[0] for r in rows} - {"edits", "back"})
+    back = ["back"] if any(r[0] == "back" for r in rows) else []
+    return monthly(rows, ["edits", *reasons, *back])
 
 
 def versions_per_post(con: duckdb.DuckDBPyConnection) -> tuple[tuple[int, int], ...]:
@@ -431,8 +434,8 @@ def most_edited(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[EditedPost,
 def tombstones(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[Tombstone, ...]:
     rows = _rows(
         con,
-        "SELECT detected_at, site, post_type, id, reason, title, link, last_seen_modified_gmt "
-        "FROM deleted_posts ORDER BY detected_at DESC, site, post_type, id LIMIT ?",
+        "SELECT detected_at, site, post_type, id, reason, title, link, last_seen_modified_gmt, "
+        "returned_at FROM deleted_posts ORDER BY detected_at DESC, site, post_type, id LIMIT ?",
         limit,
     )
     return tuple(Tombstone(*r) for r in rows)
