@@ -83,10 +83,10 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from mpcrawl.read import connect
         from mpcrawl.archive.fs import ArchiveLocation
         from mpcrawl.changes import read_changes, render_atom, render_json, render_text
         from mpcrawl.config import Config, ConfigError
+        from mpcrawl.read import connect
 
         if args:
             raise UsageError(f"unexpected arguments: {' '.join(args)}")
