@@ -58,6 +58,7 @@ POSTS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -77,6 +78,7 @@ REVISIONS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -129,6 +131,7 @@ TERMS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -142,6 +145,7 @@ AUTHORS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -161,6 +165,7 @@ MEDIA = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -211,6 +216,23 @@ RUNS = pa.schema(
         ("errors", pa.int64()),
         ("json_recovered", pa.int64()),
         ("posts_total", pa.int64()),
+        ("bad_objects", pa.int64()),  # objects archived with values no typed column holds
+        ("rejects", pa.int64()),  # objects no row can hold, kept whole in ``rejects``
+    ]
+)
+
+# Objects no row of their table can hold (no usable id, nested too deep), kept whole.
+REJECTS = pa.schema(
+    [
+        ("site", pa.string()),
+        ("kind", pa.string()),
+        ("post_type", pa.string()),
+        ("id_as_sent", pa.string()),
+        ("reason", pa.string()),
+        ("raw_json", pa.string()),
+        ("raw_sha256", pa.string()),
+        ("fetched_at", UTC_TS),
+        ("run_id", pa.string()),
     ]
 )
 
@@ -238,5 +260,6 @@ TABLES: dict[str, Table] = {
         Table("sites", SITES, ("site", "run_id"), False),
         Table("tombstones", TOMBSTONES, ("site", "post_type", "id", "detected_at"), False),
         Table("runs", RUNS, ("run_id", "site"), False),
+        Table("rejects", REJECTS, ("site", "kind", "raw_sha256"), False),
     )
 }

@@ -13,6 +13,7 @@ CREATE OR REPLACE VIEW media_files AS SELECT * FROM read_parquet(getvariable('ar
 CREATE OR REPLACE VIEW sites_files AS SELECT * FROM read_parquet(getvariable('archive') || '/sites/**/*.parquet', hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW tombstones_files AS SELECT * FROM read_parquet(getvariable('archive') || '/tombstones/**/*.parquet', hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW runs_files AS SELECT * FROM read_parquet(getvariable('archive') || '/runs/**/*.parquet', hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW rejects_files AS SELECT * FROM read_parquet(getvariable('archive') || '/rejects/**/*.parquet', hive_partitioning = true, union_by_name = true);
 
 -- One row per version key.
 CREATE OR REPLACE VIEW posts AS SELECT * FROM posts_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, modified_gmt ORDER BY fetched_at) = 1;
@@ -25,6 +26,7 @@ CREATE OR REPLACE VIEW media AS SELECT * FROM media_files QUALIFY row_number() O
 CREATE OR REPLACE VIEW tombstones AS SELECT * FROM tombstones_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, detected_at ORDER BY run_id) = 1;
 CREATE OR REPLACE VIEW sites AS SELECT * FROM sites_files QUALIFY row_number() OVER (PARTITION BY site, run_id ORDER BY checked_at) = 1;
 CREATE OR REPLACE VIEW runs AS SELECT * FROM runs_files QUALIFY row_number() OVER (PARTITION BY run_id, site ORDER BY finished_at) = 1;
+CREATE OR REPLACE VIEW rejects AS SELECT * FROM rejects_files QUALIFY row_number() OVER (PARTITION BY site, kind, raw_sha256 ORDER BY fetched_at) = 1;
 
 -- The newest row of objects that have no modification time.
 CREATE OR REPLACE VIEW terms_latest AS SELECT * FROM terms QUALIFY row_number() OVER (PARTITION BY site, taxonomy, id ORDER BY fetched_at DESC) = 1;
