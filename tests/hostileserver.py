@@ -16,6 +16,7 @@ import base64
 import json
 import posixpath
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -89,6 +90,7 @@ class Hostile:
     revisions_total_pages: int | None = None  # X-WP-TotalPages sent on revisions routes
     auth: tuple[str, str] | None = None  # login, password the revisions route accepts
     hidden: set[int] = field(default_factory=set)  # post ids no longer listed (single: 401)
+    delay: float = 0.0  # seconds before each answer (a slow host)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class Logged:
     path: str  # normalised path and query
     raw: str  # the request target as sent
     authorization: str | None
+    at: float  # time.monotonic() on arrival
 
 
 class HostileSite:
@@ -149,8 +152,12 @@ class HostileSite:
         path = path if path != "." else "/"
         full = f"{path}?{parts.query}" if parts.query else path
         with self._lock:
-            self.log.append(Logged(full, handler.path, handler.headers.get("Authorization")))
+            self.log.append(
+                Logged(full, handler.path, handler.headers.get("Authorization"), time.monotonic())
+            )
         h = self.hostile
+        if h.delay:
+            time.sleep(h.delay)
         if h.too_many:
             self._send(handler, 429, b"{}", {"Retry-After": h.retry_after})
         elif path == "/robots.txt" and h.robots_location:
