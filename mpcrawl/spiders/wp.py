@@ -4,9 +4,9 @@ Per site: discover the API root, then either walk the full collection pages (fir
 run, or ``-a full=1``) or sweep ids and ``modified_gmt`` and fetch only what the
 archive lacks; probe archived ids that vanished; fetch terms, users and the media
 that new posts name; follow revisions where credentials allow. Every request of a
-site is counted in ``SiteRun.pending``; when it drops to zero the site is finished
-and the ledger (:mod:`mpcrawl.ledger`) finishes it once its items have left the
-pipelines. The methods follow the request plan of ``docs/ARCHITECTURE.md``: each
+site is counted in ``SiteRun.pending``; when it drops to zero the spider is done with
+the site, and the ledger (:mod:`mpcrawl.ledger`) finishes it once its items have left
+the pipelines. The methods follow the request plan of ``docs/ARCHITECTURE.md``: each
 ``parse_*`` is the real callback of its requests, wrapped by :func:`site_callback`.
 """
 
