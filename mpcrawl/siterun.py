@@ -38,6 +38,7 @@ class Walk:
     ended: bool = False  # the collection is shown to end: empty page, past-the-end 400
     failure: str | None = None  # why the walk is incomplete
     closed: bool = False  # its end was handled (includes fetched, probes sent)
+    size: int = 0  # the longest page served so far: a shorter one shows the end
 
     @property
     def complete(self) -> bool:

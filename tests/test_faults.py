@@ -44,7 +44,9 @@ def test_retry_after_is_honoured(
     site: SampleSite, archive: Path, status: int, retry_after: str
 ) -> None:
     if retry_after == "date":
-        retry_after = email.utils.formatdate(time.time() + 8, usegmt=True)
+        retry_after = email.utils.formatdate(
+            time.time() + 15, usegmt=True
+        )  # crawl start-up can take 8 s under load
     rule = Rule(POSTS_PAGE_2, status, b"{}", {"Retry-After": retry_after}, times=1)
     with FaultProxy(site.url, [rule]) as proxy:
         result = crawl(archive, f"site={proxy.url}")

@@ -386,13 +386,16 @@ class WpSpider(Spider):
         else:
             if ctx.page == 1:
                 self._plan_pages(response, walk, len(data))
-            if not data:
-                walk.ended = True
-            elif ctx.page > 1 and _repeats(walk, data):
+            if ctx.page > 1 and _repeats(walk, data):
                 reason = f"{response.url}: page {ctx.page} repeats ids already seen"
                 self._fail_walk(run, walk, reason)
             else:
                 yield from self._page_items(run, walk, data)
+            # The end is shown by an empty page, or one shorter than a page this walk was
+            # served before (a first page short of per_page may be a plugin's cap).
+            if len(data) < walk.size or not data:
+                walk.ended = True
+            walk.size = max(walk.size, len(data))
             yield from self._more_pages(run, walk)
         if walk.complete:
             yield from self._walk_complete(run, walk)
