@@ -4,7 +4,7 @@ Settings: crawls run with AutoThrottle off and 2 concurrent requests per site. N
 these machines is ±20%, so each figure is a ratio against a reference from the same run;
 nothing here is asserted by the test suite.
 
-``python -m benchmarks.run [--skip wordpress,writer,pipelines,state,memory]``
+``python -m benchmarks.run [--skip wordpress,writer,pipelines,state,memory,startup]``
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import time
 import traceback
 from collections.abc import Callable
 
-from benchmarks import bench_archive, bench_crawl, bench_memory, bench_state
+from benchmarks import bench_archive, bench_crawl, bench_memory, bench_startup, bench_state
 from benchmarks.bench_support import Row, wordpress, wordpress_missing
 
-FAMILIES = ("wordpress", "writer", "pipelines", "state", "memory")
+FAMILIES = ("wordpress", "writer", "pipelines", "state", "memory", "startup")
 
 
 def machine() -> str:
@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += guarded("state", bench_state.bench)
     if "memory" not in skip:
         rows += guarded("memory", lambda: [bench_memory.bench()])
+    if "startup" not in skip:
+        rows += guarded("startup", lambda: [bench_startup.bench()])
     print()
     print(f"Machine: {machine()}")
     print("Crawls: AutoThrottle off, CONCURRENT_REQUESTS_PER_DOMAIN=2.")
