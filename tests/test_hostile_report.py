@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mpcrawl.report.queries import MAX_MONTHS
+from mpcrawl.read.report.queries import MAX_MONTHS
 from tests.crawl import crawl, read, scalar
 from tests.hostileserver import Hostile, HostileSite, post
 from tests.shared import REPO
