@@ -45,7 +45,7 @@ class Table:
         """The columns a part file holds: the schema without the folder's ``site``.
 
         >>> "site" in TABLES["runs"].file_schema.names, len(TABLES["runs"].file_schema)
-        (False, 15)
+        (False, 17)
         """
         return pa.schema([f for f in self.schema if f.name != "site"])
 
