@@ -51,6 +51,10 @@ class Config:
     timeout_fallback_per_page: tuple[int, ...]
     lock_stale_after: float
     run_id: str
+    max_pages: int
+    pages_in_flight: int
+    site_max_requests: int
+    site_max_seconds: float
     credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
 
     @classmethod
@@ -76,6 +80,10 @@ class Config:
             timeout_fallback_per_page=_page_sizes(settings, "MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK"),
             lock_stale_after=_positive_float(settings, "MPCRAWL_LOCK_STALE_AFTER"),
             run_id=_run_id(settings.get("MPCRAWL_RUN_ID")),
+            max_pages=_positive_int(settings, "MPCRAWL_MAX_PAGES"),
+            pages_in_flight=_positive_int(settings, "MPCRAWL_PAGES_IN_FLIGHT"),
+            site_max_requests=_positive_int(settings, "MPCRAWL_SITE_MAX_REQUESTS"),
+            site_max_seconds=_positive_float(settings, "MPCRAWL_SITE_MAX_SECONDS"),
             credentials=_read_netrc(netrc_path) if netrc_path is not None else {},
         )
 
@@ -87,8 +95,10 @@ class Config:
             config = _BUILT[crawler] = cls.from_settings(crawler.settings)
         return config
 
-    def credentials_for(self, host: str) -> Credentials | None:
-        """The netrc entry for exactly this host (no default entry is used)."""
+    def credentials_for(self, host: str, port: int | None = None) -> Credentials | None:
+        """The netrc entry for exactly ``HOST:PORT``, else for ``HOST``; never a default."""
+        if port is not None and f"{host}:{port}" in self.credentials:
+            return self.credentials[f"{host}:{port}"]
         return self.credentials.get(host)
 
 
@@ -100,9 +110,12 @@ def _read_netrc(path: str) -> dict[str, Credentials]:
         entries = netrc.netrc(path).hosts
     except (OSError, netrc.NetrcParseError) as exc:
         raise ConfigError(f"MPCRAWL_NETRC={path!r}: {exc}") from None
+    # Python's netrc files a `default` entry under the name "default" (as it would a machine
+    # called default): neither is ever used, so no host gets a password meant for all.
     return {
         host: Credentials(login=login or "", password=password or "")
         for host, (login, _account, password) in entries.items()
+        if host != "default"
     }
 
 

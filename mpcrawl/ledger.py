@@ -74,6 +74,8 @@ class SiteLedger:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteLedger:
         ledger = cls(crawler, Config.from_crawler(crawler))
+        # an item that failed is an error of its site before it counts as settled
+        crawler.signals.connect(ledger.item_failed, signal=signals.item_error)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(ledger.item_settled, signal=signal)
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
@@ -185,6 +187,18 @@ class SiteLedger:
             run.items_settled += 1
             self._maybe_finish(run)
 
+    def item_failed(self, item: Any, failure: Any = None, **kwargs: Any) -> None:
+        """A pipeline raised on a site's item: an error, and no walk of the site may now
+        vouch for a deletion (a probe answered later tombstones nothing)."""
+        site = getattr(item, "site", None)
+        run = self.runs.get(site) if isinstance(site, str) else None
+        if run is None:
+            return
+        reason = f"pipeline error on a {type(item).__name__}: {getattr(failure, 'value', failure)}"
+        run.error(reason)
+        for walk in run.walks:
+            walk.fail(reason)
+
     def _maybe_finish(self, run: SiteRun) -> None:
         if not run.crawl_done or run.finished or run.items_settled < run.items_yielded:
             return
@@ -251,6 +265,10 @@ class SiteLedger:
             f"{item.site}: {item.outcome}; {item.posts_new} new / {item.posts_unchanged} "
             f"unchanged posts, {item.requests} requests, {item.errors} errors, {seconds:.1f}s"
         )
+        if item.bad_objects:
+            line += f", {item.bad_objects} with bad values (see bad_values)"
+        if item.rejects:
+            line += f", {item.rejects} rejected (see rejects)"
         if item.reason:
             line += f" ({item.reason})"
         log = logger.info if item.outcome in QUIET else logger.warning

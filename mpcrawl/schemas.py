@@ -45,7 +45,7 @@ class Table:
         """The columns a part file holds: the schema without the folder's ``site``.
 
         >>> "site" in TABLES["runs"].file_schema.names, len(TABLES["runs"].file_schema)
-        (False, 15)
+        (False, 17)
         """
         return pa.schema([f for f in self.schema if f.name != "site"])
 
@@ -88,6 +88,7 @@ POSTS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -107,6 +108,7 @@ REVISIONS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -159,6 +161,7 @@ TERMS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -172,6 +175,7 @@ AUTHORS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -191,6 +195,7 @@ MEDIA = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -245,6 +250,8 @@ RUNS = pa.schema(
         ("source", pa.string()),
         ("pages_listed", pa.int64()),  # URLs the fallback's listing named
         ("pages_found", pa.int64()),  # of those, publications read (new or unchanged)
+        ("bad_objects", pa.int64()),  # objects archived with values no typed column holds
+        ("rejects", pa.int64()),  # objects no row can hold, kept whole in ``rejects``
     ]
 )
 
@@ -320,6 +327,21 @@ WEB_TOMBSTONES = pa.schema(
     ]
 )
 
+# Objects no row of their table can hold (no usable id, nested too deep), kept whole.
+REJECTS = pa.schema(
+    [
+        ("site", pa.string()),
+        ("kind", pa.string()),
+        ("post_type", pa.string()),
+        ("id_as_sent", pa.string()),
+        ("reason", pa.string()),
+        ("raw_json", pa.string()),
+        ("raw_sha256", pa.string()),
+        ("fetched_at", UTC_TS),
+        ("run_id", pa.string()),
+    ]
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -346,5 +368,6 @@ TABLES: dict[str, Table] = {
         Table("runs", RUNS, ("run_id", "site"), False),
         Table("web_pages", WEB_PAGES, ("site", "url", "version_sha256"), True, "date_gmt"),
         Table("web_tombstones", WEB_TOMBSTONES, ("site", "url", "detected_at"), False),
+        Table("rejects", REJECTS, ("site", "kind", "raw_sha256"), False),
     )
 }

@@ -31,7 +31,7 @@ from twisted.python.failure import Failure
 from mpcrawl import __version__
 from mpcrawl.archive.state import from_micros, micros
 from mpcrawl.config import Credentials
-from mpcrawl.items import RestObject, TombstoneItem
+from mpcrawl.items import RejectItem, RestObject, TombstoneItem
 from mpcrawl.ledger import SiteLedger, ledger_of
 from mpcrawl.sitelist import iter_shard, load, parse_shard
 from mpcrawl.siterun import (
@@ -53,7 +53,7 @@ from mpcrawl.spiders.support import (
     is_deep,
     is_loopback,
 )
-from mpcrawl.wp import discovery
+from mpcrawl.wp import discovery, records
 from mpcrawl.wp.dates import parse_wp_gmt
 from mpcrawl.wp.jsonbody import (
     END_OF_PAGES_CODES,
@@ -62,6 +62,7 @@ from mpcrawl.wp.jsonbody import (
     decode,
     error_code,
 )
+from mpcrawl.wp.paging import last_page, revision_pages
 from mpcrawl.wp.records import as_int, revision_links
 from mpcrawl.wp.sitename import host_key
 from mpcrawl.wp.urls import PER_PAGE, ApiRoot
@@ -74,7 +75,10 @@ TAXONOMIES = (("categories", "category"), ("tags", "post_tag"))
 HTTP_ERRORS = list(range(400, 600))
 # Where the REST path cannot read a site, the fallback plan archives its pages.
 FALLBACK_OUTCOMES = ("rest_closed", "not_wordpress", "robots_disallowed")
-COLLECTION_PATH = re.compile(r"[\w-]+(?:/[\w-]+)*")  # a rest_base that names a route
+BAD_JSON = "mpcrawl_bad_json"  # response.meta: why the body was not JSON
+# A type's rest_base becomes part of a URL path: plain route segments only, never "..",
+# never a route pattern such as WordPress 7's wp_font_face (`font-families/(?P<…>)/…`).
+SAFE_REST_BASE = re.compile(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)?")
 
 SPIDER_ARGUMENTS = ("site", "sites", "sites_csv", "types", "full", "discover", "shard")
 SCRAPYD_ARGUMENTS = ("_job", "_version")  # Scrapyd adds these to the -a of every job it runs
@@ -93,12 +97,29 @@ def site_callback(handler: Handler) -> Handler:
             yield from counted(run, handler(spider, response, run, ctx))
         except Exception as exc:
             logger.exception("%s: error handling %s", run.site, response.url)
-            run.error(f"{type(exc).__name__} handling {response.url}: {exc}")
+            message = f"{type(exc).__name__} handling {response.url}: {exc}"
+            run.error(message)
+            if ctx.walk is not None:  # a page that could not be read: the walk is incomplete
+                ctx.walk.fail(message)
+                ctx.walk.pending.discard((ctx.per_page, ctx.page))
+                if ctx.walk.complete:
+                    yield from counted(run, spider._walk_complete(run, ctx.walk))
         finally:
             run.pending -= 1
         yield from spider._maybe_finish(run)
 
     return callback
+
+
+def _after_retries(response: Response) -> str:
+    retries = response.meta.get("retry_times", 0)
+    return f" after {retries} retries (rate limited)" if response.status == 429 else ""
+
+
+def _repeats(walk: Walk, data: list[Any]) -> bool:
+    """Every id of this page was seen earlier in the walk: the site serves a page again."""
+    ids = [as_int(obj.get("id")) for obj in data if isinstance(obj, dict)]
+    return bool(ids) and all(i is not None and i in walk.seen for i in ids)
 
 
 class WpSpider(Spider):
@@ -177,6 +198,7 @@ class WpSpider(Spider):
         *,
         headers: dict[str, str] | None = None,
         priority: int = 0,
+        meta: dict[str, Any] | None = None,
     ) -> Request:
         run.pending += 1
         return Request(
@@ -184,7 +206,7 @@ class WpSpider(Spider):
             callback=callback,
             errback=self.on_error,
             cb_kwargs={"run": run, "ctx": ctx},
-            meta={"mpcrawl_site": run.site, "handle_httpstatus_list": HTTP_ERRORS},
+            meta={"mpcrawl_site": run.site, "handle_httpstatus_list": HTTP_ERRORS, **(meta or {})},
             headers=headers,
             priority=priority,
             dont_filter=True,
@@ -224,7 +246,7 @@ class WpSpider(Spider):
         if robots:
             run.outcome, run.reason = "robots_disallowed", f"robots.txt forbids {request.url}"
             if ctx.walk is not None:
-                ctx.walk.failed = True
+                ctx.walk.fail(f"robots.txt forbids {request.url}")
             return
         if ctx.walk is not None and ctx.phase == "page":
             smaller = [n for n in self.ledger.config.timeout_fallback_per_page if n < ctx.per_page]
@@ -240,7 +262,7 @@ class WpSpider(Spider):
                     yield self._page_request(run, ctx.walk, page, per_page=smaller[0])
                 ctx.walk.pending.discard((ctx.per_page, ctx.page))
                 return
-            ctx.walk.failed = True
+            ctx.walk.fail(f"{request.url}: {message}")
             ctx.walk.pending.discard((ctx.per_page, ctx.page))
         self.crawler.stats.inc_value("mpcrawl/requests_failed")
         logger.warning("%s: request failed: %s: %s", run.site, request.url, message)
@@ -264,9 +286,9 @@ class WpSpider(Spider):
             run.root_tried = True
             yield self._req(run, discovery.site_root(response.url), self.parse_home, ctx)
             return
-        if response.status >= 500:
+        if response.status >= 500 or response.status == 429:
             run.outcome = "unreachable"
-            run.reason = f"{response.url} answered {response.status}"
+            run.reason = f"{response.url} answered {response.status}{_after_retries(response)}"
             return
         run.home_looks_wordpress = discovery.looks_like_wordpress(text)
         yield from self._next_probe(run, tuple(discovery.probe_roots(response.url)))
@@ -284,6 +306,10 @@ class WpSpider(Spider):
 
     @site_callback
     def parse_probe(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
+        if response.status == 429:  # rate limiting that never lifted is no sign of a closed API
+            run.outcome = "unreachable"
+            run.reason = f"{response.url} answered 429{_after_retries(response)}"
+            return
         data = self._json(response, run)
         if discovery.is_api_index(data) and not discovery.has_wp_v2(data):
             run.outcome = "rest_closed"
@@ -334,7 +360,8 @@ class WpSpider(Spider):
         for name in self.types:
             if name not in by_name:
                 logger.warning("%s: type %r is not in /wp/v2/types; skipped", run.site, name)
-            elif not COLLECTION_PATH.fullmatch(by_name[name][0]):
+            elif not SAFE_REST_BASE.fullmatch(by_name[name][0]):
+                # a route the site names becomes a request path only as plain segments
                 logger.warning(
                     "%s: type %r has a route pattern, not a collection path (%s); skipped",
                     run.site,
@@ -382,36 +409,85 @@ class WpSpider(Spider):
         data = self._json(response, run)
         if response.status != 200 or not isinstance(data, list):
             yield from self._page_problem(response, run, ctx, walk, data)
-        else:
-            if ctx.page == 1 and ctx.per_page == PER_PAGE:
-                yield from self._more_pages(response, run, walk, len(data))
-            elif ctx.per_page == PER_PAGE and walk.total is None and len(data) == PER_PAGE:
-                yield self._page_request(run, walk, ctx.page + 1)
+        elif ctx.per_page != PER_PAGE:  # a smaller page covering one that timed out
             yield from self._page_items(run, walk, data)
+        else:
+            if ctx.page == 1:
+                self._plan_pages(response, walk, len(data))
+            if ctx.page > 1 and _repeats(walk, data):
+                reason = f"{response.url}: page {ctx.page} repeats ids already seen"
+                self._fail_walk(run, walk, reason)
+            else:
+                yield from self._page_items(run, walk, data)
+            # The end is shown by an empty page, or one shorter than a page this walk was
+            # served before (a first page short of per_page may be a plugin's cap).
+            if len(data) < walk.size or not data:
+                walk.ended = True
+            walk.size = max(walk.size, len(data))
+            yield from self._more_pages(run, walk)
         if walk.complete:
             yield from self._walk_complete(run, walk)
 
-    def _more_pages(
-        self, response: Response, run: SiteRun, walk: Walk, count: int
-    ) -> Iterator[Request]:
+    def _plan_pages(self, response: Response, walk: Walk, served: int) -> None:
+        """How far the walk may go, from page 1's totals (believed only as far as they agree)."""
         total = as_int(header(response, "X-WP-Total"))
         pages = as_int(header(response, "X-WP-TotalPages"))
+        ceiling = self.ledger.config.max_pages
         walk.total = total
-        if pages is not None:
-            for page in range(2, pages + 1):
-                yield self._page_request(run, walk, page)
-        elif count == PER_PAGE:
-            yield self._page_request(run, walk, 2)
+        walk.last = last_page(
+            asked=PER_PAGE, served=served, total=total, total_pages=pages, ceiling=ceiling
+        )
+        claimed = last_page(
+            asked=PER_PAGE, served=served, total=total, total_pages=pages, ceiling=2**62
+        )
+        walk.capped = claimed is not None and claimed > ceiling
+
+    def _more_pages(self, run: SiteRun, walk: Walk) -> Iterator[Request]:
+        """The walk's next pages: a few at a time where the totals name the last page, one at
+        a time where they do not (until an empty page or the past-the-end 400)."""
+        if walk.ended or walk.failed:
+            return
+        config = self.ledger.config
+        last = walk.last if walk.last is not None else config.max_pages
+        window = config.pages_in_flight if walk.last is not None else 1
+        in_flight = sum(1 for size, _ in walk.pending if size == PER_PAGE)
+        while walk.next_page <= last and in_flight < window:
+            yield self._page_request(run, walk, walk.next_page)
+            walk.next_page += 1
+            in_flight += 1
+
+    def _fail_walk(self, run: SiteRun, walk: Walk, reason: str) -> None:
+        logger.warning("%s: %s; the walk is incomplete, nothing is tombstoned", run.site, reason)
+        walk.fail(reason)
+        run.error(reason)
+
+    def _settle(self, run: SiteRun, walk: Walk) -> None:
+        """A walk with nothing pending is complete only if the collection was shown to end
+        and the site's own total was met."""
+        if walk.failed:
+            return
+        ceiling = self.ledger.config.max_pages
+        if not walk.ended and walk.last is not None and walk.next_page > walk.last:
+            walk.ended = not walk.capped
+        if not walk.ended:
+            reached = walk.capped or walk.next_page > ceiling
+            why = f"more than MPCRAWL_MAX_PAGES={ceiling} pages" if reached else "no end shown"
+            self._fail_walk(run, walk, f"{walk.rest_base}: {why}")
+        elif walk.kind == "post" and walk.total is not None and len(walk.seen) < walk.total:
+            listed = f"listed {len(walk.seen)} of the {walk.total} posts its X-WP-Total names"
+            self._fail_walk(run, walk, f"{walk.rest_base}: {listed}")
 
     def _page_items(self, run: SiteRun, walk: Walk, data: list[Any]) -> Iterator[Any]:
         now = datetime.now(UTC)
         for obj in data:
             if not isinstance(obj, dict) or as_int(obj.get("id")) is None:
-                run.error(f"{walk.rest_base}: an entry without an id")
+                yield self._reject(run, walk.kind, walk.post_type, obj, "an entry without an id")
                 continue
             if walk.kind == "post":
                 yield from self._post_seen(run, walk, obj, now)
-            elif walk.kind == "term":
+                continue
+            walk.seen.setdefault(int(obj["id"]), None)
+            if walk.kind == "term":
                 yield RestObject(
                     "term", run.site, obj, now, self.ledger.run_id, post_type=walk.post_type
                 )
@@ -460,6 +536,7 @@ class WpSpider(Spider):
             run.media_wanted.add(featured)
         count, _ = revision_links(obj)
         if count and walk.post_type is not None:
+            run.history_counts[pid] = count
             yield from self._want_revisions(run, walk.post_type, walk.rest_base, pid)
 
     def _page_problem(
@@ -467,6 +544,7 @@ class WpSpider(Spider):
     ) -> Iterator[Any]:
         code = error_code(data)
         if code in END_OF_PAGES_CODES:
+            walk.ended = True
             return
         if walk.optional_name and ctx.page == 1 and response.status in (401, 403, 404):
             logger.warning(
@@ -481,15 +559,16 @@ class WpSpider(Spider):
         first_post_walk = walk.kind == "post" and walk is run.walks[0] and ctx.page == 1
         if walk.kind == "author" and response.status in (401, 403, 404):
             logger.info("%s: users are not public (%s)", run.site, code or response.status)
+            walk.ended = True
             return
         if first_post_walk and (code in REST_CLOSED_CODES or response.status in (401, 403)):
             run.outcome = "rest_closed"
             run.reason = f"{response.url}: {response.status} {code or ''}".strip()
-            walk.failed = True
+            walk.fail(run.reason)
             return
         if first_post_walk and data is None and response.status == 200:
             run.outcome, run.reason = "rest_closed", f"{response.url}: the API answers HTML"
-            walk.failed = True
+            walk.fail(run.reason)
             return
         if response.status == 200 and data is None and response.request is not None:
             retry = get_retry_request(response.request, spider=self, reason="bad JSON")
@@ -498,10 +577,14 @@ class WpSpider(Spider):
                 run.pending += 1
                 yield retry
                 return
-        walk.failed = True
-        run.error(f"{response.url}: {response.status} {code or 'unexpected body'}")
+        why = code or (response.meta.get(BAD_JSON) if data is None else None)
+        self._fail_walk(run, walk, f"{response.url}: {response.status} {why or 'unexpected body'}")
 
     def _walk_complete(self, run: SiteRun, walk: Walk) -> Iterator[Any]:
+        if walk.closed:
+            return
+        walk.closed = True
+        self._settle(run, walk)
         if walk.kind != "post" or walk.post_type is None:
             return
         if walk.sweep:
@@ -517,7 +600,9 @@ class WpSpider(Spider):
                 yield self._req(run, url, self.parse_include, ctx)
         for pid in ids_to_probe(walk, run.state):
             assert run.api is not None
-            ctx = Ctx("gone", post_type=walk.post_type, rest_base=walk.rest_base, item_id=pid)
+            ctx = Ctx(
+                "gone", walk=walk, post_type=walk.post_type, rest_base=walk.rest_base, item_id=pid
+            )
             yield self._req(run, run.api.item(walk.rest_base, pid), self.parse_gone, ctx)
 
     @site_callback
@@ -557,6 +642,15 @@ class WpSpider(Spider):
         else:
             run.error(f"{response.url}: {response.status} {code or 'unexpected body'}")
             return
+        if ctx.walk is not None and ctx.walk.failed:  # e.g. a pipeline failed since the probe
+            logger.info(
+                "%s: %s %d not tombstoned: %s",
+                run.site,
+                ctx.post_type,
+                ctx.item_id,
+                ctx.walk.failure,
+            )
+            return
         assert run.state is not None
         last = run.state.newest(ctx.post_type, ctx.item_id)
         run.tombstones_new += 1
@@ -577,9 +671,7 @@ class WpSpider(Spider):
         assert run.api is not None
         parts = urlsplit(run.api.base)
         host = (parts.hostname or "").lower()
-        creds = self.ledger.config.credentials_for(host) or self.ledger.config.credentials_for(
-            parts.netloc.lower()
-        )
+        creds = self.ledger.config.credentials_for(host, parts.port)
         if creds is None:
             return None
         if parts.scheme != "https" and not is_loopback(host):
@@ -606,23 +698,26 @@ class WpSpider(Spider):
         url = run.api.url(
             f"/wp/v2/{rest_base}/{pid}/revisions", [("per_page", PER_PAGE), ("page", page)]
         )
-        headers = {}
+        headers, meta = {}, {}
         creds = self._credentials(run)
         if creds is not None:
             token = base64.b64encode(f"{creds.login}:{creds.password}".encode()).decode()
             headers["Authorization"] = f"Basic {token}"
+            # a redirect is answered here, never followed with the password
+            meta = {"dont_redirect": True, "handle_httpstatus_list": [*REDIRECTS, *HTTP_ERRORS]}
         ctx = Ctx("revisions", post_type=post_type, rest_base=rest_base, item_id=pid, page=page)
-        return self._req(run, url, self.parse_revisions, ctx, headers=headers)
+        return self._req(run, url, self.parse_revisions, ctx, headers=headers, meta=meta)
 
     @site_callback
     def parse_revisions(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
         assert ctx.post_type is not None and ctx.rest_base is not None
         assert ctx.item_id is not None
         data = self._json(response, run)
-        if response.status in (401, 403):
+        if response.status in (401, 403) or response.status in REDIRECTS:
             run.revisions = "closed"
             run.revision_queue.clear()
-            logger.info("%s: revisions are closed (%s)", run.site, error_code(data))
+            why = error_code(data) or f"{response.status} {header(response, 'Location') or ''}"
+            logger.info("%s: revisions are closed (%s)", run.site, why.strip())
             return
         if response.status != 200 or not isinstance(data, list):
             if error_code(data) not in END_OF_PAGES_CODES:
@@ -634,7 +729,13 @@ class WpSpider(Spider):
             for post_type, rest_base, pid in queued:
                 yield self._revisions_request(run, post_type, rest_base, pid, 1)
         if ctx.page == 1:
-            pages = as_int(header(response, "X-WP-TotalPages")) or 1
+            pages = revision_pages(
+                served=len(data),
+                total=as_int(header(response, "X-WP-Total")),
+                total_pages=as_int(header(response, "X-WP-TotalPages")),
+                count=run.history_counts.get(ctx.item_id),
+                ceiling=self.ledger.config.max_pages,
+            )
             for page in range(2, pages + 1):
                 yield self._revisions_request(run, ctx.post_type, ctx.rest_base, ctx.item_id, page)
         now = datetime.now(UTC)
@@ -730,11 +831,29 @@ class WpSpider(Spider):
 
     # --- helpers ---------------------------------------------------------------------
 
+    def _reject(
+        self, run: SiteRun, kind: str, post_type: str | None, obj: Any, reason: str
+    ) -> RejectItem:
+        """An entry no row can hold, kept whole in ``rejects`` and counted."""
+        run.rejects += 1
+        self.crawler.stats.inc_value("mpcrawl/rejects")
+        row = records.reject_row(
+            obj,
+            site=run.site,
+            kind=kind,
+            post_type=post_type,
+            reason=reason,
+            fetched_at=datetime.now(UTC),
+            run_id=self.ledger.run_id,
+        )
+        return RejectItem(**row)
+
     def _json(self, response: Response, run: SiteRun) -> Any:
         """Decoded JSON, or None (counted) where the body is not JSON."""
         try:
             decoded = decode(response.body)
         except BadJSON as exc:
+            response.meta[BAD_JSON] = exc.reason
             self.crawler.stats.inc_value(f"mpcrawl/json/{exc.reason}")
             logger.debug("%s: %s: %s", run.site, response.url, exc)
             return None

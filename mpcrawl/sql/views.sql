@@ -21,6 +21,7 @@ CREATE OR REPLACE VIEW tombstones_files AS SELECT * FROM read_parquet(mpcrawl_gl
 CREATE OR REPLACE VIEW runs_files AS SELECT * FROM read_parquet(mpcrawl_glob('runs'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW web_pages_files AS SELECT * FROM read_parquet(mpcrawl_glob('web_pages'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW web_tombstones_files AS SELECT * FROM read_parquet(mpcrawl_glob('web_tombstones'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW rejects_files AS SELECT * FROM read_parquet(mpcrawl_glob('rejects'), hive_partitioning = true, union_by_name = true);
 
 -- One row per version key.
 CREATE OR REPLACE VIEW posts AS SELECT * FROM posts_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, modified_gmt ORDER BY fetched_at) = 1;
@@ -33,6 +34,7 @@ CREATE OR REPLACE VIEW media AS SELECT * FROM media_files QUALIFY row_number() O
 CREATE OR REPLACE VIEW tombstones AS SELECT * FROM tombstones_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, detected_at ORDER BY run_id) = 1;
 CREATE OR REPLACE VIEW sites AS SELECT * FROM sites_files QUALIFY row_number() OVER (PARTITION BY site, run_id ORDER BY checked_at) = 1;
 CREATE OR REPLACE VIEW runs AS SELECT * FROM runs_files QUALIFY row_number() OVER (PARTITION BY run_id, site ORDER BY finished_at) = 1;
+CREATE OR REPLACE VIEW rejects AS SELECT * FROM rejects_files QUALIFY row_number() OVER (PARTITION BY site, kind, raw_sha256 ORDER BY fetched_at) = 1;
 
 -- The newest row of objects that have no modification time.
 CREATE OR REPLACE VIEW terms_latest AS SELECT * FROM terms QUALIFY row_number() OVER (PARTITION BY site, taxonomy, id ORDER BY fetched_at DESC) = 1;
