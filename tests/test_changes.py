@@ -10,6 +10,8 @@ from typing import Any
 
 import feedparser
 
+from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.writer import ArchiveWriter
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl, read
 from tests.faultserver import FaultProxy, Rule
@@ -145,8 +147,11 @@ def test_more_changes_than_the_limit_are_counted(sample_site: SampleSite, archiv
 
 def test_bad_arguments_are_usage_errors(archive: Path, tmp_path: Path) -> None:
     assert changes(archive).returncode == 2  # no archive there
-    tmp_path.joinpath("empty").mkdir()
+    tmp_path.joinpath("folder").mkdir()
+    not_archive = changes(tmp_path / "folder")
+    assert not_archive.returncode == 2 and b"holds no mpcrawl archive" in not_archive.stderr
     empty = tmp_path / "empty"
+    ArchiveWriter(ArchiveLocation.parse(str(empty)), "r0").close()  # an archive, no rows yet
     assert changes(empty).returncode == 0 and changes(empty).stdout == b""
     bad = changes(empty, "--since", "last tuesday")
     assert bad.returncode == 2 and b"not an ISO 8601 date" in bad.stderr

@@ -86,7 +86,7 @@ class Command(ScrapyCommand):
         from mpcrawl.archive.fs import ArchiveLocation
         from mpcrawl.changes import read_changes, render_atom, render_json, render_text
         from mpcrawl.config import Config, ConfigError
-        from mpcrawl.read import connect
+        from mpcrawl.read import NoArchiveError, connect
 
         if args:
             raise UsageError(f"unexpected arguments: {' '.join(args)}")
@@ -102,7 +102,10 @@ class Command(ScrapyCommand):
         location = ArchiveLocation.parse(archive)
         if location.is_local and not Path(location.root).is_dir():
             raise UsageError(f"MPCRAWL_ARCHIVE={archive}: no archive there", print_help=False)
-        con = connect(archive)
+        try:
+            con = connect(archive)
+        except NoArchiveError as exc:
+            raise UsageError(str(exc), print_help=False) from None
         try:
             digest = read_changes(
                 con, since=opts.since, until=opts.until, sites=opts.site, limit=opts.limit
