@@ -31,3 +31,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+.PHONY: bench-fleet
+bench-fleet: $(STAMP)
+	$(BIN)/python -m benchmarks.run fleet

@@ -4,7 +4,9 @@ Settings: crawls run with AutoThrottle off and 2 concurrent requests per site. N
 these machines is ±20%, so each figure is a ratio against a reference from the same run;
 nothing here is asserted by the test suite.
 
-``python -m benchmarks.run [--skip wordpress,writer,pipelines,state,memory]``
+``python -m benchmarks.run [--skip wordpress,writer,pipelines,state,memory]`` runs the
+default families; ``python -m benchmarks.run fleet`` (``make bench-fleet``, ~20 min) runs
+only the named ones, here the fleet simulation of ``benchmarks/bench_fleet.py``.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import time
 import traceback
 from collections.abc import Callable
 
-from benchmarks import bench_archive, bench_crawl, bench_memory, bench_state
+from benchmarks import bench_archive, bench_crawl, bench_fleet, bench_memory, bench_state
 from benchmarks.bench_support import Row, wordpress, wordpress_missing
 
 FAMILIES = ("wordpress", "writer", "pipelines", "state", "memory")
+OPT_IN = ("fleet",)  # run only when named: the fleet simulation takes ~20 minutes
 
 
 def machine() -> str:
@@ -65,8 +68,17 @@ def table(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip", default="", help=f"comma-separated: {', '.join(FAMILIES)}")
+    parser.add_argument(
+        "only", nargs="*", help=f"run only these families: {', '.join(FAMILIES + OPT_IN)}"
+    )
     args = parser.parse_args(argv)
+    unknown = set(args.only) - set(FAMILIES + OPT_IN)
+    if unknown:
+        parser.error(f"unknown families: {', '.join(sorted(unknown))}")
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if args.only:
+        skip |= {f for f in FAMILIES if f not in args.only}
+    fleet = "fleet" in args.only
     started = time.perf_counter()
     rows: list[Row] = []
     missing = wordpress_missing()
@@ -91,6 +103,14 @@ def main(argv: list[str] | None = None) -> int:
         rows += guarded("state", bench_state.bench)
     if "memory" not in skip:
         rows += guarded("memory", lambda: [bench_memory.bench()])
+    if fleet:
+        try:
+            fleet_rows, fleet_tables = bench_fleet.bench()
+            rows += fleet_rows
+            print()
+            print(fleet_tables)
+        except Exception as exc:
+            rows.append(failed("fleet", exc))
     print()
     print(f"Machine: {machine()}")
     print("Crawls: AutoThrottle off, CONCURRENT_REQUESTS_PER_DOMAIN=2.")
