@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
+import hashlib
 import json
 import random
 import re
@@ -34,11 +35,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.bench_support import REPO, Row, Timed, run_timed
+from benchmarks.bench_support import REPO, STATE_DIR, Row, Timed, run_timed
 from mpcrawl.archive import connect
 from mpcrawl.archive.compact import compact
 from mpcrawl.archive.fs import ArchiveLocation
@@ -53,6 +54,10 @@ BATCH = 10
 YEAR = 365
 SHARE_ADDED, SHARE_EDITED, SHARE_DELETED = 0.10, 0.05, 0.02  # of sites, per night
 FIRST_NIGHT = datetime(2026, 1, 1, 2, 0, tzinfo=UTC)
+# Part (a)'s first night (~10 min here) is kept in STATE_DIR and reused while the sizes,
+# the port (site names include it) and the archive's file layout stay the same.
+FLEET_PORT = 18_018
+LAYOUT_FILES = ("mpcrawl/schemas.py", "mpcrawl/archive/writer.py", "mpcrawl/archive/fs.py")
 QUERIES = {
     "posts_latest": "SELECT site, count(*), max(modified_gmt) FROM posts_latest GROUP BY site",
     "deleted_posts": "SELECT site, id, title, detected_at FROM deleted_posts",
@@ -114,9 +119,9 @@ class Fleet:
 
 
 @contextmanager
-def fleet(count: int, work: Path) -> Iterator[Fleet]:
+def fleet(count: int, work: Path, port: int = 0) -> Iterator[Fleet]:
     sizes = site_sizes(count)
-    with SampleFleet(sizes) as served:
+    with SampleFleet(sizes, port=port) as served:
         listing = work / f"fleet-{count}.csv"
         with listing.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
@@ -262,11 +267,47 @@ class Night:
     after: Footprint
 
 
-def fleet_nights(sites: int, work: Path, log: Callable[[str], None]) -> list[Night]:
+def seed_folder(sites: int) -> Path:
+    """Where the first night of a fleet is kept: named by its sizes, port and file layout."""
+    key = hashlib.sha256(repr((site_sizes(sites), FLEET_PORT)).encode())
+    for name in LAYOUT_FILES:
+        key.update((REPO / name).read_bytes())
+    return STATE_DIR / f"fleet-{sites}-{key.hexdigest()[:12]}"
+
+
+def _kept(night: Night) -> dict[str, object]:
+    timed = {k: v for k, v in asdict(night.timed).items() if k not in ("stdout", "stderr")}
+    return {**asdict(night), "timed": timed}
+
+
+def _restored(data: dict[str, object]) -> Night:
+    timed = data["timed"]
+    before, after = data["before"], data["after"]
+    assert isinstance(timed, dict) and isinstance(before, dict) and isinstance(after, dict)
+    return Night(
+        night=1,
+        what=f"{data['what']}, kept from an earlier run",
+        timed=Timed(stdout="", stderr="", **timed),
+        requests=int(str(data["requests"])),
+        ok_sites=int(str(data["ok_sites"])),
+        before=Footprint(**before),
+        after=Footprint(**after),
+    )
+
+
+def fleet_nights(
+    sites: int, work: Path, log: Callable[[str], None], *, reseed: bool = False
+) -> list[Night]:
     archive = work / "fleet-archive"
     nights: list[Night] = []
-    with fleet(sites, work) as served:
+    seed = seed_folder(sites)
+    with fleet(sites, work, FLEET_PORT) as served:
         for night, what in ((1, "first crawl, AutoThrottle off"), (2, ""), (3, "no change")):
+            if night == 1 and not reseed and (seed / "night.json").exists():
+                shutil.copytree(seed / "archive", archive)
+                nights.append(_restored(json.loads((seed / "night.json").read_text())))
+                log(f"fleet night 1: the first crawl kept in {seed}")
+                continue
             if night == 2:
                 what = f"{served.change(night)}"
             before = footprint(archive) if archive.exists() else Footprint(0, 0, 0, "—")
@@ -290,6 +331,10 @@ def fleet_nights(sites: int, work: Path, log: Callable[[str], None]) -> list[Nig
                 f" s, {timed.max_rss_mb:.0f} MB, {nights[-1].requests} requests, "
                 f"{nights[-1].ok_sites}/{sites} ok, exit {timed.returncode}"
             )
+            if night == 1 and timed.returncode == 0 and nights[-1].ok_sites == sites:
+                shutil.rmtree(seed, ignore_errors=True)
+                shutil.copytree(archive, seed / "archive", ignore=shutil.ignore_patterns("_locks"))
+                (seed / "night.json").write_text(json.dumps(_kept(nights[-1])))
     return nights
 
 
@@ -559,11 +604,13 @@ def bench(
     nights: int = TREND_NIGHTS,
     batch: int = BATCH,
     log: Callable[[str], None] = print,
+    *,
+    reseed: bool = False,
 ) -> tuple[list[Row], str]:
     """Both parts; returns the target rows and the two tables as Markdown."""
     work = Path(tempfile.mkdtemp(prefix="mpcrawl-bench-fleet-"))
     try:
-        fleet_run = fleet_nights(sites, work, log) if sites else []
+        fleet_run = fleet_nights(sites, work, log, reseed=reseed) if sites else []
         batches = trend(trend_sites, nights, batch, work, log) if nights else []
         tables = []
         if fleet_run:
@@ -583,9 +630,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trend-sites", type=int, default=TREND_SITES)
     parser.add_argument("--nights", type=int, default=TREND_NIGHTS, help="part (b); 0 skips it")
     parser.add_argument("--batch", type=int, default=BATCH)
+    parser.add_argument("--reseed", action="store_true", help="crawl night 1 even if kept")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    found, tables = bench(args.sites, args.trend_sites, args.nights, args.batch)
+    found, tables = bench(args.sites, args.trend_sites, args.nights, args.batch, reseed=args.reseed)
     print()
     print(tables)
     print()
