@@ -1,12 +1,24 @@
-"""``MPCRAWL_*`` settings, read once, validated, with exact messages for mistakes."""
+"""``MPCRAWL_*`` settings, read once per crawl, validated, with one-line messages for mistakes.
+
+Every default lives in ``mpcrawl/settings.py``; this module only checks and converts.
+"""
 
 from __future__ import annotations
 
 import netrc
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from scrapy.settings import BaseSettings
+
+from mpcrawl.runid import new_run_id
+from mpcrawl.wp.sitename import BadSiteURL, check_safe_name
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
 class ConfigError(ValueError):
@@ -30,43 +42,57 @@ class Config:
 
     archive: str
     netrc_path: str | None
+    contact_url: str
     batch_rows: int
     file_rows: int
     retry_after_max: float
+    retry_backoff: float
     progress_interval: float
     timeout_fallback_per_page: tuple[int, ...]
+    lock_stale_after: float
+    run_id: str
     credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
-        archive = settings.get("MPCRAWL_ARCHIVE") or "output"
-        if not isinstance(archive, str):
+        """Check every ``MPCRAWL_*`` setting; the first bad one raises :class:`ConfigError`."""
+        archive = settings.get("MPCRAWL_ARCHIVE")
+        if not isinstance(archive, str) or not archive:
             raise ConfigError(f"MPCRAWL_ARCHIVE must be a path or URI, not {archive!r}")
         netrc_path = settings.get("MPCRAWL_NETRC") or None
         if netrc_path is not None and not Path(netrc_path).is_file():
             raise ConfigError(f"MPCRAWL_NETRC={netrc_path!r}: no such file")
-        credentials = _read_netrc(netrc_path) if netrc_path is not None else {}
-        batch_rows = _positive_int(settings, "MPCRAWL_BATCH_ROWS")
-        file_rows = _positive_int(settings, "MPCRAWL_FILE_ROWS")
-        retry_after_max = _positive_float(settings, "MPCRAWL_RETRY_AFTER_MAX")
-        progress_interval = _positive_float(settings, "MPCRAWL_PROGRESS_INTERVAL", allow_zero=True)
-        fallback = tuple(int(x) for x in settings.getlist("MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK"))
-        if any(not 1 <= n <= 100 for n in fallback):
-            raise ConfigError("MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK values must be 1..100")
         return cls(
             archive=archive,
             netrc_path=netrc_path,
-            batch_rows=batch_rows,
-            file_rows=file_rows,
-            retry_after_max=retry_after_max,
-            progress_interval=progress_interval,
-            credentials=credentials,
-            timeout_fallback_per_page=fallback,
+            contact_url=_contact_url(settings.get("MPCRAWL_CONTACT_URL")),
+            batch_rows=_positive_int(settings, "MPCRAWL_BATCH_ROWS"),
+            file_rows=_positive_int(settings, "MPCRAWL_FILE_ROWS"),
+            retry_after_max=_positive_float(settings, "MPCRAWL_RETRY_AFTER_MAX"),
+            retry_backoff=_positive_float(settings, "MPCRAWL_RETRY_BACKOFF", allow_zero=True),
+            progress_interval=_positive_float(
+                settings, "MPCRAWL_PROGRESS_INTERVAL", allow_zero=True
+            ),
+            timeout_fallback_per_page=_page_sizes(settings, "MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK"),
+            lock_stale_after=_positive_float(settings, "MPCRAWL_LOCK_STALE_AFTER"),
+            run_id=_run_id(settings.get("MPCRAWL_RUN_ID")),
+            credentials=_read_netrc(netrc_path) if netrc_path is not None else {},
         )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Config:
+        """The crawl's one Config: built on first use, then the same object for everyone."""
+        config = _BUILT.get(crawler)
+        if config is None:
+            config = _BUILT[crawler] = cls.from_settings(crawler.settings)
+        return config
 
     def credentials_for(self, host: str) -> Credentials | None:
         """The netrc entry for exactly this host (no default entry is used)."""
         return self.credentials.get(host)
+
+
+_BUILT: WeakKeyDictionary[Crawler, Config] = WeakKeyDictionary()
 
 
 def _read_netrc(path: str) -> dict[str, Credentials]:
@@ -83,7 +109,7 @@ def _read_netrc(path: str) -> dict[str, Credentials]:
 def _positive_int(settings: BaseSettings, name: str) -> int:
     try:
         value = settings.getint(name)
-    except ValueError:
+    except (TypeError, ValueError):
         raise ConfigError(f"{name} must be a whole number, not {settings.get(name)!r}") from None
     if value < 1:
         raise ConfigError(f"{name} must be at least 1, not {value}")
@@ -93,8 +119,44 @@ def _positive_int(settings: BaseSettings, name: str) -> int:
 def _positive_float(settings: BaseSettings, name: str, *, allow_zero: bool = False) -> float:
     try:
         value = settings.getfloat(name)
-    except ValueError:
+    except (TypeError, ValueError):
         raise ConfigError(f"{name} must be a number, not {settings.get(name)!r}") from None
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ConfigError(f"{name} must be positive, not {value}")
+    if not value >= 0 or value == float("inf") or (value == 0 and not allow_zero):
+        raise ConfigError(f"{name} must be a positive number, not {settings.get(name)!r}")
+    return value
+
+
+def _page_sizes(settings: BaseSettings, name: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(x) for x in settings.getlist(name))
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{name} must be whole numbers 1..100, not {settings.get(name)!r}"
+        ) from None
+    if any(not 1 <= n <= 100 for n in sizes):
+        raise ConfigError(f"{name} values must be 1..100, not {settings.get(name)!r}")
+    return sizes
+
+
+def _contact_url(value: object) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"MPCRAWL_CONTACT_URL must be an http(s) URL, not {value!r}")
+    if any(c.isspace() for c in str(value)):
+        raise ConfigError(f"MPCRAWL_CONTACT_URL must not contain spaces: {value!r}")
+    return str(value)
+
+
+def _run_id(value: object) -> str:
+    """The given run id, checked like a site name (it goes into file names), or a new one."""
+    if value is None or value == "":
+        return new_run_id()
+    if not isinstance(value, str):
+        raise ConfigError(f"MPCRAWL_RUN_ID must be text, not {value!r}")
+    try:
+        check_safe_name(value.lower())
+    except BadSiteURL:
+        raise ConfigError(
+            f"MPCRAWL_RUN_ID={value[:200]!r}: use letters, digits, '.' and '-' only"
+        ) from None
     return value

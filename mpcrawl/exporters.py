@@ -14,7 +14,7 @@ from scrapy.exporters import BaseItemExporter
 
 from mpcrawl.archive.writer import rows_to_table
 from mpcrawl.items import PostItem
-from mpcrawl.pipelines.archive import row_of
+from mpcrawl.ledger import row_of
 from mpcrawl.schemas import TABLES
 
 

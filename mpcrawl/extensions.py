@@ -9,11 +9,18 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from mpcrawl.config import Config
+from mpcrawl.ledger import SiteLedger
+
 logger = logging.getLogger(__name__)
 
 
 class ProgressLog:
-    """Logs each unfinished site's progress every ``MPCRAWL_PROGRESS_INTERVAL`` seconds."""
+    """Logs each unfinished site's progress every ``MPCRAWL_PROGRESS_INTERVAL`` seconds.
+
+    At the end it logs the ledger's summary, one line per site: it runs after the ledger
+    (a higher ``EXTENSIONS`` number), whose ``spider_closed`` writes the last lines.
+    """
 
     def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
@@ -22,7 +29,7 @@ class ProgressLog:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressLog:
-        interval = crawler.settings.getfloat("MPCRAWL_PROGRESS_INTERVAL")
+        interval = Config.from_crawler(crawler).progress_interval
         if interval <= 0:
             raise NotConfigured
         extension = cls(crawler, interval)
@@ -30,12 +37,17 @@ class ProgressLog:
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
+    @property
+    def ledger(self) -> SiteLedger | None:
+        return self.crawler.get_extension(SiteLedger)
+
     def spider_opened(self) -> None:
         self.loop = task.LoopingCall(self.log_progress)
         self.loop.start(self.interval, now=False)
 
     def log_progress(self) -> None:
-        for run in getattr(self.crawler.spider, "runs", {}).values():
+        ledger = self.ledger
+        for run in ledger.runs.values() if ledger is not None else ():
             if run.finished:
                 continue
             done = run.posts_new + run.posts_unchanged
@@ -53,6 +65,7 @@ class ProgressLog:
     def spider_closed(self) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        summary = getattr(self.crawler.spider, "summary", None)
-        if summary:
+        ledger = self.ledger
+        if ledger is not None and ledger.summary:
+            summary = ledger.summary
             logger.info("summary of %d sites:\n  %s", len(summary), "\n  ".join(summary))

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy import Request, Spider
@@ -18,7 +18,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 
-from mpcrawl.wp.sitename import host_key
+from mpcrawl.config import Config
+from mpcrawl.ledger import SiteLedger, ledger_of
 
 logger = logging.getLogger(__name__)
 
@@ -54,20 +55,17 @@ class RestRobotsTxtMiddleware(RobotsTxtMiddleware):
 class SiteHostMiddleware:
     """Requests of a site go to its own host (and www/apex twin) only, redirects too."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, ledger: SiteLedger) -> None:
         self.crawler = crawler
+        self.ledger = ledger
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteHostMiddleware:
-        return cls(crawler)
+        return cls(crawler, ledger_of(crawler))
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         site = request.meta.get("mpcrawl_site")
-        if site is None:
-            return
-        run = getattr(self.crawler.spider, "runs", {}).get(site)
-        if run is not None and host_key(request.url) not in run.hosts:
-            assert self.crawler.stats is not None
+        if site is not None and not self.ledger.allows(site, request.url):
             self.crawler.stats.inc_value("mpcrawl/offsite_blocked")
             raise IgnoreRequest(f"offsite: {request.url} is not on {site}'s host; not followed")
 
@@ -100,17 +98,22 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 class RetryAfterMiddleware(RetryMiddleware):
     """Scrapy's retry, plus waiting: ``Retry-After`` (capped) or exponential backoff."""
 
-    def __init__(self, settings: Any) -> None:
+    def __init__(self, settings: Any, config: Config) -> None:
         super().__init__(settings)
-        self.cap = settings.getfloat("MPCRAWL_RETRY_AFTER_MAX")
-        self.backoff = settings.getfloat("MPCRAWL_RETRY_BACKOFF")
+        self.cap = config.retry_after_max
+        self.backoff = config.retry_backoff
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler.settings, Config.from_crawler(crawler))
+        middleware.crawler = crawler
+        return middleware
 
     def _delay(self, request: Request, response: Response | None) -> float:
         if response is not None and response.status in (429, 503):
             raw = response.headers.get("Retry-After")
             seconds = retry_after_seconds(raw.decode("latin-1") if raw else None)
             if seconds is not None:
-                assert self.crawler.stats is not None
                 self.crawler.stats.inc_value("mpcrawl/retry_after/honoured")
                 return float(min(seconds, self.cap))
         attempt = request.meta.get("retry_times", 0)
@@ -142,17 +145,14 @@ class RetryAfterMiddleware(RetryMiddleware):
 class SiteAccountingMiddleware:
     """Counts every request a site costs, robots.txt and retries included."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def __init__(self, ledger: SiteLedger) -> None:
+        self.ledger = ledger
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteAccountingMiddleware:
-        return cls(crawler)
+        return cls(ledger_of(crawler))
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        find = getattr(self.crawler.spider, "site_for_url", None)
-        if find is None:
-            return
-        run = find(request.url)
+        run = self.ledger.run_for_url(request.url)
         if run is not None:
             run.requests += 1

@@ -15,9 +15,8 @@ MPCRAWL_RETRY_AFTER_MAX = 120
 MPCRAWL_RETRY_BACKOFF = 1.0
 MPCRAWL_PROGRESS_INTERVAL = 60
 MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK = [50, 20]
-MPCRAWL_LOCK_STALE_AFTER = (
-    6 * 3600
-)  # seconds; a lock on object storage older than this is taken over
+# seconds; a lock on object storage older than this is taken over
+MPCRAWL_LOCK_STALE_AFTER = 6 * 3600
 MPCRAWL_RUN_ID = None  # default: <UTC time>-<host>-<pid>
 
 # The crawl sends "mpcrawl/<version> (+MPCRAWL_CONTACT_URL)" unless USER_AGENT is set.
@@ -46,8 +45,11 @@ REDIRECT_MAX_TIMES = 5
 # --- safety: nothing listens, nothing runs code sent to it ---
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+# The ledger owns every site's run, lock and archive files; the other components find
+# it with crawler.get_extension. ProgressLog runs after it (a higher number).
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "mpcrawl.ledger.SiteLedger": 100,
     "mpcrawl.extensions.ProgressLog": 500,
 }
 

@@ -12,12 +12,9 @@ from typing import Literal
 
 from mpcrawl.archive.state import SiteState
 from mpcrawl.items import RunItem
+from mpcrawl.outcomes import Outcome
 from mpcrawl.sitelist import SiteEntry
 from mpcrawl.wp.urls import ApiRoot
-
-SETTLED = ("ok", "not_wordpress", "rest_closed", "robots_disallowed", "locked")
-FAILURES = ("unreachable", "partial", "error")
-OUTCOMES = SETTLED + FAILURES
 
 WalkKind = Literal["post", "term", "author"]
 
@@ -50,7 +47,7 @@ class SiteRun:
     hosts: set[str]
     api: ApiRoot | None = None
     state: SiteState | None = None
-    outcome: str | None = None
+    outcome: Outcome | None = None
     reason: str | None = None
     pending: int = 0
     requests: int = 0
@@ -87,7 +84,7 @@ class SiteRun:
         self.errors += 1
         self.last_error = message
 
-    def final_outcome(self) -> tuple[str, str | None]:
+    def final_outcome(self) -> tuple[Outcome, str | None]:
         """The site's outcome once nothing is pending."""
         if self.outcome is not None:
             return self.outcome, self.reason
@@ -97,7 +94,7 @@ class SiteRun:
 
 
 def run_record(
-    run: SiteRun, run_id: str, finished_at: datetime, outcome: str, reason: str | None
+    run: SiteRun, run_id: str, finished_at: datetime, outcome: Outcome, reason: str | None
 ) -> RunItem:
     """The ``runs`` row of a site: how it went and what it cost."""
     return RunItem(

@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -332,13 +331,10 @@ def test_heatmap_rows_are_named_in_text(tmp_path: Path) -> None:
     assert ">b.org</text>" in svg and "<metadata>" not in svg
 
 
-def test_same_archive_same_bytes_and_fast(history: History) -> None:
+def test_same_archive_same_bytes(history: History) -> None:
     now = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
-    start = time.perf_counter()
     first = build_report(str(history.archive), now=now)
-    elapsed = time.perf_counter() - start
     assert build_report(str(history.archive), now=now) == first
-    assert elapsed < 5, elapsed
 
 
 def test_empty_archive_gives_a_page_that_says_so(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -114,6 +113,5 @@ def test_a_50_mb_page_keeps_memory_bounded(sample_site: SampleSite, tmp_path: Pa
     assert done.returncode == 0, done.stderr[-2000:]
     peak_mb = int(done.stdout.strip().splitlines()[-1]) / 1024
     assert peak_mb < 1500, f"peak RSS {peak_mb:.0f} MB"
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
     con = read(tmp_path / "archive")
     assert scalar(con, "SELECT max(length(content_html)) FROM posts") >= 50_000_000

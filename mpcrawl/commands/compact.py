@@ -66,7 +66,7 @@ class Command(ScrapyCommand):
         row_group_rows = ROW_GROUP_ROWS if opts.row_group_rows is None else opts.row_group_rows
         if row_group_rows < 1:
             raise UsageError("--row-group-rows must be positive", print_help=False)
-        archive = self.settings.get("MPCRAWL_ARCHIVE") or "output"
+        archive = self.settings.get("MPCRAWL_ARCHIVE")
         try:
             location = ArchiveLocation.parse(str(archive))
             report = compact(

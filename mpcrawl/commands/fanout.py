@@ -20,8 +20,8 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict, closest_scrapy_cfg, get_config
 
 from mpcrawl import scrapyd
+from mpcrawl.outcomes import FAILURES
 from mpcrawl.sitelist import SiteList, load
-from mpcrawl.siterun import FAILURES
 
 PASSED_ARGS = ("types", "full", "discover")
 

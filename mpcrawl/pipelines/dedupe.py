@@ -13,28 +13,30 @@ from scrapy.exceptions import DropItem
 
 from mpcrawl.archive.state import SiteState, micros
 from mpcrawl.items import AuthorItem, MediaItem, PostItem, RevisionItem, TermItem
+from mpcrawl.ledger import SiteLedger, ledger_of
+from mpcrawl.siterun import SiteRun
 
 
 class DedupePipeline:
-    """Keys come from the archive's state (loaded per site) plus this run's rows."""
+    """Keys come from the archive's state (the ledger loads it per site) plus this run's rows.
 
-    def __init__(self, crawler: Crawler) -> None:
+    ``feeds``: with -o/-O, archived post versions still go to the feed (not to the archive).
+    """
+
+    def __init__(self, crawler: Crawler, ledger: SiteLedger, *, feeds: bool = False) -> None:
         self.crawler = crawler
-        self._fallback: dict[str, SiteState] = {}
-        # With -o/-O, archived post versions still go to the feed (not to the archive).
-        self.feeds = bool(crawler.settings.getdict("FEEDS"))
+        self.ledger = ledger
+        self.feeds = feeds
+        self._fallback: dict[str, SiteState] = {}  # items of a site this run did not open
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        return cls(crawler)
+        return cls(crawler, ledger_of(crawler), feeds=bool(crawler.settings.getdict("FEEDS")))
 
-    def _state(self, site: str) -> tuple[SiteState, Any]:
-        runs = getattr(self.crawler.spider, "runs", {})
-        run = runs.get(site)
+    def _state(self, site: str) -> tuple[SiteState, SiteRun | None]:
+        run = self.ledger.run_for(site)
         if run is not None:
-            if run.state is None:
-                run.state = SiteState()
-            return run.state, run
+            return self.ledger.state_of(run), run
         return self._fallback.setdefault(site, SiteState()), None
 
     def process_item(self, item: Any) -> Any:

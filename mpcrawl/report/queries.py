@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from mpcrawl.siterun import FAILURES
+from mpcrawl.outcomes import FAILURES
 
 FAILING_STREAK = 3
 WORD_BINS = (0, 100, 200, 300, 500, 750, 1000, 1500, 2000)

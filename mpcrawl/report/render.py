@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from mpcrawl.outcomes import FAILURES
 from mpcrawl.report import charts
 from mpcrawl.report.queries import Monthly, ReportData, SiteRuns
 from mpcrawl.report.style import CSS, OTHER_OUTCOME, OUTCOMES
-from mpcrawl.siterun import FAILURES
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "

@@ -9,7 +9,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -18,12 +18,15 @@ from scrapy.http import Response
 from mpcrawl.siterun import SiteRun, Walk
 from mpcrawl.wp.urls import PER_PAGE
 
+Phase = Literal["home", "probe", "types", "page", "include", "gone", "revisions", "media"]
+"""The steps of a site's request plan (``docs/ARCHITECTURE.md``) a request belongs to."""
+
 
 @dataclass(slots=True)
 class Ctx:
     """What a request is for, carried to its callback."""
 
-    phase: str
+    phase: Phase
     walk: Walk | None = None
     page: int = 1
     per_page: int = PER_PAGE

@@ -4,20 +4,23 @@ Per site: discover the API root, then either walk the full collection pages (fir
 run, or ``-a full=1``) or sweep ids and ``modified_gmt`` and fetch only what the
 archive lacks; probe archived ids that vanished; fetch terms, users and the media
 that new posts name; follow revisions where credentials allow. Every request of a
-site is counted in ``SiteRun.pending``; when it drops to zero the site is finished
-and its run record is the last item it yields.
+site is counted in ``SiteRun.pending``; when it drops to zero the spider is done with
+the site, and the ledger (:mod:`mpcrawl.ledger`) finishes it once its items have left
+the pipelines. The methods follow the request plan of ``docs/ARCHITECTURE.md``: each
+``parse_*`` is the real callback of its requests, wrapped by :func:`site_callback`.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider, signals
+from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -25,23 +28,12 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
 from mpcrawl import __version__
-from mpcrawl.archive.fs import ArchiveLocation
-from mpcrawl.archive.locks import DEFAULT_STALE_AFTER, SiteLocked, SiteLockSet, site_locks
-from mpcrawl.archive.state import from_micros, load_site_state, micros
-from mpcrawl.archive.writer import remove_temp_files
-from mpcrawl.config import Config, Credentials
-from mpcrawl.items import RestObject, SiteItem, TombstoneItem
-from mpcrawl.runid import new_run_id
-from mpcrawl.signals import site_finished
-from mpcrawl.sitelist import KNOWN_COLUMNS, SiteEntry, iter_shard, load, parse_shard
-from mpcrawl.siterun import (
-    SiteRun,
-    Walk,
-    fallback_pages,
-    ids_to_fetch,
-    ids_to_probe,
-    run_record,
-)
+from mpcrawl.archive.state import from_micros, micros
+from mpcrawl.config import Credentials
+from mpcrawl.items import RestObject, TombstoneItem
+from mpcrawl.ledger import SiteLedger, ledger_of
+from mpcrawl.sitelist import iter_shard, load, parse_shard
+from mpcrawl.siterun import SiteRun, Walk, fallback_pages, ids_to_fetch, ids_to_probe
 from mpcrawl.spiders.support import (
     Ctx,
     counted,
@@ -61,7 +53,7 @@ from mpcrawl.wp.jsonbody import (
     error_code,
 )
 from mpcrawl.wp.records import as_int, revision_links
-from mpcrawl.wp.sitename import host_key, site_host_keys
+from mpcrawl.wp.sitename import host_key
 from mpcrawl.wp.urls import PER_PAGE, ApiRoot
 
 logger = logging.getLogger(__name__)
@@ -71,7 +63,29 @@ KNOWN_REST_BASES = {"posts": "post", "pages": "page"}
 TAXONOMIES = (("categories", "category"), ("tags", "post_tag"))
 HTTP_ERRORS = list(range(400, 600))
 
-Handler = Callable[[Response, SiteRun, "Ctx"], Iterator[Any]]
+SPIDER_ARGUMENTS = ("site", "sites", "sites_csv", "types", "full", "discover", "shard")
+SCRAPYD_ARGUMENTS = ("_job", "_version")  # Scrapyd adds these to the -a of every job it runs
+
+Handler = Callable[["WpSpider", Response, SiteRun, Ctx], Iterator[Any]]
+Callback = Callable[[Response, SiteRun, Ctx], Iterator[Any]]
+
+
+def site_callback(handler: Handler) -> Handler:
+    """Make ``handler`` a request callback of a site: its items are counted, an exception
+    becomes the site's error (not the crawl's), and the site may finish after it."""
+
+    @functools.wraps(handler)
+    def callback(spider: WpSpider, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
+        try:
+            yield from counted(run, handler(spider, response, run, ctx))
+        except Exception as exc:
+            logger.exception("%s: error handling %s", run.site, response.url)
+            run.error(f"{type(exc).__name__} handling {response.url}: {exc}")
+        finally:
+            run.pending -= 1
+        yield from spider._maybe_finish(run)
+
+    return callback
 
 
 class WpSpider(Spider):
@@ -88,9 +102,15 @@ class WpSpider(Spider):
         full: str = "0",
         discover: str = "0",
         shard: str | None = None,
-        **kwargs: Any,
+        **others: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        unknown = [name for name in others if name not in SCRAPYD_ARGUMENTS]
+        if unknown:
+            names = ", ".join(f"-a {name}" for name in sorted(unknown))
+            raise ValueError(
+                f"unknown spider argument {names}; known: {', '.join(SPIDER_ARGUMENTS)}"
+            )
+        super().__init__()
         self.site_list = load(site=site, sites=sites, sites_csv=sites_csv)
         self.types = [t.strip() for t in types.split(",") if t.strip()]
         if not self.types:
@@ -98,9 +118,6 @@ class WpSpider(Spider):
         self.full = flag(full)
         self.discover = flag(discover)
         self.shard = parse_shard(shard) if shard else None
-        self.runs: dict[str, SiteRun] = {}
-        self.host_sites: dict[str, str] = {}
-        self.summary: list[str] = []
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -116,57 +133,22 @@ class WpSpider(Spider):
         """Raise ValueError for bad ``-a`` arguments before the crawl starts (exit 2)."""
         cls(**kwargs)
 
-    @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WpSpider:
-        spider: WpSpider = super().from_crawler(crawler, *args, **kwargs)
-        spider.config = Config.from_settings(crawler.settings)
-        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
-            crawler.signals.connect(spider._item_settled, signal=signal)
-        spider.location = ArchiveLocation.parse(spider.config.archive)
-        spider.run_id = crawler.settings.get("MPCRAWL_RUN_ID") or new_run_id()
-        stale_after = crawler.settings.getfloat("MPCRAWL_LOCK_STALE_AFTER", DEFAULT_STALE_AFTER)
-        spider.locks = site_locks(spider.location, spider.run_id, stale_after=stale_after)
-        return spider
-
-    config: Config
-    location: ArchiveLocation
-    run_id: str
-    locks: SiteLockSet
+    @functools.cached_property
+    def ledger(self) -> SiteLedger:
+        """The crawl's site ledger (extensions exist only once the crawl has started)."""
+        return ledger_of(self.crawler)
 
     # --- start -----------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        """Plan step 1: each site of the list (and shard) whose lock this run takes."""
         for message in self.site_list.rejected:
             logger.error("skipped: %s", message)
             self.crawler.stats.inc_value("mpcrawl/sites_rejected")
         for entry in iter_shard(self.site_list.entries, self.shard):
-            run = self._new_run(entry)
-            try:
-                self.locks.acquire(entry.site)
-            except SiteLocked as exc:
-                logger.warning("%s: skipped, %s", entry.site, exc)
-                run.outcome, run.reason = "locked", str(exc)
-                run.crawl_done = True
-                self._maybe_complete(run)
-                continue
-            removed = remove_temp_files(self.location, entry.site)
-            if removed:
-                logger.info("%s: removed %d temporary files of a dead run", entry.site, removed)
-            yield self._req(run, entry.url, self.parse_home, Ctx("home"))
-
-    def _new_run(self, entry: SiteEntry) -> SiteRun:
-        run = SiteRun(
-            entry=entry, started_at=datetime.now(UTC), hosts=set(site_host_keys(entry.url))
-        )
-        self.runs[entry.site] = run
-        for name in run.hosts:
-            self.host_sites.setdefault(name, entry.site)
-        return run
-
-    def site_for_url(self, url: str) -> SiteRun | None:
-        """The run a request to ``url`` counts against (robots.txt included)."""
-        site = self.host_sites.get(host_key(url))
-        return self.runs.get(site) if site else None
+            run = self.ledger.open_site(entry)
+            if run is not None:
+                yield self._req(run, entry.url, self.parse_home, Ctx("home"))
 
     # --- requests and their bookkeeping ----------------------------------------------
 
@@ -174,7 +156,7 @@ class WpSpider(Spider):
         self,
         run: SiteRun,
         url: str,
-        handler: Handler,
+        callback: Callback,
         ctx: Ctx,
         *,
         headers: dict[str, str] | None = None,
@@ -183,28 +165,17 @@ class WpSpider(Spider):
         run.pending += 1
         return Request(
             url,
-            callback=self._on_response,
-            errback=self._on_error,
-            cb_kwargs={"run": run, "handler": handler, "ctx": ctx},
+            callback=callback,
+            errback=self.on_error,
+            cb_kwargs={"run": run, "ctx": ctx},
             meta={"mpcrawl_site": run.site, "handle_httpstatus_list": HTTP_ERRORS},
             headers=headers,
             priority=priority,
             dont_filter=True,
         )
 
-    def _on_response(
-        self, response: Response, run: SiteRun, handler: Handler, ctx: Ctx
-    ) -> Iterator[Any]:
-        try:
-            yield from counted(run, handler(response, run, ctx))
-        except Exception as exc:
-            logger.exception("%s: error handling %s", run.site, response.url)
-            run.error(f"{type(exc).__name__} handling {response.url}: {exc}")
-        finally:
-            run.pending -= 1
-        yield from self._maybe_finish(run)
-
-    def _on_error(self, failure: Failure) -> Iterator[Any]:
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        """The errback of every request: a failure is the site's, never the crawl's."""
         request = failure.request  # type: ignore[attr-defined]
         run: SiteRun = request.cb_kwargs["run"]
         ctx: Ctx = request.cb_kwargs["ctx"]
@@ -237,7 +208,7 @@ class WpSpider(Spider):
                 ctx.walk.failed = True
             return
         if ctx.walk is not None and ctx.phase == "page":
-            smaller = [n for n in self.config.timeout_fallback_per_page if n < ctx.per_page]
+            smaller = [n for n in self.ledger.config.timeout_fallback_per_page if n < ctx.per_page]
             if smaller and "Timeout" in type(exc).__name__:
                 logger.warning(
                     "%s: %s timed out at per_page=%d, retrying with %d",
@@ -260,6 +231,7 @@ class WpSpider(Spider):
 
     # --- discovery -------------------------------------------------------------------
 
+    @site_callback
     def parse_home(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
         links = [v.decode("latin-1") for v in response.headers.getlist("Link")]
         root = discovery.root_from_link_headers(links, response.url)
@@ -291,6 +263,7 @@ class WpSpider(Spider):
         ctx = Ctx("probe", probes=probes[1:])
         yield self._req(run, probes[0], self.parse_probe, ctx)
 
+    @site_callback
     def parse_probe(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
         data = self._json(response, run)
         if discovery.is_api_index(data) and not discovery.has_wp_v2(data):
@@ -314,18 +287,18 @@ class WpSpider(Spider):
             run.outcome = "error"
             run.reason = f"API root {root} is on another host; not followed"
             return
-        for name in run.hosts:
-            self.host_sites.setdefault(name, run.site)
+        self.ledger.claim_hosts(run)
         run.api = api
         logger.info("%s: API root %s (%s permalinks)", run.site, api.root_url, api.form)
         if self.discover:
             return
-        run.state = load_site_state(self.location, run.site)
+        self.ledger.load_state(run)
         if any(t not in KNOWN_REST_BASES for t in self.types):
             yield self._req(run, api.url("/wp/v2/types"), self.parse_types, Ctx("types"))
             return
         yield from self._begin_walks(run, [(t, KNOWN_REST_BASES[t]) for t in self.types])
 
+    @site_callback
     def parse_types(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
         data = self._json(response, run)
         if not isinstance(data, dict):
@@ -366,6 +339,7 @@ class WpSpider(Spider):
         ctx = Ctx("page", walk=walk, page=page, per_page=per_page, post_type=walk.post_type)
         return self._req(run, url, self.parse_page, ctx, priority=-page)
 
+    @site_callback
     def parse_page(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
         walk = ctx.walk
         assert walk is not None
@@ -403,9 +377,11 @@ class WpSpider(Spider):
             if walk.kind == "post":
                 yield from self._post_seen(run, walk, obj, now)
             elif walk.kind == "term":
-                yield RestObject("term", run.site, obj, now, self.run_id, post_type=walk.post_type)
+                yield RestObject(
+                    "term", run.site, obj, now, self.ledger.run_id, post_type=walk.post_type
+                )
             else:
-                yield RestObject("author", run.site, obj, now, self.run_id)
+                yield RestObject("author", run.site, obj, now, self.ledger.run_id)
 
     def _post_seen(
         self, run: SiteRun, walk: Walk, obj: dict[str, Any], now: datetime
@@ -417,7 +393,7 @@ class WpSpider(Spider):
         if walk.sweep:
             return
         known = run.state is not None and run.state.has_version(walk.post_type, pid, modified)
-        yield RestObject("post", run.site, obj, now, self.run_id, post_type=walk.post_type)
+        yield RestObject("post", run.site, obj, now, self.ledger.run_id, post_type=walk.post_type)
         if not known:
             yield from self._new_version(run, walk, obj, pid)
 
@@ -477,6 +453,7 @@ class WpSpider(Spider):
             ctx = Ctx("gone", post_type=walk.post_type, rest_base=walk.rest_base, item_id=pid)
             yield self._req(run, run.api.item(walk.rest_base, pid), self.parse_gone, ctx)
 
+    @site_callback
     def parse_include(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
         data = self._json(response, run)
         if response.status != 200 or not isinstance(data, list):
@@ -489,9 +466,12 @@ class WpSpider(Spider):
             if isinstance(obj, dict) and as_int(obj.get("id")) is not None:
                 pid = as_int(obj.get("id"))
                 assert pid is not None
-                yield RestObject("post", run.site, obj, now, self.run_id, post_type=walk.post_type)
+                yield RestObject(
+                    "post", run.site, obj, now, self.ledger.run_id, post_type=walk.post_type
+                )
                 yield from self._new_version(run, walk, obj, pid)
 
+    @site_callback
     def parse_gone(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
         """A post missing from a complete walk: deleted (404) or hidden (401/403)."""
         assert ctx.post_type is not None and ctx.item_id is not None
@@ -503,7 +483,9 @@ class WpSpider(Spider):
             reason = "hidden"
         elif response.status == 200 and isinstance(data, dict):
             now = datetime.now(UTC)
-            yield RestObject("post", run.site, data, now, self.run_id, post_type=ctx.post_type)
+            yield RestObject(
+                "post", run.site, data, now, self.ledger.run_id, post_type=ctx.post_type
+            )
             return
         else:
             run.error(f"{response.url}: {response.status} {code or 'unexpected body'}")
@@ -519,7 +501,7 @@ class WpSpider(Spider):
             last_seen_modified_gmt=from_micros(last),
             detected_at=datetime.now(UTC),
             reason=reason,
-            run_id=self.run_id,
+            run_id=self.ledger.run_id,
         )
 
     # --- revisions -------------------------------------------------------------------
@@ -528,7 +510,7 @@ class WpSpider(Spider):
         assert run.api is not None
         parts = urlsplit(run.api.base)
         host = (parts.hostname or "").lower()
-        creds = self.config.credentials_for(host) or self.config.credentials_for(
+        creds = self.ledger.config.credentials_for(host) or self.ledger.config.credentials_for(
             parts.netloc.lower()
         )
         if creds is None:
@@ -565,6 +547,7 @@ class WpSpider(Spider):
         ctx = Ctx("revisions", post_type=post_type, rest_base=rest_base, item_id=pid, page=page)
         return self._req(run, url, self.parse_revisions, ctx, headers=headers)
 
+    @site_callback
     def parse_revisions(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
         assert ctx.post_type is not None and ctx.rest_base is not None
         assert ctx.item_id is not None
@@ -595,13 +578,14 @@ class WpSpider(Spider):
                     run.site,
                     obj,
                     now,
-                    self.run_id,
+                    self.ledger.run_id,
                     post_type=ctx.post_type,
                     parent_id=ctx.item_id,
                 )
 
     # --- media and the end of a site --------------------------------------------------
 
+    @site_callback
     def parse_media(self, response: Response, run: SiteRun, ctx: Ctx) -> Iterator[Any]:
         data = self._json(response, run)
         if response.status != 200 or not isinstance(data, list):
@@ -610,7 +594,7 @@ class WpSpider(Spider):
         now = datetime.now(UTC)
         for obj in data:
             if isinstance(obj, dict) and as_int(obj.get("id")) is not None:
-                yield RestObject("media", run.site, obj, now, self.run_id)
+                yield RestObject("media", run.site, obj, now, self.ledger.run_id)
 
     def _maybe_finish(self, run: SiteRun) -> Iterator[Any]:
         if run.pending or run.crawl_done:
@@ -623,46 +607,7 @@ class WpSpider(Spider):
                 url = run.api.collection("media", include=wanted[start : start + PER_PAGE])
                 yield self._req(run, url, self.parse_media, Ctx("media"))
             return
-        run.crawl_done = True
-        self._maybe_complete(run)
-
-    def _item_settled(self, item: Any, **kwargs: Any) -> None:
-        """An item left the pipelines (scraped, dropped or failed): count it for its site."""
-        run = self.runs.get(getattr(item, "site", None) or "")
-        if run is not None:
-            run.items_settled += 1
-            self._maybe_complete(run)
-
-    def _maybe_complete(self, run: SiteRun) -> None:
-        """Once nothing is pending and every item has settled, the site is finished."""
-        if not run.crawl_done or run.finished or run.items_settled < run.items_yielded:
-            return
-        run.finished = True
-        outcome, reason = run.final_outcome()
-        now = datetime.now(UTC)
-        entry = run.entry
-        extra = {k: v for k, v in entry.metadata.items() if k not in KNOWN_COLUMNS}
-        site_item = SiteItem(
-            site=run.site,
-            url=entry.url,
-            api_root=run.api.root_url if run.api else None,
-            url_form=run.api.form if run.api else None,
-            outcome=outcome,
-            name=entry.known("name"),
-            party=entry.known("party"),
-            constituency=entry.known("constituency"),
-            member_id=as_int(entry.known("member_id")),
-            metadata=extra or None,
-            checked_at=now,
-            run_id=self.run_id,
-        )
-        run_item = run_record(run, self.run_id, now, outcome, reason)
-        self.crawler.signals.send_catch_log(
-            site_finished, run=run, site_item=site_item, run_item=run_item
-        )
-        # A finished site's state can be large (every version key): let it go.
-        run.state = None
-        run.walks.clear()
+        self.ledger.crawl_done(run)
 
     # --- helpers ---------------------------------------------------------------------
 

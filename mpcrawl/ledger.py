@@ -1,0 +1,223 @@
+"""The one owner of per-site crawl state: runs, locks, archive, run id, the end of a site.
+
+``SiteLedger`` is a Scrapy extension. The spider, the middlewares, the pipelines and the
+progress log find it with :func:`ledger_of` (``crawler.get_extension``) and call its
+methods; none of them reads another's attributes. A site's lock is taken in
+:meth:`SiteLedger.open_site` and released when the site is finished or the crawl closes.
+
+A site is finished once its spider side is done (no request pending, none to make) and
+every item it yielded has left the pipelines (scraped, dropped or failed): Scrapy
+processes a callback's items concurrently (``CONCURRENT_ITEMS``), so the last item
+yielded may settle before earlier ones. Only then are its ``sites`` and ``runs`` rows
+written and its part files finished (posts last, by the writer).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.locks import SiteLocked, SiteLockSet, site_locks
+from mpcrawl.archive.state import SiteState, load_site_state
+from mpcrawl.archive.writer import ArchiveError, ArchiveWriter, remove_temp_files
+from mpcrawl.config import Config
+from mpcrawl.items import RunItem, SiteItem
+from mpcrawl.outcomes import QUIET, Outcome
+from mpcrawl.schemas import TABLES
+from mpcrawl.sitelist import KNOWN_COLUMNS, SiteEntry
+from mpcrawl.siterun import SiteRun, run_record
+from mpcrawl.wp.records import as_int
+from mpcrawl.wp.sitename import host_key, site_host_keys
+
+logger = logging.getLogger(__name__)
+
+CUT_SHORT_REASON = "run cut short before the site finished"
+
+
+def row_of(item: Any) -> dict[str, Any]:
+    """The item's values for exactly its table's columns."""
+    return {name: getattr(item, name, None) for name in TABLES[item.table].schema.names}
+
+
+class SiteLedger:
+    """Owns every site's :class:`SiteRun`, its lock, the archive writer and its finishing."""
+
+    def __init__(self, crawler: Crawler, config: Config) -> None:
+        self.crawler = crawler
+        self.config = config
+        self.run_id = config.run_id
+        self.location = ArchiveLocation.parse(config.archive)
+        self.writer = ArchiveWriter(
+            self.location, self.run_id, batch_rows=config.batch_rows, file_rows=config.file_rows
+        )
+        self.runs: dict[str, SiteRun] = {}
+        self.summary: list[str] = []  # one "site finished" line per site, for the end of run
+        self._locks: SiteLockSet | None = None
+        self._host_sites: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteLedger:
+        ledger = cls(crawler, Config.from_crawler(crawler))
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(ledger.item_settled, signal=signal)
+        crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
+        return ledger
+
+    @property
+    def locks(self) -> SiteLockSet:
+        """The archive's site locks, made on first use (object storage needs a client)."""
+        if self._locks is None:
+            self._locks = site_locks(
+                self.location, self.run_id, stale_after=self.config.lock_stale_after
+            )
+        return self._locks
+
+    # --- sites of this run -----------------------------------------------------------
+
+    def open_site(self, entry: SiteEntry) -> SiteRun | None:
+        """Start a site's run and take its lock; None where another run holds it."""
+        run = SiteRun(
+            entry=entry, started_at=datetime.now(UTC), hosts=set(site_host_keys(entry.url))
+        )
+        self.runs[entry.site] = run
+        for name in run.hosts:
+            self._host_sites.setdefault(name, entry.site)
+        try:
+            self.locks.acquire(entry.site)
+        except SiteLocked as exc:
+            logger.warning("%s: skipped, %s", entry.site, exc)
+            run.outcome, run.reason = "locked", str(exc)
+            self.crawl_done(run)
+            return None
+        removed = remove_temp_files(self.location, entry.site)
+        if removed:
+            logger.info("%s: removed %d temporary files of a dead run", entry.site, removed)
+        return run
+
+    def run_for(self, site: str) -> SiteRun | None:
+        return self.runs.get(site)
+
+    def run_for_url(self, url: str) -> SiteRun | None:
+        """The run a request to ``url`` counts against (robots.txt included)."""
+        site = self._host_sites.get(host_key(url))
+        return self.runs.get(site) if site else None
+
+    def allows(self, site: str, url: str) -> bool:
+        """Whether a request of ``site`` may go to ``url``'s host (its own or its twin)."""
+        run = self.runs.get(site)
+        return run is None or host_key(url) in run.hosts
+
+    def claim_hosts(self, run: SiteRun) -> None:
+        """Count requests to the site's hosts (its API root's included) against it."""
+        for name in run.hosts:
+            self._host_sites.setdefault(name, run.site)
+
+    def load_state(self, run: SiteRun) -> SiteState:
+        """What the archive already holds of the site, read once when its crawl begins."""
+        run.state = load_site_state(self.location, run.site)
+        return run.state
+
+    def state_of(self, run: SiteRun) -> SiteState:
+        """The site's known versions, which the dedupe pipeline extends with this run's."""
+        if run.state is None:
+            run.state = SiteState()
+        return run.state
+
+    # --- the end of a site -----------------------------------------------------------
+
+    def crawl_done(self, run: SiteRun) -> None:
+        """The spider has nothing pending or left to ask for this site."""
+        run.crawl_done = True
+        self._maybe_finish(run)
+
+    def item_settled(self, item: Any, **kwargs: Any) -> None:
+        """An item left the pipelines (scraped, dropped or failed): count it for its site."""
+        site = getattr(item, "site", None)
+        run = self.runs.get(site) if isinstance(site, str) else None
+        if run is not None:
+            run.items_settled += 1
+            self._maybe_finish(run)
+
+    def _maybe_finish(self, run: SiteRun) -> None:
+        if not run.crawl_done or run.finished or run.items_settled < run.items_yielded:
+            return
+        run.finished = True
+        outcome, reason = run.final_outcome()
+        now = datetime.now(UTC)
+        try:
+            self.writer.write("sites", row_of(self._site_item(run, outcome, now)))
+            self._end_site(run_record(run, self.run_id, now, outcome, reason))
+        except ArchiveError as exc:
+            self.archive_failed(exc)
+        # A finished site's state can be large (every version key): let it go.
+        run.state = None
+        run.walks.clear()
+
+    def _site_item(self, run: SiteRun, outcome: Outcome, now: datetime) -> SiteItem:
+        entry = run.entry
+        extra = {k: v for k, v in entry.metadata.items() if k not in KNOWN_COLUMNS}
+        return SiteItem(
+            site=run.site,
+            url=entry.url,
+            api_root=run.api.root_url if run.api else None,
+            url_form=run.api.form if run.api else None,
+            outcome=outcome,
+            name=entry.known("name"),
+            party=entry.known("party"),
+            constituency=entry.known("constituency"),
+            member_id=as_int(entry.known("member_id")),
+            metadata=extra or None,
+            checked_at=now,
+            run_id=self.run_id,
+        )
+
+    def _end_site(self, item: RunItem) -> None:
+        """Write the ``runs`` row, finish the site's files, unlock it and log the line."""
+        self.writer.write("runs", row_of(item))
+        self.writer.close_site(item.site)
+        self.locks.release(item.site)
+        self.crawler.stats.inc_value(f"mpcrawl/site/{item.outcome}")
+        seconds = (item.finished_at - item.started_at).total_seconds()
+        line = (
+            f"{item.site}: {item.outcome}; {item.posts_new} new / {item.posts_unchanged} "
+            f"unchanged posts, {item.requests} requests, {item.errors} errors, {seconds:.1f}s"
+        )
+        if item.reason:
+            line += f" ({item.reason})"
+        log = logger.info if item.outcome in QUIET else logger.warning
+        log("site finished: %s", line)
+        self.summary.append(line)
+
+    def archive_failed(self, exc: ArchiveError) -> None:
+        """An archive write failed: counted (exit status 1) and logged."""
+        self.crawler.stats.inc_value("mpcrawl/archive/errors")
+        logger.error("archive write failed: %s", exc)
+
+    def spider_closed(self) -> None:
+        """Record sites cut short as ``partial``, finish every file, release every lock."""
+        try:
+            for run in self.runs.values():
+                if run.finished:
+                    continue
+                run.finished = True
+                now = datetime.now(UTC)
+                self._end_site(run_record(run, self.run_id, now, "partial", CUT_SHORT_REASON))
+            self.writer.close()
+        except ArchiveError as exc:
+            self.archive_failed(exc)
+        finally:
+            if self._locks is not None:
+                self._locks.release_all()
+
+
+def ledger_of(crawler: Crawler) -> SiteLedger:
+    """The crawl's ledger; a clear error where settings left it out of ``EXTENSIONS``."""
+    ledger = crawler.get_extension(SiteLedger)
+    if ledger is None:
+        raise RuntimeError("mpcrawl.ledger.SiteLedger must be enabled in EXTENSIONS")
+    return ledger
