@@ -180,34 +180,44 @@ def footprint(archive: Path) -> Footprint:
 
 @dataclass(slots=True)
 class Reading:
-    """Read-side timings of one archive, in seconds (the best of ``REPEATS``)."""
+    """Read-side costs of one archive: CPU seconds, the best of ``REPEATS``.
+
+    CPU rather than wall time because other jobs on these shared 2-CPU machines stretch
+    wall time by up to 7× at random (measured: ratios of one archive to itself from 0.9×
+    to 6.9×), and DuckDB runs on one thread so its CPU time is the query's own.
+    """
 
     state: float = float("inf")
     queries: dict[str, float] = field(default_factory=dict)
+    wall: dict[str, float] = field(default_factory=dict)
 
 
 REPEATS = 5
 
 
-def _timed(step: Callable[[], object]) -> float:
-    start = time.perf_counter()
+def _timed(step: Callable[[], object]) -> tuple[float, float]:
+    start, cpu = time.perf_counter(), time.process_time()
     step()
-    return time.perf_counter() - start
+    return time.process_time() - cpu, time.perf_counter() - start
 
 
 def read_timings(archives: list[Path], site: str) -> list[Reading]:
-    """Timings of each archive, taken in turn so that load on the machine hits all alike."""
+    """Costs of each archive, taken in turn so that load on the machine hits all alike."""
     locations = [ArchiveLocation.parse(str(a)) for a in archives]
     cons = [connect(str(a)) for a in archives]
     readings = [Reading() for _ in archives]
     try:
+        for con in cons:
+            con.execute("SET threads = 1")
         for _ in range(REPEATS):
             for location, con, reading in zip(locations, cons, readings, strict=True):
-                took = _timed(functools.partial(load_site_state, location, site))
-                reading.state = min(reading.state, took)
+                cpu, wall = _timed(functools.partial(load_site_state, location, site))
+                reading.state = min(reading.state, cpu)
+                reading.wall["state"] = min(reading.wall.get("state", wall), wall)
                 for name, sql in QUERIES.items():
-                    took = _timed(con.sql(sql).fetchall)
-                    reading.queries[name] = min(reading.queries.get(name, took), took)
+                    cpu, wall = _timed(con.sql(sql).fetchall)
+                    reading.queries[name] = min(reading.queries.get(name, cpu), cpu)
+                    reading.wall[name] = min(reading.wall.get(name, wall), wall)
     finally:
         for con in cons:
             con.close()
@@ -226,6 +236,7 @@ class Batch:
     compacted: Footprint
     reading: Reading
     reference: Reading
+    nightly: list[tuple[int, Footprint]] = field(default_factory=list)  # since the last batch
 
     def ratio(self, name: str) -> float:
         return _of(self.reading, name) / _of(self.reference, name)
@@ -358,9 +369,11 @@ def night_table(nights: list[Night], sites: int) -> str:
 
 
 @contextmanager
-def night_driver(listing: Path, archive: Path, work: Path) -> Iterator[Callable[[int], Timed]]:
+def night_driver(
+    listing: Path, archive: Path, work: Path, settings: dict[str, str]
+) -> Iterator[Callable[[int], Timed]]:
     """``benchmarks.fleet_driver`` in its own process; yields ``crawl(night)``."""
-    pairs = [f"{name}={value}" for name, value in TREND_SETTINGS.items()]
+    pairs = [f"{name}={value}" for name, value in {**TREND_SETTINGS, **settings}.items()]
     command = [sys.executable, "-m", "benchmarks.fleet_driver", str(listing), str(archive)]
     with (work / "driver.log").open("w") as log:
         process = subprocess.Popen(
@@ -395,12 +408,22 @@ def night_driver(listing: Path, archive: Path, work: Path) -> Iterator[Callable[
 
 
 def trend(
-    sites: int, nights: int, batch: int, work: Path, log: Callable[[str], None]
+    sites: int,
+    nights: int,
+    batch: int,
+    work: Path,
+    log: Callable[[str], None],
+    settings: dict[str, str] | None = None,
 ) -> list[Batch]:
     archive = work / "trend-archive"
+    shutil.rmtree(archive, ignore_errors=True)
     batches: list[Batch] = []
+    nightly: list[tuple[int, Footprint]] = []
     marks = {1, 2, nights} | set(range(batch, nights + 1, batch))
-    with fleet(sites, work) as served, night_driver(served.listing, archive, work) as crawl:
+    with (
+        fleet(sites, work) as served,
+        night_driver(served.listing, archive, work, settings or {}) as crawl,
+    ):
         largest = max(range(sites), key=lambda k: len(served.live[k]))
         site = site_name(served.sites[largest].url)
         changes = Changes()
@@ -414,15 +437,19 @@ def trend(
             ok = stats(timed).get("mpcrawl/site/ok", 0)
             if ok != sites:
                 raise RuntimeError(f"night {night}: {ok} of {sites} sites ok: {timed.stderr}")
+            nightly.append((night, footprint(archive)))
             if night in marks:
                 batches.append(measure(archive, work, night, site, changes, timed))
+                batches[-1].nightly, nightly = nightly, []
                 last = batches[-1]
                 log(
                     f"trend night {night}: {last.live.files} files ({last.live.max_in_folder} in "
                     f"{last.live.fullest}), {last.live.bytes / 1e6:.1f} MB, state "
-                    f"{last.reading.state * 1000:.0f} ms, posts_latest "
-                    f"{last.reading.queries['posts_latest'] * 1000:.0f} ms "
-                    f"({last.ratio('posts_latest'):.2f}× compacted), crawl {timed.seconds:.1f} s"
+                    f"{last.reading.state * 1000:.0f} ms CPU, posts_latest "
+                    f"{last.reading.queries['posts_latest'] * 1000:.0f} ms CPU "
+                    f"({last.ratio('posts_latest'):.2f}× compacted; wall "
+                    f"{last.reading.wall['posts_latest'] * 1000:.0f} ms), crawl "
+                    f"{timed.seconds:.1f} s"
                 )
                 changes = Changes()
     return batches
@@ -483,14 +510,37 @@ def _compacted(name: str, batch: Batch) -> float:
     return _of(batch.reference, name)
 
 
+def _nightly(batches: list[Batch], value: Callable[[Footprint], float], night: int) -> float:
+    """A footprint figure at ``night``: measured, else the line through every night ≥ 2."""
+    points = [(float(n), value(f)) for b in batches for n, f in b.nightly]
+    for n, v in points:
+        if n == night:
+            return v
+    intercept, slope = fit([(n, v) for n, v in points if n >= 2])
+    return intercept + slope * night
+
+
+def _fullest(batches: list[Batch], night: int) -> float:
+    """The most files in one folder at ``night``: if the later half of the nights never
+    exceeded the earlier half's most, the count is bounded and that most stands;
+    otherwise it grows, and the line through the nights says by how much."""
+    points = [(n, f.max_in_folder) for b in batches for n, f in b.nightly]
+    half = points[-1][0] / 2
+    early = max((v for n, v in points if n <= half), default=0)
+    late = max((v for n, v in points if n > half), default=0)
+    if late <= early and night > points[-1][0]:
+        return float(max(v for _, v in points))
+    return _nightly(batches, lambda f: f.max_in_folder, night)
+
+
 def project(batches: list[Batch], night: int) -> Projection:
     """Figures at ``night``; each timing (live, compacted) has its own line, then the ratio."""
     return Projection(
         night=night,
         measured=any(b.night == night for b in batches),
-        files=at(batches, lambda b: b.live.files, night),
-        max_in_folder=at(batches, lambda b: b.live.max_in_folder, night),
-        bytes=at(batches, lambda b: b.live.bytes, night),
+        files=_nightly(batches, lambda f: f.files, night),
+        max_in_folder=_fullest(batches, night),
+        bytes=_nightly(batches, lambda f: f.bytes, night),
         seconds={m: at(batches, functools.partial(_live, m), night) for m in MEASURES},
         compacted={m: at(batches, functools.partial(_compacted, m), night) for m in MEASURES},
     )
@@ -500,7 +550,7 @@ def trend_table(batches: list[Batch], sites: int, fleet_sites: int) -> str:
     scale = fleet_sites / sites
     lines = [
         f"| night | changes since last row | files ({sites} sites) | most in one folder "
-        f"| MB | files at {fleet_sites} sites | state load (largest site) "
+        f"| MB | files at {fleet_sites} sites | CPU (× compacted): state load, largest site "
         "| posts_latest | deleted_posts | runs | crawl |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
@@ -569,7 +619,7 @@ def rows(nights: list[Night], batches: list[Batch], sites: int, trend_sites: int
                     f"night 1: {first * 1000:.0f} ms",
                 )
             )
-        _, live = fit([(b.night, b.live.bytes) for b in batches if b.night >= 2])
+        _, live = fit([(n, f.bytes) for b in batches for n, f in b.nightly if n >= 2])
         _, rows_only = fit([(b.night, b.compacted.bytes) for b in batches if b.night >= 2])
         out.append(
             Row(
@@ -606,8 +656,13 @@ def bench(
     log: Callable[[str], None] = print,
     *,
     reseed: bool = False,
+    compare_off: bool = False,
 ) -> tuple[list[Row], str]:
-    """Both parts; returns the target rows and the two tables as Markdown."""
+    """Both parts; returns the target rows and the tables as Markdown.
+
+    ``compare_off`` runs the trend a second time with ``MPCRAWL_COMPACT_AFTER=0`` (files
+    are only ever added, as before the end-of-run merge), for a before/after in one run.
+    """
     work = Path(tempfile.mkdtemp(prefix="mpcrawl-bench-fleet-"))
     try:
         fleet_run = fleet_nights(sites, work, log, reseed=reseed) if sites else []
@@ -617,6 +672,11 @@ def bench(
             tables.append(night_table(fleet_run, sites))
         if batches:
             tables.append(trend_table(batches, trend_sites, sites or FLEET_SITES))
+        if batches and compare_off:
+            off = {"MPCRAWL_COMPACT_AFTER": "0"}
+            before = trend(trend_sites, nights, batch, work, log, off)
+            tables.append("Compaction off (`MPCRAWL_COMPACT_AFTER=0`), same nights:\n\n")
+            tables[-1] += trend_table(before, trend_sites, sites or FLEET_SITES)
         return rows(fleet_run, batches, sites or FLEET_SITES, trend_sites), "\n\n".join(tables)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -631,9 +691,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nights", type=int, default=TREND_NIGHTS, help="part (b); 0 skips it")
     parser.add_argument("--batch", type=int, default=BATCH)
     parser.add_argument("--reseed", action="store_true", help="crawl night 1 even if kept")
+    parser.add_argument(
+        "--compare-off", action="store_true", help="the trend again with MPCRAWL_COMPACT_AFTER=0"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    found, tables = bench(args.sites, args.trend_sites, args.nights, args.batch, reseed=args.reseed)
+    found, tables = bench(
+        args.sites,
+        args.trend_sites,
+        args.nights,
+        args.batch,
+        reseed=args.reseed,
+        compare_off=args.compare_off,
+    )
     print()
     print(tables)
     print()

@@ -18,9 +18,11 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+import pyarrow as pa
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from mpcrawl.archive.compact import compact_small_files
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.locks import SiteLocked, SiteLockSet, site_locks
 from mpcrawl.archive.state import SiteState, load_site_state
@@ -176,10 +178,14 @@ class SiteLedger:
             run_id=self.run_id,
         )
 
-    def _end_site(self, item: RunItem) -> None:
-        """Write the ``runs`` row, finish the site's files, unlock it and log the line."""
+    def _end_site(self, item: RunItem, *, tidy: bool = True) -> None:
+        """Write the ``runs`` row, finish the site's files, merge the small ones where a
+        folder holds too many (``tidy``; not for a site another run holds, nor when the
+        crawl is cut short), unlock it and log the line."""
         self.writer.write("runs", row_of(item))
         self.writer.close_site(item.site)
+        if tidy and item.outcome != "locked":
+            self._merge_small_files(item.site)
         self.locks.release(item.site)
         self.crawler.stats.inc_value(f"mpcrawl/site/{item.outcome}")
         seconds = (item.finished_at - item.started_at).total_seconds()
@@ -192,6 +198,27 @@ class SiteLedger:
         log = logger.info if item.outcome in QUIET else logger.warning
         log("site finished: %s", line)
         self.summary.append(line)
+
+    def _merge_small_files(self, site: str) -> None:
+        """Keep the site's partition folders at ``MPCRAWL_COMPACT_AFTER`` files at most.
+
+        Runs under the site's lock, after its files are finished and its ``runs`` row is
+        written, so a kill here loses nothing (see :func:`compact_small_files`). A failure
+        is logged and counted; the site's outcome stands and ``scrapy compact`` can retry.
+        """
+        if not self.config.compact_after:
+            return
+        try:
+            report = compact_small_files(
+                self.location, site, self.run_id, max_files=self.config.compact_after
+            )
+        except (OSError, pa.ArrowException, ValueError) as exc:
+            self.crawler.stats.inc_value("mpcrawl/archive/compact_errors")
+            logger.error("%s: merging small part files failed: %s", site, exc)
+            return
+        if report.partitions:
+            self.crawler.stats.inc_value("mpcrawl/archive/compacted_partitions", report.partitions)
+            self.crawler.stats.inc_value("mpcrawl/archive/compacted_files", report.files_before)
 
     def archive_failed(self, exc: ArchiveError) -> None:
         """An archive write failed: counted (exit status 1) and logged."""
@@ -206,7 +233,8 @@ class SiteLedger:
                     continue
                 run.finished = True
                 now = datetime.now(UTC)
-                self._end_site(run_record(run, self.run_id, now, "partial", CUT_SHORT_REASON))
+                cut = run_record(run, self.run_id, now, "partial", CUT_SHORT_REASON)
+                self._end_site(cut, tidy=False)
             self.writer.close()
         except ArchiveError as exc:
             self.archive_failed(exc)

@@ -18,6 +18,9 @@ MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK = [50, 20]
 # seconds; a lock on object storage older than this is taken over
 MPCRAWL_LOCK_STALE_AFTER = 6 * 3600
 MPCRAWL_RUN_ID = None  # default: <UTC time>-<host>-<pid>
+# part files one partition folder of a site may hold before the end of the site's run
+# merges its small ones; 0: never (then only `scrapy compact` merges)
+MPCRAWL_COMPACT_AFTER = 4
 
 # The crawl sends "mpcrawl/<version> (+MPCRAWL_CONTACT_URL)" unless USER_AGENT is set.
 USER_AGENT = f"mpcrawl/0.1.0 (+{MPCRAWL_CONTACT_URL})"
