@@ -2,6 +2,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-demo
 
 .PHONY: demo test lint bench clean-output
 
@@ -11,26 +12,35 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
-	touch $(STAMP)
+	touch $(STAMP) $(DEMO_STAMP)
 
-demo: $(STAMP)
+# The demo and the README's examples only: no test tools.
+$(DEMO_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[analysis]'
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(BIN)/python -m mpcrawl.sample.demo
 
 test: $(STAMP)
 	bash tests/wordpress/install.sh
 	bash tests/install_chromium.sh
+	bash tests/read/install_java.sh
 	$(BIN)/ruff check mpcrawl tests benchmarks
 	$(BIN)/ruff format --check mpcrawl tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check mpcrawl tests benchmarks
 	$(BIN)/ruff format --check mpcrawl tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.score_speakers
 
 .PHONY: bench-fleet
 bench-fleet: $(STAMP)

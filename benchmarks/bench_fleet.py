@@ -40,10 +40,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.bench_support import REPO, STATE_DIR, Row, Timed, run_timed
-from mpcrawl.archive import connect
 from mpcrawl.archive.compact import compact
-from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.fs import ArchiveLocation, is_part_file
 from mpcrawl.archive.state import load_site_state
+from mpcrawl.read import connect
 from mpcrawl.sample.server import SampleFleet, SampleSite
 from mpcrawl.wp.sitename import site_name
 
@@ -175,7 +175,7 @@ def footprint(archive: Path) -> Footprint:
     folders: dict[Path, int] = {}
     total = 0
     for path in archive.rglob("*.parquet"):
-        if path.name.startswith((".", "_")):
+        if not is_part_file(path.name):
             continue
         folders[path.parent] = folders.get(path.parent, 0) + 1
         total += path.stat().st_size

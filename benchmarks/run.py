@@ -4,9 +4,10 @@ Settings: crawls run with AutoThrottle off and 2 concurrent requests per site. N
 these machines is ±20%, so each figure is a ratio against a reference from the same run;
 nothing here is asserted by the test suite.
 
-``python -m benchmarks.run [--skip wordpress,writer,pipelines,state,memory]`` runs the
-default families; ``python -m benchmarks.run fleet`` (``make bench-fleet``, ~20 min) runs
-only the named ones, here the fleet simulation of ``benchmarks/bench_fleet.py``.
+``python -m benchmarks.run [--skip wordpress,writer,pipelines,state,memory,startup]``
+runs the default families; ``python -m benchmarks.run fleet`` (``make bench-fleet``,
+20–30 min) runs only the named ones, here the fleet simulation of
+``benchmarks/bench_fleet.py``.
 """
 
 from __future__ import annotations
@@ -19,11 +20,18 @@ import time
 import traceback
 from collections.abc import Callable
 
-from benchmarks import bench_archive, bench_crawl, bench_fleet, bench_memory, bench_state
+from benchmarks import (
+    bench_archive,
+    bench_crawl,
+    bench_fleet,
+    bench_memory,
+    bench_startup,
+    bench_state,
+)
 from benchmarks.bench_support import Row, wordpress, wordpress_missing
 
-FAMILIES = ("wordpress", "writer", "pipelines", "state", "memory")
-OPT_IN = ("fleet",)  # run only when named: the fleet simulation takes ~20 minutes
+FAMILIES = ("wordpress", "writer", "pipelines", "state", "memory", "startup")
+OPT_IN = ("fleet",)  # run only when named: the fleet simulation takes 20-30 minutes
 
 
 def machine() -> str:
@@ -103,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += guarded("state", bench_state.bench)
     if "memory" not in skip:
         rows += guarded("memory", lambda: [bench_memory.bench()])
+    if "startup" not in skip:
+        rows += guarded("startup", lambda: [bench_startup.bench()])
     if fleet:
         try:
             fleet_rows, fleet_tables = bench_fleet.bench()

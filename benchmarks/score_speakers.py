@@ -1,8 +1,13 @@
 """Score ``find_turns`` against the labelled exchanges in ``labelled/speakers.jsonl``.
 
-A turn is exactly right when speaker, party, constituency and the first 40 characters of
-its text match the label at the same position; a case's extra or missing turns count as
-wrong. Negative cases (no exchange) report how many turns were found, which should be 0.
+A case's ``format`` is the shape its labels are printed in (``print``, ``web``,
+``twfy_flat``, …, and the bare-name shapes ``bare_colon``, ``bare_line``, ``bare_run_on``
+described in ``mpcrawl.extract.speakers``); the score is printed per shape. A turn is
+exactly right when speaker, party, constituency and the first 40 characters of its text
+match the label at the same position, and its text holds every string of the label's
+optional ``contains`` verbatim (interjections such as "[Interruption.]" are kept); a case's
+extra or missing turns count as wrong. Negative cases (no exchange: bold names in press
+releases, headings) report how many turns were found, which should be 0.
 
 Run: ``.venv/bin/python -m benchmarks.score_speakers``
 """
@@ -49,7 +54,7 @@ def exactly_right(got: Turn, want: dict[str, Any]) -> bool:
         want["party"],
         want["constituency"],
         want["text"][:n],
-    )
+    ) and all(part in got.text for part in want.get("contains", []))
 
 
 def score(cases: list[dict[str, Any]]) -> Score:
@@ -73,6 +78,7 @@ def score(cases: list[dict[str, Any]]) -> Score:
 
 def main() -> None:
     result = score(load())
+    print(f"{'shape':12} right/expected")
     for fmt in sorted(result.total):
         print(f"{fmt:12} {result.right[fmt]:3}/{result.total[fmt]:<3} {result.share(fmt):.0%}")
     print(

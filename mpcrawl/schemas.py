@@ -3,6 +3,11 @@
 Every column a later feature fills exists from the start (null until then), so files
 written by different versions of mpcrawl never disagree on a schema. New columns are
 only ever appended, nullable; readers use ``union_by_name=true``.
+
+The partition columns (``site``, and ``year`` where a table has it) are in the folder
+names only, as Spark, Hive and pyarrow's ``write_dataset`` write them: a file holds
+:attr:`Table.file_schema`. Files written by mpcrawl 0.1 also held ``site``;
+``scrapy compact`` rewrites them.
 """
 
 from __future__ import annotations
@@ -25,6 +30,31 @@ class Table:
     key: tuple[str, ...]
     by_year: bool
     year_column: str | None = None
+
+    @property
+    def partitions(self) -> tuple[str, ...]:
+        """The columns in the folder names, outermost first.
+
+        >>> TABLES["posts"].partitions, TABLES["terms"].partitions
+        (('site', 'year'), ('site',))
+        """
+        return ("site", "year") if self.by_year else ("site",)
+
+    @property
+    def file_schema(self) -> pa.Schema:
+        """The columns a part file holds: the schema without the folder's ``site``.
+
+        >>> "site" in TABLES["runs"].file_schema.names, len(TABLES["runs"].file_schema)
+        (False, 15)
+        """
+        return pa.schema([f for f in self.schema if f.name != "site"])
+
+    @property
+    def read_schema(self) -> pa.Schema:
+        """What a reader of the table sees: the schema with ``year`` where it has one."""
+        if not self.by_year:
+            return self.schema
+        return self.schema.append(pa.field("year", pa.int64()))
 
 
 POSTS = pa.schema(

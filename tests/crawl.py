@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from mpcrawl.archive import connect
+from mpcrawl.read import connect
 from tests.shared import REPO
 
 FAST = {

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.fs import ArchiveLocation, is_part_file
 from mpcrawl.archive.locks import SiteLocks
 from mpcrawl.archive.writer import ArchiveWriter
 from mpcrawl.sample.server import SampleSite
@@ -71,7 +71,8 @@ def run_compact(archive: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def visible_files(archive: Path) -> list[Path]:
-    return sorted(p for p in archive.rglob("*.parquet") if not p.name.startswith("."))
+    """The part files readers see (not temporary files, not an empty table's placeholder)."""
+    return sorted(p for p in archive.rglob("*.parquet") if is_part_file(p.name))
 
 
 def keys(archive: Path, sql: str = VERSION_KEYS) -> list[tuple[object, ...]]:
@@ -99,7 +100,8 @@ def test_compact_merges_each_partition_into_one_sorted_file(tmp_path: Path) -> N
         if "/posts/" not in str(path):
             continue
         table = pq.read_table(path)
-        rows = list(zip(*(table[c].to_pylist() for c in ("site", "post_type", "id")), strict=True))
+        assert "site" not in table.column_names  # the folder holds it
+        rows = list(zip(*(table[c].to_pylist() for c in ("post_type", "id")), strict=True))
         rows_mod = table["modified_gmt"].to_pylist()
         assert list(zip(rows, rows_mod, strict=True)) == sorted(zip(rows, rows_mod, strict=True))
         groups = pq.ParquetFile(path).metadata
@@ -148,6 +150,19 @@ def test_compact_leaves_a_site_that_a_crawl_holds(tmp_path: Path) -> None:
     assert sorted((archive / "posts" / "site=a.example").rglob("*.parquet")) == a_files
     assert len(list((archive / "posts" / "site=b.example").rglob("*.parquet"))) == 1
     locks.release_all()
+
+
+def test_compact_names_the_sites_it_holds_for_an_unknown_one(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    write_runs(archive, ["a.example", "b.example"], runs=2, posts=5)
+    files = visible_files(archive)
+    for wrong, hint in (("c.example", ""), ("https://a.example/", "not a URL")):
+        result = run_compact(archive, wrong)
+        assert result.returncode == 2, result.stdout + result.stderr
+        message = result.stderr.strip().splitlines()[-1]
+        assert f"unknown site {wrong}" in message and hint in message
+        assert "holds: a.example, b.example" in message
+    assert visible_files(archive) == files
 
 
 def test_a_compaction_killed_before_deleting_its_sources_is_finished_next_time(

@@ -10,7 +10,7 @@ import asyncio
 import re
 from pathlib import Path
 
-from mpcrawl.archive import connect
+from mpcrawl.read import connect
 from mpcrawl.sample.server import SampleSite
 from tests.inprocess import wp_crawler
 from tests.shared import REPO

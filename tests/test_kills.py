@@ -119,7 +119,9 @@ def test_kill_during_the_sweep_creates_no_tombstones(
 
 
 def test_a_site_being_crawled_is_skipped_as_locked(sample_site: SampleSite, archive: Path) -> None:
-    slow = Rule("rest_route=/wp/v2/posts", delay=2)
+    # The first run holds its lock for 20 s on its first posts page: long enough for the
+    # second run to start, find the lock and finish, even on a loaded machine.
+    slow = Rule("rest_route=/wp/v2/posts", delay=20, times=1)
     with FaultProxy(sample_site.url, [slow]) as proxy:
         first = Crawl(archive, f"site={proxy.url}")
         wait_for(lambda: bool(proxy.arrived("wp/v2/posts")))

@@ -302,7 +302,7 @@ def test_sigkill_on_the_real_wordpress_then_rerun(wordpress: WordPress, tmp_path
 def test_report_of_the_real_wordpress_after_edits_and_deletions(
     wordpress_fork: Instance, tmp_path: Path
 ) -> None:
-    from mpcrawl.report import write_report
+    from mpcrawl.read.report import write_report
     from tests.test_report import Page, number
 
     instance = wordpress_fork

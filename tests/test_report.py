@@ -22,9 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from mpcrawl.archive import connect
-from mpcrawl.report import build_report, charts, write_report
-from mpcrawl.report.queries import Monthly
+from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.writer import ArchiveWriter
+from mpcrawl.read import connect
+from mpcrawl.read.report import build_report, charts, write_report
+from mpcrawl.read.report.queries import Monthly
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl
 from tests.shared import REPO
@@ -338,7 +340,7 @@ def test_same_archive_same_bytes(history: History) -> None:
 
 
 def test_empty_archive_gives_a_page_that_says_so(tmp_path: Path) -> None:
-    (tmp_path / "archive").mkdir()
+    ArchiveWriter(ArchiveLocation.parse(str(tmp_path / "archive")), "r0").close()  # no rows
     path = write_report(str(tmp_path / "archive"), tmp_path / "out" / "r.html")
     text = path.read_text(encoding="utf-8")
     assert "No crawl run is recorded in this archive yet." in text

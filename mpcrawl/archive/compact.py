@@ -13,6 +13,11 @@ point:
 Between 2 and 3 a reader sees some versions twice, never none; a later compaction finds
 a compacted file whose sources still exist and finishes step 3 before anything else.
 Each site is compacted under its lock, so no crawl writes into it meanwhile.
+
+Compaction is also the migration from the layout of mpcrawl 0.1, whose files held
+the ``site`` column beside the ``site=`` folder: a partition with such a file is
+rewritten even when it is the only one, and every table without rows gets its
+``empty.parquet``.
 """
 
 from __future__ import annotations
@@ -26,9 +31,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyarrow import fs as pafs
 
-from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.fs import ArchiveLocation, is_part_file
 from mpcrawl.archive.locks import SiteLocked, site_locks
-from mpcrawl.archive.writer import TEMP_PREFIX, TEMP_SUFFIX, remove_temp_files
+from mpcrawl.archive.writer import TEMP_PREFIX, TEMP_SUFFIX, ensure_tables, remove_temp_files
 from mpcrawl.runid import new_run_id
 from mpcrawl.schemas import TABLES, Table
 from mpcrawl.wp.sitename import check_safe_name
@@ -45,6 +50,7 @@ class CompactionReport:
     """What one compaction did, for the command's summary."""
 
     partitions: int = 0
+    migrated: int = 0
     files_before: int = 0
     files_after: int = 0
     rows: int = 0
@@ -56,6 +62,8 @@ class CompactionReport:
             f"compacted {self.partitions} partitions: {self.files_before} files -> "
             f"{self.files_after}, {self.rows} rows kept"
         )
+        if self.migrated:
+            text += f" ({self.migrated} of them rewritten from the 0.1 layout)"
         if self.leftovers_removed:
             text += f", {self.leftovers_removed} leftover files of an interrupted run removed"
         if self.locked:
@@ -78,8 +86,7 @@ def _part_files(location: ArchiveLocation, table: str, site: str) -> dict[str, l
     """Visible part files of one site's table, grouped by partition folder."""
     folders: dict[str, list[str]] = {}
     for info in location.files(table, f"site={check_safe_name(site)}"):
-        name = info.base_name
-        if name.endswith(".parquet") and not name.startswith((".", "_")):
+        if is_part_file(info.base_name):
             folders.setdefault(info.path.rsplit("/", 1)[0], []).append(info.path)
     return {folder: sorted(paths) for folder, paths in sorted(folders.items())}
 
@@ -90,6 +97,15 @@ def _sources(location: ArchiveLocation, path: str) -> list[str]:
         metadata = pq.read_metadata(handle).metadata or {}
     raw = metadata.get(SOURCES_KEY)
     return list(json.loads(raw)) if raw else []
+
+
+def _old_layout(location: ArchiveLocation, paths: list[str]) -> bool:
+    """Whether a file holds ``site`` itself, as files written by mpcrawl 0.1 did."""
+    for path in paths:
+        with location.filesystem.open_input_file(path) as handle:
+            if "site" in pq.read_schema(handle).names:
+                return True
+    return False
 
 
 def _finish_interrupted(location: ArchiveLocation, paths: list[str]) -> tuple[list[str], int]:
@@ -107,19 +123,31 @@ def _finish_interrupted(location: ArchiveLocation, paths: list[str]) -> tuple[li
     return [p for p in paths if p not in removed], len(removed)
 
 
-def _read_all(location: ArchiveLocation, table: Table, paths: list[str]) -> pa.Table:
-    """Every row of the files, in the table's current schema (added columns null)."""
+def _read_all(location: ArchiveLocation, table: Table, folder: str, paths: list[str]) -> pa.Table:
+    """Every row of the files, in a part file's current schema (added columns null).
+
+    A ``site`` column of an old file must equal the folder's, which stands for it from now
+    on; anything else would be lost, so it stops the compaction instead.
+    """
+    site = folder.rsplit("/site=", 1)[1].split("/", 1)[0]
     parts = []
     for path in paths:
         with location.filesystem.open_input_file(path) as handle:
-            parts.append(pq.read_table(handle))
+            part = pq.read_table(handle)
+        if "site" in part.column_names:
+            found = set(part["site"].unique().to_pylist())
+            if found - {site}:
+                raise ValueError(f"{path}: site column {sorted(found)} differs from its folder")
+            part = part.drop_columns(["site"])
+        parts.append(part)
     data = pa.concat_tables(parts, promote_options="permissive")
+    schema = table.file_schema
     columns = [
         data[f.name].cast(f.type) if f.name in data.column_names else pa.nulls(len(data), f.type)
-        for f in table.schema
+        for f in schema
     ]
-    extra = [name for name in data.column_names if name not in table.schema.names]
-    schema = pa.schema([*table.schema, *(data.schema.field(name) for name in extra)])
+    extra = [name for name in data.column_names if name not in schema.names]
+    schema = pa.schema([*schema, *(data.schema.field(name) for name in extra)])
     return pa.Table.from_arrays([*columns, *(data[name] for name in extra)], schema=schema)
 
 
@@ -134,8 +162,8 @@ def compact_partition(
     compression: str = "zstd",
 ) -> int:
     """Replace the part files of one partition folder by one sorted file; rows written."""
-    data = _read_all(location, table, paths)
-    data = data.sort_by([(column, "ascending") for column in table.key])
+    data = _read_all(location, table, folder, paths)
+    data = data.sort_by([(column, "ascending") for column in table.key if column != "site"])
     name = f"{COMPACTED_PREFIX}{run_id}.parquet"
     temp = f"{folder}/{TEMP_PREFIX}compact-{run_id}.parquet{TEMP_SUFFIX}"
     final = f"{folder}/{name}"
@@ -168,12 +196,14 @@ def compact_site(
         for folder, found in _part_files(location, table_name, site).items():
             paths, removed = _finish_interrupted(location, found)
             report.leftovers_removed += removed
-            if len(paths) < 2:
+            old = _old_layout(location, paths)
+            if len(paths) < 2 and not old:
                 continue
             report.rows += compact_partition(
                 location, table, folder, paths, run_id, row_group_rows=row_group_rows
             )
             report.partitions += 1
+            report.migrated += old
             report.files_before += len(paths)
             report.files_after += 1
 
@@ -205,6 +235,7 @@ def compact(
             )
         finally:
             locks.release(site)
+    ensure_tables(location)
     return report
 
 

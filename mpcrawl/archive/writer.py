@@ -6,10 +6,15 @@ written under a dot-prefixed temporary name that neither pyarrow (it skips dot f
 nor DuckDB's ``*.parquet`` glob reads, and renamed into place only when complete. On
 object storage a rename is a copy and a delete, and an object appears only once its upload
 completes, so there the file is written straight to its final key.
+
+The partition columns are in the folder names only (a file holds ``Table.file_schema``),
+and a table that has no partition yet holds an empty ``empty.parquet`` of its whole
+schema: every reader opens every table, with no option, from the first run on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 from collections.abc import Iterable
@@ -18,8 +23,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pyarrow import fs as pafs
 
-from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.fs import EMPTY_FILE, ArchiveLocation
 from mpcrawl.schemas import TABLES, Table
 from mpcrawl.wp.sitename import check_safe_name
 
@@ -52,11 +58,14 @@ class _Partition:
         return f"{self.folder}/{self.name}"
 
 
-def rows_to_table(table: Table, rows: Iterable[dict[str, Any]]) -> pa.Table:
-    """Rows as an Arrow table of exactly the table's schema (missing keys are null)."""
+def rows_to_table(
+    table: Table, rows: Iterable[dict[str, Any]], schema: pa.Schema | None = None
+) -> pa.Table:
+    """Rows as an Arrow table of ``schema`` (default: the table's; missing keys are null)."""
     rows = list(rows)
-    columns = {name: [row.get(name) for row in rows] for name in table.schema.names}
-    return pa.Table.from_pydict(columns, schema=table.schema)
+    schema = table.schema if schema is None else schema
+    columns = {name: [row.get(name) for row in rows] for name in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema)
 
 
 class ArchiveWriter:
@@ -85,6 +94,7 @@ class ArchiveWriter:
         self.compression = compression
         self._open: dict[tuple[str, str, int | None], _Partition] = {}
         self._counter = itertools.count()
+        self._placeholders_gone: set[str] = set()
 
     def write(self, table_name: str, row: dict[str, Any], year: int | None = None) -> None:
         """Buffer one row; a full buffer is written as a row group of its temp file."""
@@ -116,13 +126,13 @@ class ArchiveWriter:
         if not part.rows:
             return
         try:
-            data = rows_to_table(part.table, part.rows)
+            data = rows_to_table(part.table, part.rows, part.table.file_schema)
             if part.writer is None:
                 if self.location.is_local:
                     self.location.filesystem.create_dir(part.folder, recursive=True)
                 part.writer = pq.ParquetWriter(
                     self._target(part),
-                    part.table.schema,
+                    part.table.file_schema,
                     filesystem=self.location.filesystem,
                     compression=self.compression,
                 )
@@ -141,6 +151,9 @@ class ArchiveWriter:
             part.writer.close()
             if self.location.is_local:
                 self.location.filesystem.move(part.temp_path, part.final_path)
+            if part.table.name not in self._placeholders_gone:
+                drop_placeholder(self.location, part.table.name)
+                self._placeholders_gone.add(part.table.name)
         except (OSError, pa.ArrowException) as exc:
             raise ArchiveError(f"cannot finish {part.final_path}: {exc}") from exc
 
@@ -155,7 +168,10 @@ class ArchiveWriter:
             self._finish(self._open.pop(key))
 
     def close(self) -> None:
-        """Finish every open file; the first error is raised after trying them all."""
+        """Finish every open file, then give each table without rows its empty file.
+
+        The first error is raised after trying them all.
+        """
         errors: list[ArchiveError] = []
         for key in list(self._open):
             try:
@@ -163,8 +179,51 @@ class ArchiveWriter:
             except ArchiveError as exc:
                 logger.error("%s", exc)
                 errors.append(exc)
+        try:
+            ensure_tables(self.location)
+        except (OSError, pa.ArrowException) as exc:
+            logger.error("cannot write the empty tables: %s", exc)
+            errors.append(ArchiveError(f"cannot write the empty tables: {exc}"))
         if errors:
             raise errors[0]
+
+
+def drop_placeholder(location: ArchiveLocation, table: str) -> None:
+    """Delete a table's ``empty.parquet`` once it has a partition of its own."""
+    with contextlib.suppress(FileNotFoundError):
+        location.filesystem.delete_file(location.path(table, EMPTY_FILE))
+
+
+def ensure_tables(location: ArchiveLocation) -> None:
+    """Every table either has partitions or holds an empty, typed ``empty.parquet``.
+
+    An empty folder is no table to Spark or pyarrow, and a file beside partition folders
+    is a conflict to Spark, so the placeholder is written only where there is no
+    partition and deleted where one has appeared (two first runs racing leave one behind;
+    the next run or compaction removes it).
+    """
+    for name, table in TABLES.items():
+        entries = location.entries(name)
+        has_partition = any(
+            e.type == pafs.FileType.Directory and e.base_name.startswith("site=") for e in entries
+        )
+        has_placeholder = any(e.base_name == EMPTY_FILE for e in entries)
+        if has_partition and has_placeholder:
+            drop_placeholder(location, name)
+        elif not has_partition and not has_placeholder:
+            _write_placeholder(location, table)
+
+
+def _write_placeholder(location: ArchiveLocation, table: Table) -> None:
+    final = location.path(table.name, EMPTY_FILE)
+    target = location.path(table.name, f"{TEMP_PREFIX}empty{TEMP_SUFFIX}")
+    if location.is_local:
+        location.filesystem.create_dir(location.path(table.name), recursive=True)
+    else:
+        target = final
+    pq.write_table(table.read_schema.empty_table(), target, filesystem=location.filesystem)
+    if target != final:
+        location.filesystem.move(target, final)
 
 
 def remove_temp_files(location: ArchiveLocation, site: str) -> int:

@@ -1,7 +1,8 @@
 """``scrapy compact``: merge each partition's part files into one file for readers.
 
 Exit status 0 when every site was compacted, 1 when a site was skipped because a crawl
-holds its lock (run it again later) or the archive could not be rewritten.
+holds its lock (run it again later) or the archive could not be rewritten, 2 for a bad
+argument (a SITE the archive does not hold, a URL instead of a site name).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         # Imported here: every ``scrapy`` start-up imports every command module, and
         # pyarrow's ~0.5 s import should not slow ``scrapy list`` or ``scrapy version``.
-        from mpcrawl.archive.compact import ROW_GROUP_ROWS, compact
+        from mpcrawl.archive.compact import ROW_GROUP_ROWS, archived_sites, compact
         from mpcrawl.archive.fs import ArchiveLocation
         from mpcrawl.schemas import TABLES
 
@@ -69,6 +70,8 @@ class Command(ScrapyCommand):
         archive = self.settings.get("MPCRAWL_ARCHIVE")
         try:
             location = ArchiveLocation.parse(str(archive))
+            if args:
+                _check_sites(args, archived_sites(location), str(archive))
             report = compact(
                 location,
                 args or None,
@@ -82,3 +85,19 @@ class Command(ScrapyCommand):
             return
         print(report.line())
         self.exitcode = 1 if report.locked else 0
+
+
+def _check_sites(names: list[str], known: list[str], archive: str) -> None:
+    """Every SITE must be a ``site=`` folder of the archive: a typo compacts nothing."""
+    unknown = [name for name in names if name not in known]
+    if not unknown:
+        return
+    hint = (
+        " (a site name such as www.example.org.uk, not a URL)"
+        if any("/" in name for name in unknown)
+        else ""
+    )
+    held = ", ".join(known) if known else "no site yet"
+    raise UsageError(
+        f"unknown site {', '.join(unknown)}{hint}; {archive} holds: {held}", print_help=False
+    )

@@ -19,7 +19,9 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict, closest_scrapy_cfg, get_config
 
-from mpcrawl import scrapyd
+from mpcrawl.fanout.client import ScrapydError, add_version, public_url, schedule, wait
+from mpcrawl.fanout.egg import build_egg
+from mpcrawl.fanout.plan import ShardJob, plan_jobs
 from mpcrawl.outcomes import FAILURES
 from mpcrawl.sitelist import SiteList, load
 
@@ -105,7 +107,7 @@ class Command(ScrapyCommand):
         settings = {**arglist_to_dict(opts.set), "MPCRAWL_ARCHIVE": archive}
         version = str(int(time.time())) if opts.deploy else None
         try:
-            jobs = scrapyd.plan_jobs(
+            jobs = plan_jobs(
                 nodes,
                 site_list.entries,
                 shards=shards,
@@ -117,16 +119,16 @@ class Command(ScrapyCommand):
             if version is not None:
                 self._deploy(nodes, project, version)
             for job in jobs:
-                scrapyd.schedule(job)
+                schedule(job)
                 print(
-                    f"shard {job.shard_text}: {job.sites} sites on {scrapyd.public_url(job.node)}, "
+                    f"shard {job.shard_text}: {job.sites} sites on {public_url(job.node)}, "
                     f"job {job.jobid}, run {job.run_id}"
                 )
-        except (ValueError, scrapyd.ScrapydError) as exc:
+        except (ValueError, ScrapydError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             self.exitcode = 1
             return
-        for node in dict.fromkeys(scrapyd.public_url(job.node) for job in jobs):
+        for node in dict.fromkeys(public_url(job.node) for job in jobs):
             print(f"progress: {node}/listjobs.json?project={project}")
         if opts.wait:
             self.exitcode = self._wait(jobs, project, archive, opts.poll)
@@ -154,22 +156,22 @@ class Command(ScrapyCommand):
         """Upload this project's egg to every node; the jobs are pinned to this version."""
         cfg = closest_scrapy_cfg()
         if not cfg:
-            raise scrapyd.ScrapydError("--deploy needs the project's scrapy.cfg")
+            raise ScrapydError("--deploy needs the project's scrapy.cfg")
         with tempfile.TemporaryDirectory(prefix="mpcrawl-deploy-") as out:
-            egg = scrapyd.build_egg(Path(cfg).parent, Path(out))
+            egg = build_egg(Path(cfg).parent, Path(out))
             for node in nodes:
-                answer = scrapyd.add_version(node, project, version, egg)
-                where = scrapyd.public_url(node)
+                answer = add_version(node, project, version, egg)
+                where = public_url(node)
                 print(f"deployed {egg.name} as {project} {version} to {where}: {answer}")
 
-    def _wait(self, jobs: list[scrapyd.ShardJob], project: str, archive: str, poll: float) -> int:
+    def _wait(self, jobs: list[ShardJob], project: str, archive: str, poll: float) -> int:
         def progress(states: dict[str, str | None]) -> None:
             counts = Counter(state or "unknown" for state in states.values())
             print("jobs: " + ", ".join(f"{n} {state}" for state, n in sorted(counts.items())))
 
         try:
-            scrapyd.wait(jobs, project, poll=poll, progress=progress)
-        except scrapyd.ScrapydError as exc:
+            wait(jobs, project, poll=poll, progress=progress)
+        except ScrapydError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         from mpcrawl.archive import connect
@@ -191,7 +193,7 @@ class Command(ScrapyCommand):
         for job in jobs:
             seen = outcomes[job.run_id]
             summary = ", ".join(f"{n} {o}" for o, n in sorted(seen.items())) or "nothing"
-            where = scrapyd.public_url(job.node)
+            where = public_url(job.node)
             print(f"shard {job.shard_text} ({where}, job {job.jobid}): {summary}")
             if seen.total() < job.sites:
                 print(

@@ -9,9 +9,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.config import Config, ConfigError
-from mpcrawl.report import write_report
 
 
 class Command(ScrapyCommand):
@@ -49,6 +47,12 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # Imported here: every ``scrapy`` start-up imports every command module, and the
+        # report's duckdb, pyarrow and matplotlib should not slow ``scrapy list``.
+        from mpcrawl.archive.fs import ArchiveLocation
+        from mpcrawl.read import NoArchiveError
+        from mpcrawl.read.report import write_report
+
         if args:
             raise UsageError(f"unexpected arguments: {' '.join(args)}")
         if opts.runs < 1:
@@ -61,5 +65,8 @@ class Command(ScrapyCommand):
         location = ArchiveLocation.parse(archive)
         if location.is_local and not Path(location.root).is_dir():
             raise UsageError(f"MPCRAWL_ARCHIVE={archive}: no archive there", print_help=False)
-        path = write_report(archive, opts.output, runs=opts.runs)
+        try:
+            path = write_report(archive, opts.output, runs=opts.runs)
+        except NoArchiveError as exc:
+            raise UsageError(str(exc), print_help=False) from None
         print(f"Report written to {path.resolve()}")

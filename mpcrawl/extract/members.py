@@ -1,9 +1,11 @@
 """Link a printed speaker name to a sitting MP's Parliament member id.
 
 Hansard, TheyWorkForYou and the members list print the same MP differently ("Diana R.
-Johnson", "Dame Diana Johnson"), so names are compared without honorifics, initials,
-accents or case. A link is only made when it is unambiguous: a wrong member id is worse
-than none.
+Johnson", "Dame Diana Johnson"), so names are compared without honorifics ("Sir", "Dame",
+"Dr", "Mr", "Mrs", "Ms", "Rt Hon"), honours ("KCB", "KC"), initials, accents or case. A
+bare name ("Kemi Badenoch:") links like any other. A link is only made when it is
+unambiguous: a wrong member id is worse than none. Only sitting MPs are listed
+(``mpcrawl/data/uk-mps.csv``), so a former MP's quote keeps no member id.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from typing import Protocol
 
 __all__ = ["Member", "match_member", "member_id_for", "members"]
 
-_IGNORED = frozenset(  # honorifics and "the right hon. … MP": never part of the name
+_IGNORED = frozenset(  # honorifics, "the right hon. … MP" and honours: never part of the name
     {"sir", "dame", "dr", "mr", "mrs", "ms", "miss", "lord", "lady", "the", "right", "rt", "hon"}
-    | {"honourable", "mp", "kc", "qc"}
+    | {"honourable", "mp", "kc", "qc", "pc", "gcb", "kcb", "kbe", "dbe", "cbe", "obe", "mbe"}
+    | {"kcmg", "cmg", "kcvo", "cvo", "bem", "frs"}
 )
 _OFFICE = re.compile(
     r"(?:the |mr |madam )*(?:deputy |shadow )*(?:speaker|chair|chairman|minister|secretary|"
@@ -92,6 +95,8 @@ def match_member(speaker: str, constituency: str | None = None) -> int | None:
     (39, 1533)
     >>> match_member("Mr Whittingdale", "Maldon"), match_member("The Prime Minister")
     (39, None)
+    >>> match_member("Kemi Badenoch"), match_member("The Rt Hon Sir Keir Starmer KCB KC MP")
+    (4597, 4514)
     """
     if _OFFICE.match(_fold(speaker).strip()):
         return None

@@ -10,8 +10,57 @@ text that does not (headings, emphasis, "Please see the link below:") starts no 
 ...     "<p><strong>Sir John Whittingdale (Maldon) (Con):</strong> What steps…</p>"
 ...     "<p>[Interruption.]</p><p>And more.</p>"
 ...     "<p>Mr Speaker: Order.</p>")]
-[('Sir John Whittingdale', 'Conservative', 'Maldon', 'What steps…\\n\\nAnd more.'), \
-('Mr Speaker', None, None, 'Order.')]
+[('Sir John Whittingdale', 'Conservative', 'Maldon', \
+'What steps…\\n\\n[Interruption.]\\n\\nAnd more.'), ('Mr Speaker', None, None, 'Order.')]
+
+An interjection ("[Interruption.]", "—[Laughter.]", "[Hon. Members: …]") is part of what
+was printed: it stays in the turn's text verbatim, and never starts a turn. Hansard's
+question reference numbers ("[261324]") and "Hon. Members rose—" lines are not speech and
+are left out.
+
+A label that is only a name ("Kemi Badenoch", no seat, party or office) is what news
+prose prints too, so each such shape needs evidence from the post itself:
+
+- *Bare name and colon* (``bare_colon``): a bold "Name:" starts a turn when the same
+  exchange (the blocks between two headings) also prints an office label with a colon
+  ("The Prime Minister:", "Mr Speaker:"). "Mr Jones:" needs the same, or an open turn.
+
+  >>> [(t.speaker, t.role, t.text) for t in find_turns(
+  ...     "<p><b>Kemi Badenoch:</b> Can he tell the House why?</p>"
+  ...     "<p><b>The Prime Minister:</b> My own MPs are very proud.</p>")]
+  [('Kemi Badenoch', None, 'Can he tell the House why?'), \
+('The Prime Minister', 'The Prime Minister', 'My own MPs are very proud.')]
+  >>> find_turns("<p><b>Kemi Badenoch:</b> “We will vote against it.”</p>")
+  []
+
+- *Bold name alone on its line* (``bare_line``): it answers the open turn when that
+  turn's label printed both a constituency and a party, the name is someone else, and a
+  plain paragraph (the speech) follows.
+
+  >>> [(t.speaker, t.text) for t in find_turns(
+  ...     "<p><b>Ian Lavery (Blyth and Ashington) (Lab)</b></p><p>Q1. If he will list…</p>"
+  ...     "<p><b>Keir Starmer</b></p><p>Our Budget took important measures.</p>")]
+  [('Ian Lavery', 'Q1. If he will list…'), ('Keir Starmer', 'Our Budget took important measures.')]
+  >>> find_turns("<p><b>Keir Starmer</b></p><p>Keir Starmer visited Maldon.</p>")
+  []
+
+- *Bold name then the speech, no colon* (``bare_run_on``): the speech starts a sentence
+  (prose goes on in lower case: "<b>Sir John</b> has welcomed…"), and the exchange opens
+  with one question in the Order Paper's indirect form ("What steps…", "If he will list…",
+  a first sentence ending in "." where prose would ask "What next?"), numbered ("Q1.",
+  "3.", or Hansard's reference "[261705]") or asked by a sitting MP
+  (``mpcrawl/data/uk-mps.csv``). The next bold label, a different speaker with no list
+  number ("1. Name", "2. Name" is a ranking), answers it. Later labels of that exchange
+  are an office or a name already seen.
+
+  >>> [(t.speaker, t.text) for t in find_turns(
+  ...     "<p><b>John Whittingdale</b> What her policy is on live facial recognition.</p>"
+  ...     "<p><b>Diana Johnson</b> I thank the right hon. Member.</p>")]
+  [('John Whittingdale', 'What her policy is on live facial recognition.'), \
+('Diana Johnson', 'I thank the right hon. Member.')]
+  >>> find_turns("<p><b>Sir John Whittingdale</b> has welcomed the news.</p>"
+  ...            "<p><b>Diana Johnson</b> The Minister visited Hull.</p>")
+  []
 """
 
 from __future__ import annotations
@@ -21,6 +70,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from mpcrawl.extract.members import match_member
 from mpcrawl.extract.text import parse_fragment
 
 __all__ = ["PARTIES", "Turn", "find_turns", "party_name"]
@@ -111,10 +161,10 @@ _LAST_BRACKET = re.compile(r"\s*\(([^()]{1,90})\)\s*$")
 _BRACKETS_ONLY = re.compile(r"(?:\s*\([^()]{1,90}\))+\s*")
 _COLON_LABEL = re.compile(r"(.{2,260}?)\s*:\s+(?=\S)")
 _ALL_BRACKETED = re.compile(r"[—–-]?\s*\[[^\[\]]*\]\s*")
-_INLINE_NOISE = re.compile(
-    r"\s*[—–]?\[(?:Interruption|Laughter|Hon\. Members?|Several hon\. Members)[^\[\]]*\]"
-    r"|\s*\[\d{3,7}\]"
-)
+_QUESTION_IDS = re.compile(r"\s*\[\d{3,7}\]")  # "[261324]": the question's number, not speech
+# An Order Paper question, as Hansard prints it: indirect, so its first sentence ends in "."
+# ("What steps his Department is taking…", "If he will list his official engagements…").
+_ORDER_PAPER = re.compile(r"(?:What|Whether|If|How|When|Which|Why|To ask)\b[^?]*?\.(?:\s|$)")
 _QUESTION_ID = re.compile(r"\s*\[\d{3,7}\]\s+(?=\S)")
 _ROSE = re.compile(r"(?:Several )?[Hh]on\. Members rose\W*$")
 
@@ -165,29 +215,59 @@ def _turns(blocks: list[_Block]) -> list[Turn]:
     turns: list[Turn] = []
     seen: set[str] = set()  # surnames of labels so far: "Mr Jones:" may follow
     label: _Label | None = None
+    opener: _Label | None = None  # a question printed "Name Speech" that opened the exchange
     text: list[str] = []
 
     def close() -> None:
-        body = _INLINE_NOISE.sub("", "\n\n".join(text)).strip()
+        body = _QUESTION_IDS.sub("", "\n\n".join(text)).strip()
         if label is not None and body:
             turns.append(Turn(label.speaker, label.party, label.constituency, label.role, body))
         text.clear()
 
     blocks = [part for block in blocks for part in _split_at_question_ids(block)]
+    offices = _offices_by_exchange(blocks)
     i = 0
     while i < len(blocks):
-        block = blocks[i]
+        block, at = blocks[i], i
         following = blocks[i + 1].text if i + 1 < len(blocks) else ""
         i += 1
-        if _ALL_BRACKETED.fullmatch(block.text) or _ROSE.match(block.text):
-            continue  # a stage direction or interjection
-        found, rest = (block.label, "") if block.label else _block_label(block, seen)
+        if _ALL_BRACKETED.fullmatch(block.text):
+            if label is not None:  # an interjection is part of what was printed
+                text.append(block.text)
+            continue
+        if _ROSE.match(block.text):
+            continue  # a stage direction between speeches, not speech
+        found, rest = (
+            (block.label, "")
+            if block.label
+            else _block_label(block, seen, label is not None, offices[at])
+        )
+        merged = None
         if found is not None and not rest and _BRACKETS_ONLY.fullmatch(following):
             merged = _print_label(f"{block.text.rstrip(':')} {following}")
             if merged is not None:  # web layout: the name, then "(Seat) (Party)" below
                 found, i = merged, i + 1
-        if found is not None and found.bare and not _vouched(found.speaker, seen, label):
+        if (
+            found is not None
+            and found.speaker == found.role
+            and label is None
+            and merged is None
+            and block.bold == block.text
+            and ((after := _bold_label(_next_bold(blocks, i))) is None or after.bare)
+        ):
+            found = None  # "The Prime Minister" alone opens an exchange only if a label follows
+        if (
+            found is not None
+            and found.bare
+            and not _vouched(found.speaker, seen, label)
+            and not _answers(found, label, opener, blocks[i] if i < len(blocks) else None)
+        ):
             found = None
+        if found is None and block.bold and not block.heading:
+            found = _run_on(block, _next_bold(blocks, i), seen, label, opener)
+            rest = block.text[len(block.bold) :].strip() if found is not None else ""
+            if found is not None and opener is None:
+                opener = found
         if found is not None:
             close()
             label = found
@@ -196,11 +276,97 @@ def _turns(blocks: list[_Block]) -> list[Turn]:
                 text.append(rest)
         elif block.heading or (block.bold and block.bold == block.text):
             close()  # a heading or a bold line ends the exchange
-            label = None
+            label = opener = None
         elif label is not None:
             text.append(block.text)
     close()
     return turns
+
+
+def _offices_by_exchange(blocks: list[_Block]) -> list[bool]:
+    """Per block: does its exchange (the blocks between headings) print an office label?
+
+    "The Prime Minister:" vouches for the bare "Kemi Badenoch:" it alternates with.
+    """
+    exchange, n = [], 0
+    for block in blocks:
+        n += block.heading
+        exchange.append(n)
+    with_office = {e for e, block in zip(exchange, blocks, strict=True) if _colon_office(block)}
+    return [e in with_office for e in exchange]
+
+
+def _colon_office(block: _Block) -> bool:
+    m = _COLON_LABEL.match(block.text)
+    label = _label(m.group(1)) if m is not None else None
+    return label is not None and label.role is not None
+
+
+def _answers(
+    found: _Label, current: _Label | None, opener: _Label | None, after: _Block | None
+) -> bool:
+    """A bold name alone on its line answering a question labelled with seat and party.
+
+    Or answering the question that opened an exchange printed "Name Speech".
+    """
+    return (
+        current is not None
+        and (current is opener or (current.party is not None and current.constituency is not None))
+        and _surname(found.speaker) != _surname(current.speaker)
+        and after is not None
+        and _is_speech(after)
+    )
+
+
+def _is_speech(block: _Block) -> bool:
+    return not block.bold and not block.heading and not _BRACKETS_ONLY.fullmatch(block.text)
+
+
+def _next_bold(blocks: list[_Block], start: int) -> _Block | None:
+    """The next block from ``start`` that begins in bold (or is a speaker header)."""
+    return next((blocks[n] for n in range(start, len(blocks)) if blocks[n].bold), None)
+
+
+def _bold_label(block: _Block | None) -> _Label | None:
+    """The label a block's bold start prints, if it prints one."""
+    if block is None or block.label is not None:
+        return block.label if block is not None else None
+    return _label(_NUMBER.sub("", block.bold, count=1).rstrip(":").strip())
+
+
+def _run_on(
+    block: _Block,
+    reply: _Block | None,
+    seen: set[str],
+    current: _Label | None,
+    opener: _Label | None,
+) -> _Label | None:
+    """A bold name (or office) followed directly by the speech, with no colon.
+
+    Prose does this too ("<b>Sir John</b> has welcomed…"), so the speech must start a
+    sentence, and the exchange must open with an Order Paper question (indirect: "What
+    steps…", "If he will…", its first sentence ending in "."), numbered or from a sitting
+    MP, that the next bold label answers; that label has no number ("1. Name", "2. Name"
+    is a list). Later labels of that exchange are the answer, an office, or a speaker
+    already seen.
+    """
+    name = _NUMBER.sub("", block.bold, count=1).strip()
+    rest = block.text[len(block.bold) :].strip()
+    if not (rest[:1].isupper() or _NUMBER.match(rest)) or not (_is_name(name) or _is_office(name)):
+        return None
+    label = _label(name)
+    if label is None or label.party is not None:
+        return None
+    if opener is not None:
+        return label if current is opener or label.role or _surname(name) in seen else None
+    numbered = _NUMBER.match(block.bold) or _NUMBER.match(rest) or _QUESTION_IDS.search(rest)
+    asks = _ORDER_PAPER.match(_NUMBER.sub("", rest, count=1)) and (
+        numbered or match_member(name) is not None
+    )
+    if not asks or label.role or reply is None or _NUMBER.match(reply.bold):
+        return None
+    answer = _bold_label(reply)
+    return label if answer is not None and _surname(answer.speaker) != _surname(name) else None
 
 
 def _split_at_question_ids(block: _Block) -> list[_Block]:
@@ -224,20 +390,28 @@ def _vouched(name: str, seen: set[str], current: _Label | None) -> bool:
     return _surname(name) in seen or (current is not None and name.split()[0] in _HONORIFICS)
 
 
-def _block_label(block: _Block, seen: set[str]) -> tuple[_Label | None, str]:
-    """The label a block starts with, and the speech that follows it in the block."""
+def _block_label(
+    block: _Block, seen: set[str], open_turn: bool, offices: bool
+) -> tuple[_Label | None, str]:
+    """The label a block starts with, and the speech that follows it in the block.
+
+    A bare bold "Name:" needs ``offices`` (its exchange prints an office label, "The Prime
+    Minister:"); "Mr Jones:" needs that or an open turn; a name seen in a label needs neither.
+    """
     text, bold = block.text, block.bold
     if bold == text:  # a bold line on its own
         return _label(text.rstrip(":").rstrip()), ""
     m = _COLON_LABEL.match(text)
     if m is not None:
         label = _label(m.group(1))
+        printed = m.group(1).strip()
         if label is not None and (
             not label.bare
             or _surname(label.speaker) in seen
-            or label.speaker.split()[0] in _HONORIFICS
+            or ((open_turn or offices) and label.speaker.split()[0] in _HONORIFICS)
+            or (offices and bold.rstrip(":").strip() == printed)
         ):
-            label.bare = False  # "Mr Jones:", or a name seen in an earlier label
+            label.bare = False  # "Mr Jones:", a name seen before, or "Name:" beside offices
             return label, text[m.end() :]
     if bold and not bold.endswith(":"):
         rest = text[len(bold) :].strip()

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mpcrawl.archive import connect
-from mpcrawl.report import write_report
+from mpcrawl.read import connect
+from mpcrawl.read.report import write_report
+from mpcrawl.read.summary import summarise
 from mpcrawl.sample.server import SampleSite
-from mpcrawl.summary import summarise
 
 DEMO_PORT = 8407  # a fixed port keeps the site's name, so a second demo run is incremental
 

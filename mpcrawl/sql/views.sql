@@ -2,17 +2,23 @@
 --   SET VARIABLE archive = '/path/to/output';
 --   .read mpcrawl/sql/views.sql
 -- Every version key is counted once even where two files hold it (as during compaction).
+-- site (and year) come from the folder names; a table without rows is its empty.parquet.
 
-CREATE OR REPLACE VIEW posts_files AS SELECT * FROM read_parquet(getvariable('archive') || '/posts/**/*.parquet', hive_partitioning = true, union_by_name = true);
-CREATE OR REPLACE VIEW revisions_files AS SELECT * FROM read_parquet(getvariable('archive') || '/revisions/**/*.parquet', hive_partitioning = true, union_by_name = true);
-CREATE OR REPLACE VIEW embeds_files AS SELECT * FROM read_parquet(getvariable('archive') || '/embeds/**/*.parquet', hive_partitioning = true, union_by_name = true);
-CREATE OR REPLACE VIEW speech_turns_files AS SELECT * FROM read_parquet(getvariable('archive') || '/speech_turns/**/*.parquet', hive_partitioning = true, union_by_name = true);
-CREATE OR REPLACE VIEW terms_files AS SELECT * FROM read_parquet(getvariable('archive') || '/terms/**/*.parquet', hive_partitioning = true, union_by_name = true);
-CREATE OR REPLACE VIEW authors_files AS SELECT * FROM read_parquet(getvariable('archive') || '/authors/**/*.parquet', hive_partitioning = true, union_by_name = true);
-CREATE OR REPLACE VIEW media_files AS SELECT * FROM read_parquet(getvariable('archive') || '/media/**/*.parquet', hive_partitioning = true, union_by_name = true);
-CREATE OR REPLACE VIEW sites_files AS SELECT * FROM read_parquet(getvariable('archive') || '/sites/**/*.parquet', hive_partitioning = true, union_by_name = true);
-CREATE OR REPLACE VIEW tombstones_files AS SELECT * FROM read_parquet(getvariable('archive') || '/tombstones/**/*.parquet', hive_partitioning = true, union_by_name = true);
-CREATE OR REPLACE VIEW runs_files AS SELECT * FROM read_parquet(getvariable('archive') || '/runs/**/*.parquet', hive_partitioning = true, union_by_name = true);
+-- The archive path as a glob that matches itself: [, * and ? in it are escaped.
+CREATE OR REPLACE MACRO mpcrawl_glob(tbl) AS
+    replace(replace(replace(getvariable('archive'), '[', '[[]'), '*', '[*]'), '?', '[?]')
+    || '/' || tbl || '/**/*.parquet';
+
+CREATE OR REPLACE VIEW posts_files AS SELECT * FROM read_parquet(mpcrawl_glob('posts'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW revisions_files AS SELECT * FROM read_parquet(mpcrawl_glob('revisions'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW embeds_files AS SELECT * FROM read_parquet(mpcrawl_glob('embeds'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW speech_turns_files AS SELECT * FROM read_parquet(mpcrawl_glob('speech_turns'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW terms_files AS SELECT * FROM read_parquet(mpcrawl_glob('terms'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW authors_files AS SELECT * FROM read_parquet(mpcrawl_glob('authors'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW media_files AS SELECT * FROM read_parquet(mpcrawl_glob('media'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW sites_files AS SELECT * FROM read_parquet(mpcrawl_glob('sites'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW tombstones_files AS SELECT * FROM read_parquet(mpcrawl_glob('tombstones'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW runs_files AS SELECT * FROM read_parquet(mpcrawl_glob('runs'), hive_partitioning = true, union_by_name = true);
 
 -- One row per version key.
 CREATE OR REPLACE VIEW posts AS SELECT * FROM posts_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, modified_gmt ORDER BY fetched_at) = 1;

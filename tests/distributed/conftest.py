@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from mpcrawl import scrapyd
+from mpcrawl.fanout.client import add_version
+from mpcrawl.fanout.egg import build_egg
 from tests.shared import REPO
 
 PROJECT = "mpcrawl"
@@ -81,7 +82,7 @@ class Node:
 
 @pytest.fixture(scope="session")
 def egg(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return scrapyd.build_egg(REPO, tmp_path_factory.mktemp("egg"))
+    return build_egg(REPO, tmp_path_factory.mktemp("egg"))
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +109,7 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, egg: Path) -> Iterator[list[
             started.append(
                 start([sys.executable, "-m", "scrapyd"], folder, f"{url}/daemonstatus.json")
             )
-            scrapyd.add_version(url, PROJECT, "1", egg)
+            add_version(url, PROJECT, "1", egg)
             found.append(Node(url, folder))
         yield found
     finally:

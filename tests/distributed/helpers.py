@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from mpcrawl import scrapyd
+from mpcrawl.fanout.client import cancel, job_state, list_jobs
 from mpcrawl.sample.server import SampleSite
 from mpcrawl.sitelist import in_shard
 from tests.crawl import FAST
@@ -80,8 +80,8 @@ def kill_when_stalled(node: Node, proxy: FaultProxy, stall: Rule, stdout: str) -
     while not proxy.arrived(stall.match) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert proxy.arrived(stall.match), node.job_log(jobid)
-    assert scrapyd.cancel(node.url, PROJECT, jobid, signal="KILL") == "running"
+    assert cancel(node.url, PROJECT, jobid, signal="KILL") == "running"
     deadline = time.monotonic() + 30
-    while scrapyd.job_state(scrapyd.list_jobs(node.url, PROJECT), jobid) != "finished":
+    while job_state(list_jobs(node.url, PROJECT), jobid) != "finished":
         assert time.monotonic() < deadline, "the killed job is still listed as running"
         time.sleep(0.1)

@@ -6,7 +6,8 @@ import contextlib
 import subprocess
 from pathlib import Path
 
-from mpcrawl import scrapyd
+from mpcrawl.fanout.client import job_state, list_jobs
+from mpcrawl.fanout.plan import node_label
 from mpcrawl.sitelist import in_shard
 from tests.crawl import crawl, read
 from tests.distributed.conftest import PROJECT, Node
@@ -67,11 +68,11 @@ def test_two_nodes_archive_what_one_process_does(nodes: list[Node], tmp_path: Pa
     for node, jobid, sample in zip(nodes, ids, sites, strict=True):
         run_id, outcome = runs[f"127.0.0.1_{sample.port}"]
         assert outcome == "ok"
-        assert run_id.endswith(f"-{scrapyd.node_label(node.url)}-{jobid}")
+        assert run_id.endswith(f"-{node_label(node.url)}-{jobid}")
         assert "site finished" in node.job_log(jobid)
     # Scrapyd's own listjobs shows them finished.
     for node, jobid in zip(nodes, ids, strict=True):
-        assert scrapyd.job_state(scrapyd.list_jobs(node.url, PROJECT), jobid) == "finished"
+        assert job_state(list_jobs(node.url, PROJECT), jobid) == "finished"
     # The site-list metadata travelled with the rows.
     names = fan.sql("SELECT site, name FROM sites_latest").fetchall()
     assert sorted(names) == sorted(

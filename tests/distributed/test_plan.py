@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mpcrawl.scrapyd import MAX_ARG_BYTES, plan_jobs
+from mpcrawl.fanout.plan import MAX_ARG_BYTES, plan_jobs
 from mpcrawl.sitelist import SiteEntry, in_shard, parse_csv
 from tests.distributed.helpers import fanout
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mpcrawl.archive import connect
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.locks import SiteLocked, site_locks
-from mpcrawl.archive.s3locks import S3SiteLocks
+from mpcrawl.archive.locks.s3 import S3SiteLocks
+from mpcrawl.read import connect
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl, read
 from tests.distributed.conftest import S3, Node
@@ -134,6 +134,26 @@ def test_a_stale_s3_lock_is_taken_over_once(s3: S3) -> None:
         racer.release_all()
     fresh.acquire("example.org")
     fresh.release_all()
+
+
+def test_s3_locks_of_the_longest_host_and_a_broken_body(s3: S3) -> None:
+    bucket = s3.new_bucket()
+    location = ArchiveLocation.parse(s3.archive(bucket))
+    host = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 61])
+    run = S3SiteLocks(location, "run-long")
+    run.acquire(host)
+    (key,) = [k for k in s3.keys(bucket) if "/_locks/" in k]
+    assert len(key.rsplit("/", 1)[1]) <= 130
+    with pytest.raises(SiteLocked, match="run-long"):
+        S3SiteLocks(location, "other").acquire(host)
+    run.release_all()
+    assert not [k for k in s3.keys(bucket) if "/_locks/" in k]
+
+    s3.client().put_object(Bucket=bucket, Key=run.key("e.org"), Body=b"{")
+    with pytest.raises(SiteLocked, match=r"e\.org is being crawled by another run"):
+        S3SiteLocks(location, "new").acquire("e.org")
+    time.sleep(1.5)
+    S3SiteLocks(location, "new", stale_after=1).acquire("e.org")
 
 
 def test_fanout_into_one_s3_archive(nodes: list[Node], s3: S3, tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -12,8 +11,9 @@ from hypothesis import strategies as st
 
 from mpcrawl.extract.members import match_member, member_id_for, members
 from mpcrawl.extract.speakers import Turn, find_turns
+from tests.shared import SHARED
 
-SEED = Path("/work/shared/seeds/wp-post-4407.json")
+SEED = SHARED / "seeds" / "wp-post-4407.json"
 
 
 def test_packaged_list_has_every_seat_and_its_attribution() -> None:
@@ -52,6 +52,16 @@ def test_seed_speakers_link_to_their_member_ids() -> None:
         ("Mr Speaker", None, None),
         ("Madam Deputy Speaker", None, None),
         ("Paul Flynn", "Newport West", None),  # no longer sitting
+        ("John Spellar", None, None),  # stood down in 2024: no former-MPs list here
+        # bare names as the new label shapes print them, honorifics and honours stripped
+        ("Kemi Badenoch", None, 4597),  # listed as "Mrs Kemi Badenoch"
+        ("Keir Starmer", None, 4514),  # listed as "Sir Keir Starmer"
+        ("The Rt Hon Sir Keir Starmer KCB KC MP", None, 4514),
+        ("Rt Hon Dame Diana Johnson DBE MP", None, 1533),
+        ("Ms Rachel Reeves", None, 4031),
+        ("Dr Caroline Johnson", None, 4592),
+        ("Rt. Hon. Ian Lavery MP", None, 4139),
+        ("Mrs Badenoch", None, None),  # a surname alone still needs the seat
         ("", None, None),
     ],
 )
@@ -63,6 +73,27 @@ def test_hansard_seat_with_a_comma_matches_the_lists_seat() -> None:
     erdington = next(m for m in members() if m.constituency == "Birmingham Erdington")
     surname = erdington.name.split()[-1]
     assert match_member(f"Mrs {surname}", "Birmingham, Erdington") == erdington.member_id
+
+
+def test_honours_are_no_part_of_any_listed_name() -> None:
+    words = {w.casefold() for m in members() for w in m.name.replace("-", " ").split()}
+    assert not words & {"kcb", "kbe", "dbe", "cbe", "obe", "mbe", "pc", "kc", "qc", "cmg"}
+
+
+def test_bare_name_turns_link_to_sitting_mps_only() -> None:
+    html = (
+        "<p><strong>Kemi Badenoch:</strong> Can he tell the House why?</p>"
+        "<p><strong>The Prime Minister:</strong> My own MPs are very proud.</p>"
+        "<p><strong>John Spellar:</strong> Had the Chancellor announced the date?</p>"
+        "<p><strong>Mrs Badenoch:</strong> Let me answer.</p>"
+    )
+    turns = find_turns(html)
+    assert [(t.speaker, member_id_for(t)) for t in turns] == [
+        ("Kemi Badenoch", 4597),
+        ("The Prime Minister", None),
+        ("John Spellar", None),
+        ("Mrs Badenoch", None),
+    ]
 
 
 def test_member_id_for_a_turn() -> None:

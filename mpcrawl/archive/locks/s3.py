@@ -15,16 +15,24 @@ sources (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_DEFAULT_REGION`
 
 from __future__ import annotations
 
-import json
-import os
 import socket
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from mpcrawl.archive.fs import ArchiveLocation
-from mpcrawl.archive.locks import DEFAULT_STALE_AFTER, LOCKS_DIR, SiteLocked, _alive, _describe
-from mpcrawl.wp.sitename import check_safe_name
+from mpcrawl.archive.locks.rules import (
+    DEFAULT_STALE_AFTER,
+    LOCKS_DIR,
+    Holder,
+    LockUnavailable,
+    SiteLocked,
+    describe,
+    is_stale,
+    lock_body,
+    lock_name,
+    parse_holder,
+)
 
 _LOST_RACE = {"PreconditionFailed", "ConditionalRequestConflict", "412", "409"}
 _GONE = {"NoSuchKey", "404"}
@@ -75,27 +83,21 @@ class S3SiteLocks:
         self._etags: dict[str, str] = {}
 
     def key(self, site: str) -> str:
-        return f"{self.prefix}{check_safe_name(site)}.lock"
-
-    def _body(self) -> bytes:
-        holder = {
-            "run_id": self.run_id,
-            "pid": os.getpid(),
-            "host": self.host,
-            "since": datetime.now(UTC).isoformat(),
-        }
-        return json.dumps(holder).encode()
+        return f"{self.prefix}{lock_name(site)}"
 
     def _put(self, site: str, **condition: str) -> bool:
         """Put our lock under a condition; False when another run's write won."""
         try:
             response = self.client.put_object(
-                Bucket=self.bucket, Key=self.key(site), Body=self._body(), **condition
+                Bucket=self.bucket,
+                Key=self.key(site),
+                Body=lock_body(self.run_id, self.host),
+                **condition,
             )
         except self.client_error as exc:
             if _code(exc) in _LOST_RACE:
                 return False
-            raise
+            raise LockUnavailable(f"{site}: cannot write {self.key(site)}: {exc}") from None
         self._etags[site] = response["ETag"]
         self.held.add(site)
         return True
@@ -109,34 +111,29 @@ class S3SiteLocks:
             if found is None:  # released in between: try again
                 continue
             holder, etag, since = found
-            if self._stale(holder, since):
+            age = (datetime.now(UTC) - since).total_seconds()
+            if is_stale(
+                holder,
+                age,
+                host=self.host,
+                unreadable_after=self.stale_after,
+                stale_after=self.stale_after,
+            ):
                 if self._put(site, IfMatch=etag):
                     return
                 raise SiteLocked(f"{site}: another run took over the stale lock first")
-            raise SiteLocked(f"{site} is being crawled by {_describe(holder)}")
+            raise SiteLocked(f"{site} is being crawled by {describe(holder)}")
         raise SiteLocked(f"{site}: the lock kept changing hands")
 
-    def _holder(self, site: str) -> tuple[dict[str, object] | None, str, datetime] | None:
+    def _holder(self, site: str) -> tuple[Holder | None, str, datetime] | None:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=self.key(site))
         except self.client_error as exc:
             if _code(exc) in _GONE:
                 return None
-            raise
-        try:
-            data = json.loads(response["Body"].read())
-        except ValueError:
-            data = None
-        holder = data if isinstance(data, dict) else None
+            raise LockUnavailable(f"{site}: cannot read {self.key(site)}: {exc}") from None
+        holder = parse_holder(response["Body"].read())
         return holder, response["ETag"], response["LastModified"]
-
-    def _stale(self, holder: dict[str, object] | None, since: datetime) -> bool:
-        if (datetime.now(UTC) - since).total_seconds() > self.stale_after:
-            return True
-        if holder is None:
-            return False
-        pid = holder.get("pid")
-        return holder.get("host") == self.host and isinstance(pid, int) and not _alive(pid)
 
     def release(self, site: str) -> None:
         """Delete the lock if it is still ours (a stale takeover may have replaced it)."""

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from mpcrawl.outcomes import FAILURES
-from mpcrawl.report import charts
-from mpcrawl.report.queries import Monthly, ReportData, SiteRuns
-from mpcrawl.report.style import CSS, OTHER_OUTCOME, OUTCOMES
+from mpcrawl.read.report import charts
+from mpcrawl.read.report.queries import Monthly, ReportData, SiteRuns
+from mpcrawl.read.report.style import CSS, OTHER_OUTCOME, OUTCOMES
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "

@@ -4,7 +4,7 @@ The page answers at a glance what cron users and analysts ask: is every site sti
 archived and when did each last succeed (runs), how much each MP publishes (content),
 which videos (video), what was edited or deleted (history), who speaks (Hansard).
 
-Modules, one job each: :mod:`.queries` (DuckDB over ``mpcrawl.archive.connect``),
+Modules, one job each: :mod:`.queries` (DuckDB over ``mpcrawl.read.connect``),
 :mod:`.charts` (SVG figures), :mod:`.render` (escaped HTML), :mod:`.style` (CSS).
 
 Why matplotlib's SVG backend: the charts are drawn here, on the server, into the file, so
@@ -19,9 +19,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mpcrawl.archive import connect
-from mpcrawl.report.queries import read_report
-from mpcrawl.report.render import render
+from mpcrawl.read import connect
+from mpcrawl.read.report.queries import read_report
+from mpcrawl.read.report.render import render
 
 __all__ = ["build_report", "write_report"]
 

@@ -1,0 +1,128 @@
+"""The read side: DuckDB views over an archive, its summary and its report.
+
+Nothing here imports the crawl (Scrapy, spiders, pipelines): a notebook or a cron job
+that only reads pays for DuckDB and pyarrow alone. A local archive is read by DuckDB's
+``read_parquet``; one on object storage through pyarrow datasets registered with the
+connection (the file list is taken at connect time).
+
+>>> import tempfile
+>>> connect(tempfile.mkdtemp() + "/typo")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+mpcrawl.read.NoArchiveError: .../typo holds no mpcrawl archive (no posts/, runs/ ...
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import duckdb
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+from mpcrawl.archive.fs import EMPTY_FILE, ArchiveLocation, is_part_file
+from mpcrawl.archive.locks import LOCKS_DIR
+from mpcrawl.schemas import TABLES
+
+__all__ = ["NoArchiveError", "connect", "views_sql"]
+
+_FILES_VIEW = re.compile(r"CREATE OR REPLACE VIEW (\w+)_files AS .*")
+
+
+class NoArchiveError(FileNotFoundError):
+    """The path holds no archive: a typo must not read as an empty archive."""
+
+
+def views_sql() -> str:
+    """The SQL file that defines every view (also for the DuckDB CLI's ``.read``)."""
+    return resources.files("mpcrawl").joinpath("sql/views.sql").read_text(encoding="utf-8")
+
+
+def _duck_type(arrow_type: pa.DataType) -> str:
+    if pa.types.is_timestamp(arrow_type):
+        return "TIMESTAMPTZ" if arrow_type.tz else "TIMESTAMP"
+    if pa.types.is_list(arrow_type):
+        return _duck_type(arrow_type.value_type) + "[]"
+    if pa.types.is_map(arrow_type):
+        return "MAP(VARCHAR, VARCHAR)"
+    return {
+        pa.string(): "VARCHAR",
+        pa.int64(): "BIGINT",
+        pa.int32(): "INTEGER",
+        pa.bool_(): "BOOLEAN",
+    }[arrow_type]
+
+
+def _empty_view(table: str) -> str:
+    """A typed, empty stand-in for a table that has no file (an archive of mpcrawl 0.1)."""
+    columns = ", ".join(
+        f"CAST(NULL AS {_duck_type(f.type)}) AS {f.name}" for f in TABLES[table].read_schema
+    )
+    return f"CREATE OR REPLACE VIEW {table}_files AS SELECT {columns} WHERE false"
+
+
+def _dataset(location: ArchiveLocation, table: str, files: list[str]) -> ds.Dataset:
+    """A table's files on object storage as a pyarrow dataset, for DuckDB to scan.
+
+    DuckDB reads ``s3://`` only through its httpfs extension, which is downloaded on
+    first use (impossible offline) and configured apart from pyarrow; a pyarrow dataset
+    reuses the archive's own filesystem, endpoint and credentials.
+    """
+    spec = TABLES[table]
+    partitions = [f for f in spec.read_schema if f.name in spec.partitions]
+    return ds.dataset(
+        files,
+        schema=spec.read_schema,
+        format="parquet",
+        filesystem=location.filesystem,
+        partitioning=ds.partitioning(pa.schema(partitions), flavor="hive"),
+        partition_base_dir=location.path(table),
+    )
+
+
+def _holds_archive(location: ArchiveLocation) -> bool:
+    """A table folder, or the locks of a first run still under way, is there."""
+    names = {info.base_name for info in location.entries()}
+    return bool(names & {*TABLES, LOCKS_DIR})
+
+
+def connect(path: str = "output", database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the archive's views (``posts_latest`` and friends).
+
+    Raises :class:`NoArchiveError`, naming ``path``, where it holds no table folder (nor
+    the ``_locks`` folder of a first run under way).
+    """
+    location = ArchiveLocation.parse(path)
+    if not _holds_archive(location):
+        raise NoArchiveError(
+            f"{path} holds no mpcrawl archive (no posts/, runs/ or other table folder): "
+            "check the path, or crawl into it first"
+        )
+    con = duckdb.connect(database)
+    if location.is_local:
+        con.execute("SET VARIABLE archive = ?", [location.root])
+    else:
+        con.execute("SET VARIABLE archive = ?", [location.uri.rstrip("/")])
+    for statement in views_sql().split(";\n"):
+        statement = "\n".join(
+            line for line in statement.splitlines() if not line.startswith("--")
+        ).strip()
+        if not statement:
+            continue
+        match = _FILES_VIEW.match(statement)
+        if match:
+            table = match.group(1)
+            names = [(info.path, info.base_name) for info in location.files(table)]
+            parts = [path for path, name in names if is_part_file(name)]
+            if location.is_local and not any(name == EMPTY_FILE for _, name in names) and not parts:
+                statement = _empty_view(table)  # mpcrawl 0.1, or a first run under way
+            elif not location.is_local:
+                if parts:
+                    con.register(f"{table}_dataset", _dataset(location, table, parts))
+                    statement = (
+                        f"CREATE OR REPLACE VIEW {table}_files AS SELECT * FROM {table}_dataset"
+                    )
+                else:
+                    statement = _empty_view(table)
+        con.execute(statement)
+    return con

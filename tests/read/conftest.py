@@ -1,0 +1,71 @@
+"""The archives the readers are tried on, each built once, and one Spark session."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mpcrawl.sample.server import SampleSite
+from tests.crawl import crawl, read
+from tests.test_compact import run_compact
+from tests.test_real_wordpress import _crawl_then_edit_trash_delete
+from tests.wordpress.wpserver import WordPress
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java: run `sudo bash tests/read/install_java.sh` (make test does)")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("mpcrawl-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+@pytest.fixture(scope="package")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    archive = tmp_path_factory.mktemp("first_run") / "output"
+    with SampleSite() as site:
+        result = crawl(archive, f"site={site.url}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return archive
+
+
+@pytest.fixture(scope="package")
+def wordpress_edited(
+    wordpress: WordPress, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    archive = tmp_path_factory.mktemp("wordpress_edited") / "output"
+    instance = wordpress.fork("readmatrix")
+    try:
+        _crawl_then_edit_trash_delete(instance, archive)
+        result = crawl(archive, f"site={instance.url}")
+        assert result.returncode == 0, result.stderr[-3000:]
+    finally:
+        wordpress.stop_instance(instance, drop=True)
+    assert read(archive).sql("SELECT count(*) FROM tombstones").fetchall() == [(2,)]
+    yield archive
+
+
+@pytest.fixture(scope="package")
+def compacted(wordpress_edited: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    archive = tmp_path_factory.mktemp("compacted") / "output"
+    shutil.copytree(wordpress_edited, archive)
+    result = run_compact(archive)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "compacted" in result.stdout
+    return archive
