@@ -4,7 +4,7 @@ Settings: crawls run with AutoThrottle off and 2 concurrent requests per site. N
 these machines is ±20%, so each figure is a ratio against a reference from the same run;
 nothing here is asserted by the test suite.
 
-``python -m benchmarks.run [--skip wordpress,writer,pipelines,state,memory,startup]``
+``python -m benchmarks.run [--skip wordpress,fallback,writer,pipelines,state,memory,startup]``
 runs the default families; ``python -m benchmarks.run fleet`` (``make bench-fleet``,
 20–30 min) runs only the named ones, here the fleet simulation of
 ``benchmarks/bench_fleet.py``.
@@ -23,6 +23,7 @@ from collections.abc import Callable
 from benchmarks import (
     bench_archive,
     bench_crawl,
+    bench_fallback,
     bench_fleet,
     bench_memory,
     bench_startup,
@@ -30,7 +31,7 @@ from benchmarks import (
 )
 from benchmarks.bench_support import Row, wordpress, wordpress_missing
 
-FAMILIES = ("wordpress", "writer", "pipelines", "state", "memory", "startup")
+FAMILIES = ("wordpress", "fallback", "writer", "pipelines", "state", "memory", "startup")
 OPT_IN = ("fleet",)  # run only when named: the fleet simulation takes 20-30 minutes
 
 
@@ -103,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                     skip.add("pipelines")
         except Exception as exc:
             rows.append(failed("real WordPress rows", exc))
+    if "fallback" not in skip and not missing:
+        rows += guarded("fallback", bench_fallback.bench)
     if "pipelines" not in skip:
         rows += guarded("pipelines", lambda: [bench_archive.bench_pipelines(None)])
     if "writer" not in skip:

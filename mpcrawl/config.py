@@ -52,6 +52,10 @@ class Config:
     lock_stale_after: float
     compact_after: int
     run_id: str
+    max_pages: int
+    pages_in_flight: int
+    site_max_requests: int
+    site_max_seconds: float
     credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
 
     @classmethod
@@ -78,6 +82,10 @@ class Config:
             lock_stale_after=_positive_float(settings, "MPCRAWL_LOCK_STALE_AFTER"),
             compact_after=_positive_int(settings, "MPCRAWL_COMPACT_AFTER", minimum=0),
             run_id=_run_id(settings.get("MPCRAWL_RUN_ID")),
+            max_pages=_positive_int(settings, "MPCRAWL_MAX_PAGES"),
+            pages_in_flight=_positive_int(settings, "MPCRAWL_PAGES_IN_FLIGHT"),
+            site_max_requests=_positive_int(settings, "MPCRAWL_SITE_MAX_REQUESTS"),
+            site_max_seconds=_positive_float(settings, "MPCRAWL_SITE_MAX_SECONDS"),
             credentials=_read_netrc(netrc_path) if netrc_path is not None else {},
         )
 
@@ -89,8 +97,10 @@ class Config:
             config = _BUILT[crawler] = cls.from_settings(crawler.settings)
         return config
 
-    def credentials_for(self, host: str) -> Credentials | None:
-        """The netrc entry for exactly this host (no default entry is used)."""
+    def credentials_for(self, host: str, port: int | None = None) -> Credentials | None:
+        """The netrc entry for exactly ``HOST:PORT``, else for ``HOST``; never a default."""
+        if port is not None and f"{host}:{port}" in self.credentials:
+            return self.credentials[f"{host}:{port}"]
         return self.credentials.get(host)
 
 
@@ -102,9 +112,12 @@ def _read_netrc(path: str) -> dict[str, Credentials]:
         entries = netrc.netrc(path).hosts
     except (OSError, netrc.NetrcParseError) as exc:
         raise ConfigError(f"MPCRAWL_NETRC={path!r}: {exc}") from None
+    # Python's netrc files a `default` entry under the name "default" (as it would a machine
+    # called default): neither is ever used, so no host gets a password meant for all.
     return {
         host: Credentials(login=login or "", password=password or "")
         for host, (login, _account, password) in entries.items()
+        if host != "default"
     }
 
 

@@ -60,6 +60,7 @@ class PostItem:
     raw_json: str | None = None
     fetched_at: datetime | None = None
     run_id: str | None = None
+    bad_values: list[str] | None = None
     excerpt_html: str | None = None  # not a column: read by the extract pipeline
     archived: bool = False  # not a column: already in the archive, passed on for feeds only
     embeds: list[dict[str, Any]] = field(default_factory=list)
@@ -85,6 +86,7 @@ class RevisionItem:
     raw_json: str | None = None
     fetched_at: datetime | None = None
     run_id: str | None = None
+    bad_values: list[str] | None = None
 
 
 @dataclass(slots=True)
@@ -103,6 +105,7 @@ class TermItem:
     raw_json: str | None = None
     fetched_at: datetime | None = None
     run_id: str | None = None
+    bad_values: list[str] | None = None
 
 
 @dataclass(slots=True)
@@ -118,6 +121,7 @@ class AuthorItem:
     raw_json: str | None = None
     fetched_at: datetime | None = None
     run_id: str | None = None
+    bad_values: list[str] | None = None
 
 
 @dataclass(slots=True)
@@ -139,6 +143,7 @@ class MediaItem:
     raw_json: str | None = None
     fetched_at: datetime | None = None
     run_id: str | None = None
+    bad_values: list[str] | None = None
 
 
 @dataclass(slots=True)
@@ -195,8 +200,37 @@ class RunItem:
     errors: int = 0
     json_recovered: int = 0
     posts_total: int | None = None
+    source: str | None = None
+    pages_listed: int | None = None
+    pages_found: int | None = None
+    bad_objects: int = 0
+    rejects: int = 0
+
+
+@dataclass(slots=True)
+class RejectItem:
+    """An object no row of its table can hold, kept whole (``rejects`` table)."""
+
+    table: ClassVar[str] = "rejects"
+    site: str
+    kind: str
+    reason: str
+    post_type: str | None = None
+    id_as_sent: str | None = None
+    raw_json: str | None = None
+    raw_sha256: str | None = None
+    fetched_at: datetime | None = None
+    run_id: str | None = None
 
 
 RowItem = (
-    PostItem | RevisionItem | TermItem | AuthorItem | MediaItem | SiteItem | TombstoneItem | RunItem
+    PostItem
+    | RevisionItem
+    | TermItem
+    | AuthorItem
+    | MediaItem
+    | SiteItem
+    | TombstoneItem
+    | RunItem
+    | RejectItem
 )

@@ -10,6 +10,11 @@ every item it yielded has left the pipelines (scraped, dropped or failed): Scrap
 processes a callback's items concurrently (``CONCURRENT_ITEMS``), so the last item
 yielded may settle before earlier ones. Only then are its ``sites`` and ``runs`` rows
 written and its part files finished (posts last, by the writer).
+
+The archive's own trouble (a folder it cannot write, a full disk, a file in a partition
+that is not Parquet, a site name too long for a folder) ends that one site with outcome
+``error`` and a reason naming it, never the run: every per-site step that touches the
+archive is caught here, and the site's lock is released whatever happened.
 """
 
 from __future__ import annotations
@@ -24,9 +29,14 @@ from scrapy.crawler import Crawler
 
 from mpcrawl.archive.compact import compact_small_files
 from mpcrawl.archive.fs import ArchiveLocation
-from mpcrawl.archive.locks import SiteLocked, SiteLockSet, site_locks
-from mpcrawl.archive.state import SiteState, load_site_state
-from mpcrawl.archive.writer import ArchiveError, ArchiveWriter, remove_temp_files
+from mpcrawl.archive.locks import LockUnavailable, SiteLocked, SiteLockSet, site_locks
+from mpcrawl.archive.state import ArchiveStateError, SiteState, load_site_state
+from mpcrawl.archive.writer import (
+    ArchiveError,
+    ArchiveWriter,
+    check_partition_site,
+    remove_temp_files,
+)
 from mpcrawl.config import Config
 from mpcrawl.items import RunItem, SiteItem
 from mpcrawl.outcomes import QUIET, Outcome
@@ -39,6 +49,7 @@ from mpcrawl.wp.sitename import host_key, site_host_keys
 logger = logging.getLogger(__name__)
 
 CUT_SHORT_REASON = "run cut short before the site finished"
+FORCED_STOP_REASON = "run stopped by force (second signal) before the site finished"
 
 
 def row_of(item: Any) -> dict[str, Any]:
@@ -65,6 +76,8 @@ class SiteLedger:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteLedger:
         ledger = cls(crawler, Config.from_crawler(crawler))
+        # an item that failed is an error of its site before it counts as settled
+        crawler.signals.connect(ledger.item_failed, signal=signals.item_error)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(ledger.item_settled, signal=signal)
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
@@ -90,16 +103,35 @@ class SiteLedger:
         for name in run.hosts:
             self._host_sites.setdefault(name, entry.site)
         try:
+            check_partition_site(entry.site)
+        except ArchiveError as exc:
+            self._cannot_start(run, f"archive: {exc}")
+            return None
+        try:
             self.locks.acquire(entry.site)
         except SiteLocked as exc:
             logger.warning("%s: skipped, %s", entry.site, exc)
             run.outcome, run.reason = "locked", str(exc)
             self.crawl_done(run)
             return None
-        removed = remove_temp_files(self.location, entry.site)
+        except (LockUnavailable, OSError) as exc:
+            why = str(exc).removeprefix(f"{entry.site}: ")
+            self._cannot_start(run, f"archive: cannot take the site's lock: {why}")
+            return None
+        try:
+            removed = remove_temp_files(self.location, entry.site)
+        except OSError as exc:
+            self._cannot_start(run, f"archive: cannot clear a dead run's files: {exc}")
+            return None
         if removed:
             logger.info("%s: removed %d temporary files of a dead run", entry.site, removed)
         return run
+
+    def _cannot_start(self, run: SiteRun, reason: str) -> None:
+        """End a site the archive cannot take, before any of its requests."""
+        logger.error("%s: %s", run.site, reason)
+        run.outcome, run.reason = "error", reason
+        self.crawl_done(run)
 
     def run_for(self, site: str) -> SiteRun | None:
         return self.runs.get(site)
@@ -119,9 +151,21 @@ class SiteLedger:
         for name in run.hosts:
             self._host_sites.setdefault(name, run.site)
 
-    def load_state(self, run: SiteRun) -> SiteState:
-        """What the archive already holds of the site, read once when its crawl begins."""
-        run.state = load_site_state(self.location, run.site)
+    def load_state(self, run: SiteRun, *, revisions_due: bool = False) -> SiteState | None:
+        """What the archive already holds of the site, read once when its crawl begins;
+        ``revisions_due`` also finds posts with revisions to backfill (with credentials).
+
+        None where the site's archive cannot be read (a file that is not Parquet, say):
+        the site then ends ``error`` without crawling, as dedupe against a partial state
+        would archive again what the unreadable file holds.
+        """
+        try:
+            run.state = load_site_state(self.location, run.site, revisions_due=revisions_due)
+        except ArchiveStateError as exc:
+            reason = f"archive: {exc}"
+            logger.error("%s: %s", run.site, reason)
+            run.outcome, run.reason = "error", reason
+            return None
         return run.state
 
     def state_of(self, run: SiteRun) -> SiteState:
@@ -145,17 +189,23 @@ class SiteLedger:
             run.items_settled += 1
             self._maybe_finish(run)
 
+    def item_failed(self, item: Any, failure: Any = None, **kwargs: Any) -> None:
+        """A pipeline raised on a site's item: an error, and no walk of the site may now
+        vouch for a deletion (a probe answered later tombstones nothing)."""
+        site = getattr(item, "site", None)
+        run = self.runs.get(site) if isinstance(site, str) else None
+        if run is None:
+            return
+        reason = f"pipeline error on a {type(item).__name__}: {getattr(failure, 'value', failure)}"
+        run.error(reason)
+        for walk in run.walks:
+            walk.fail(reason)
+
     def _maybe_finish(self, run: SiteRun) -> None:
         if not run.crawl_done or run.finished or run.items_settled < run.items_yielded:
             return
-        run.finished = True
         outcome, reason = run.final_outcome()
-        now = datetime.now(UTC)
-        try:
-            self.writer.write("sites", row_of(self._site_item(run, outcome, now)))
-            self._end_site(run_record(run, self.run_id, now, outcome, reason))
-        except ArchiveError as exc:
-            self.archive_failed(exc)
+        self._end_site(run, outcome, reason, site_row=True)
         # A finished site's state can be large (every version key): let it go.
         run.state = None
         run.walks.clear()
@@ -178,21 +228,51 @@ class SiteLedger:
             run_id=self.run_id,
         )
 
-    def _end_site(self, item: RunItem, *, tidy: bool = True) -> None:
-        """Write the ``runs`` row, finish the site's files, merge the small ones where a
-        folder holds too many (``tidy``; not for a site another run holds, nor when the
-        crawl is cut short), unlock it and log the line."""
-        self.writer.write("runs", row_of(item))
-        self.writer.close_site(item.site)
-        if tidy and item.outcome != "locked":
-            self._merge_small_files(item.site)
-        self.locks.release(item.site)
+    def _end_site(
+        self, run: SiteRun, outcome: Outcome, reason: str | None, *, site_row: bool
+    ) -> None:
+        """Write the site's rows, finish its files, unlock it and log the line.
+
+        Where the archive fails here the site's rows are not written (its files are
+        dropped by the writer) and the line says ``error`` with the archive's reason.
+        """
+        run.finished = True
+        now = datetime.now(UTC)
+        item = run_record(run, self.run_id, now, outcome, reason)
+        try:
+            if site_row:
+                self.writer.write("sites", row_of(self._site_item(run, outcome, now)))
+            self.writer.write("runs", row_of(item))
+            self.writer.close_site(run.site)
+            if site_row and outcome != "locked":  # not cut short, and the lock is ours
+                self._merge_small_files(run.site)
+        except ArchiveError as exc:
+            self.archive_failed(exc, run.site)
+            if not (outcome == "error" and (reason or "").startswith("archive: ")):
+                item.outcome, item.reason = "error", f"archive: {exc}"  # else the first cause
+        finally:
+            self._release(run.site)
+        self._log_end(item)
+
+    def _release(self, site: str) -> None:
+        if self._locks is None:
+            return
+        try:
+            self._locks.release(site)
+        except OSError as exc:
+            logger.error("%s: cannot remove the site's lock: %s", site, exc)
+
+    def _log_end(self, item: RunItem) -> None:
         self.crawler.stats.inc_value(f"mpcrawl/site/{item.outcome}")
         seconds = (item.finished_at - item.started_at).total_seconds()
         line = (
             f"{item.site}: {item.outcome}; {item.posts_new} new / {item.posts_unchanged} "
             f"unchanged posts, {item.requests} requests, {item.errors} errors, {seconds:.1f}s"
         )
+        if item.bad_objects:
+            line += f", {item.bad_objects} with bad values (see bad_values)"
+        if item.rejects:
+            line += f", {item.rejects} rejected (see rejects)"
         if item.reason:
             line += f" ({item.reason})"
         log = logger.info if item.outcome in QUIET else logger.warning
@@ -200,7 +280,7 @@ class SiteLedger:
         self.summary.append(line)
 
     def _merge_small_files(self, site: str) -> None:
-        """Keep the site's partition folders at ``MPCRAWL_COMPACT_AFTER`` files at most.
+        """Keep the site's partition folders at ``MPCRAWL_COMPACT_AFTER`` small files at most.
 
         Runs under the site's lock, after its files are finished and its ``runs`` row is
         written, so a kill here loses nothing (see :func:`compact_small_files`). A failure
@@ -220,27 +300,47 @@ class SiteLedger:
             self.crawler.stats.inc_value("mpcrawl/archive/compacted_partitions", report.partitions)
             self.crawler.stats.inc_value("mpcrawl/archive/compacted_files", report.files_before)
 
-    def archive_failed(self, exc: ArchiveError) -> None:
-        """An archive write failed: counted (exit status 1) and logged."""
+    def archive_failed(self, exc: ArchiveError, site: str | None = None) -> None:
+        """An archive write failed: counted (exit status 1), and the site ends ``error``.
+
+        Only a site's first failure is logged: the writer refuses the site's later rows
+        with the same error.
+        """
         self.crawler.stats.inc_value("mpcrawl/archive/errors")
-        logger.error("archive write failed: %s", exc)
+        run = self.runs.get(site) if site is not None else None
+        if run is None:
+            logger.error("archive write failed: %s", exc)
+        elif run.outcome != "error" or not (run.reason or "").startswith("archive: "):
+            logger.error("%s: archive write failed: %s", run.site, exc)
+            run.outcome, run.reason = "error", f"archive: {exc}"
 
     def spider_closed(self) -> None:
         """Record sites cut short as ``partial``, finish every file, release every lock."""
+        self.close_all(CUT_SHORT_REASON)
+
+    def forced_stop(self) -> None:
+        """The reactor was stopped without closing the spider (a second SIGTERM/Ctrl-C).
+
+        Every item that reached the writer is whole (a post and its embeds are written
+        in one call), so the open files are finished and the sites recorded ``partial``.
+        """
+        self.close_all(FORCED_STOP_REASON)
+
+    def close_all(self, reason: str) -> None:
+        """Record unfinished sites as ``partial``, finish every file, release every lock."""
         try:
             for run in self.runs.values():
-                if run.finished:
-                    continue
-                run.finished = True
-                now = datetime.now(UTC)
-                cut = run_record(run, self.run_id, now, "partial", CUT_SHORT_REASON)
-                self._end_site(cut, tidy=False)
+                if not run.finished:
+                    self._end_site(run, "partial", reason, site_row=False)
             self.writer.close()
         except ArchiveError as exc:
             self.archive_failed(exc)
         finally:
             if self._locks is not None:
-                self._locks.release_all()
+                try:
+                    self._locks.release_all()
+                except OSError as exc:
+                    logger.error("cannot remove a site lock: %s", exc)
 
 
 def ledger_of(crawler: Crawler) -> SiteLedger:

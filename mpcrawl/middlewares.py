@@ -3,8 +3,8 @@ and per-site request accounting."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self
@@ -20,6 +20,8 @@ from scrapy.robotstxt import RobotParser
 
 from mpcrawl.config import Config
 from mpcrawl.ledger import SiteLedger, ledger_of
+from mpcrawl.scheduler import WAIT_UNTIL
+from mpcrawl.wp.sitename import host_key
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +67,25 @@ class SiteHostMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         site = request.meta.get("mpcrawl_site")
-        if site is not None and not self.ledger.allows(site, request.url):
-            self.crawler.stats.inc_value("mpcrawl/offsite_blocked")
-            raise IgnoreRequest(f"offsite: {request.url} is not on {site}'s host; not followed")
+        if site is not None:
+            if not self.ledger.allows(site, request.url):
+                self._block(f"offsite: {request.url} is not on {site}'s host; not followed")
+            return
+        redirected = request.meta.get("redirect_urls")
+        if not redirected:
+            return
+        origin = redirected[0]
+        if urlsplit(origin).path == "/robots.txt":
+            # RFC 9309 lets a robots.txt redirect to another host's robots.txt, nothing else.
+            target = urlsplit(request.url)
+            if target.path != "/robots.txt" or target.query:
+                self._block(f"{origin} redirects to {request.url}, not a robots.txt; not followed")
+        elif host_key(request.url) != host_key(origin):
+            self._block(f"offsite: {origin} redirects to {request.url}; not followed")
+
+    def _block(self, message: str) -> None:
+        self.crawler.stats.inc_value("mpcrawl/offsite_blocked")
+        raise IgnoreRequest(message)
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -96,7 +114,14 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 
 
 class RetryAfterMiddleware(RetryMiddleware):
-    """Scrapy's retry, plus waiting: ``Retry-After`` (capped) or exponential backoff."""
+    """Scrapy's retry, plus waiting: ``Retry-After`` (capped) or exponential backoff.
+
+    The wait never happens here, where it would hold a download slot: a site's retry is
+    stamped with the time it may go and handed back to the engine, and the
+    :class:`~mpcrawl.scheduler.WaitingScheduler` keeps it until then. A request that is
+    not a site's (robots.txt, which Scrapy downloads outside the scheduler) is retried
+    at once, within ``RETRY_TIMES``.
+    """
 
     def __init__(self, settings: Any, config: Config) -> None:
         super().__init__(settings)
@@ -119,34 +144,37 @@ class RetryAfterMiddleware(RetryMiddleware):
         attempt = request.meta.get("retry_times", 0)
         return float(min(self.backoff * (2**attempt), self.cap))
 
-    async def process_response(  # type: ignore[override]
+    def _later(self, request: Request, retry: Request, response: Response | None) -> Request:
+        if request.meta.get("mpcrawl_site") is not None:
+            retry.meta[WAIT_UNTIL] = time.monotonic() + self._delay(request, response)
+        return retry
+
+    def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
         retry = self._retry(request, f"{response.status}")
-        if retry is None:
-            return response
-        await asyncio.sleep(self._delay(request, response))
-        return retry
+        return response if retry is None else self._later(request, retry, response)
 
-    async def process_exception(  # type: ignore[override]
+    def process_exception(
         self, request: Request, exception: Exception, spider: Spider | None = None
     ) -> Request | Response | None:
         if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None
         retry = self._retry(request, exception)
-        if retry is None:
-            return None
-        await asyncio.sleep(self._delay(request, None))
-        return retry
+        return None if retry is None else self._later(request, retry, None)
 
 
 class SiteAccountingMiddleware:
-    """Counts every request a site costs, robots.txt and retries included."""
+    """Counts every request a site costs, robots.txt and retries included, and holds each
+    site to its budget: past ``MPCRAWL_SITE_MAX_REQUESTS`` requests or
+    ``MPCRAWL_SITE_MAX_SECONDS`` seconds, its requests are refused and it ends ``partial``."""
 
     def __init__(self, ledger: SiteLedger) -> None:
         self.ledger = ledger
+        self.max_requests = ledger.config.site_max_requests
+        self.max_seconds = ledger.config.site_max_seconds
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteAccountingMiddleware:
@@ -154,5 +182,14 @@ class SiteAccountingMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         run = self.ledger.run_for_url(request.url)
-        if run is not None:
-            run.requests += 1
+        if run is None:
+            return
+        if run.stopped is None:
+            seconds = (datetime.now(UTC) - run.started_at).total_seconds()
+            if run.requests >= self.max_requests:
+                run.stop(f"MPCRAWL_SITE_MAX_REQUESTS={self.max_requests} requests reached")
+            elif seconds > self.max_seconds:
+                run.stop(f"MPCRAWL_SITE_MAX_SECONDS={self.max_seconds:g} seconds reached")
+        if run.stopped is not None:
+            raise IgnoreRequest(f"{run.site}: {run.stopped}; {request.url} not requested")
+        run.requests += 1

@@ -45,7 +45,7 @@ class Table:
         """The columns a part file holds: the schema without the folder's ``site``.
 
         >>> "site" in TABLES["runs"].file_schema.names, len(TABLES["runs"].file_schema)
-        (False, 15)
+        (False, 17)
         """
         return pa.schema([f for f in self.schema if f.name != "site"])
 
@@ -88,6 +88,7 @@ POSTS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -107,6 +108,7 @@ REVISIONS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -159,6 +161,7 @@ TERMS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -172,6 +175,7 @@ AUTHORS = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -191,6 +195,7 @@ MEDIA = pa.schema(
         ("raw_json", pa.string()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
     ]
 )
 
@@ -241,6 +246,99 @@ RUNS = pa.schema(
         ("errors", pa.int64()),
         ("json_recovered", pa.int64()),
         ("posts_total", pa.int64()),
+        # which source served the site: "rest", "sitemap", "feed", "links" (fallback path)
+        ("source", pa.string()),
+        ("pages_listed", pa.int64()),  # URLs the fallback's listing named
+        ("pages_found", pa.int64()),  # of those, publications read (new or unchanged)
+        ("bad_objects", pa.int64()),  # objects archived with values no typed column holds
+        ("rejects", pa.int64()),  # objects no row can hold, kept whole in ``rejects``
+    ]
+)
+
+EMBED_STRUCT = pa.struct(
+    [
+        ("position", pa.int32()),
+        ("provider", pa.string()),
+        ("video_id", pa.string()),
+        ("playlist_id", pa.string()),
+        ("canonical_url", pa.string()),
+        ("start_seconds", pa.int32()),
+        ("embed_src", pa.string()),
+        ("title", pa.string()),
+        ("kind", pa.string()),
+    ]
+)
+
+TURN_STRUCT = pa.struct(
+    [
+        ("turn", pa.int32()),
+        ("speaker", pa.string()),
+        ("speaker_member_id", pa.int64()),
+        ("party", pa.string()),
+        ("constituency", pa.string()),
+        ("role", pa.string()),
+        ("text", pa.string()),
+    ]
+)
+
+WEB_PAGES = pa.schema(
+    [
+        ("site", pa.string()),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("final_url", pa.string()),
+        ("post_type", pa.string()),
+        ("id", pa.int64()),
+        ("title", pa.string()),
+        ("date_gmt", UTC_TS),
+        ("modified_gmt", UTC_TS),
+        ("lastmod", UTC_TS),
+        ("content_html", pa.string()),
+        ("content_text", pa.string()),
+        ("protected", pa.bool_()),
+        ("word_count", pa.int32()),
+        ("embed_count", pa.int32()),
+        ("turn_count", pa.int32()),
+        ("outbound_links", pa.list_(pa.string())),
+        ("embeds", pa.list_(EMBED_STRUCT)),
+        ("turns", pa.list_(TURN_STRUCT)),
+        ("extractor", pa.string()),
+        ("version_sha256", pa.string()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+        ("raw_html", pa.binary()),
+        ("fetched_at", UTC_TS),
+        ("run_id", pa.string()),
+    ]
+)
+
+WEB_TOMBSTONES = pa.schema(
+    [
+        ("site", pa.string()),
+        ("url", pa.string()),
+        ("post_type", pa.string()),
+        ("id", pa.int64()),
+        ("last_seen_version_sha256", pa.string()),
+        ("detected_at", UTC_TS),
+        ("reason", pa.string()),  # "deleted" (404/410) or "redirected"
+        ("status", pa.int32()),
+        ("redirect_to", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+
+# Objects no row of their table can hold (no usable id, nested too deep), kept whole.
+REJECTS = pa.schema(
+    [
+        ("site", pa.string()),
+        ("kind", pa.string()),
+        ("post_type", pa.string()),
+        ("id_as_sent", pa.string()),
+        ("reason", pa.string()),
+        ("raw_json", pa.string()),
+        ("raw_sha256", pa.string()),
+        ("fetched_at", UTC_TS),
+        ("run_id", pa.string()),
     ]
 )
 
@@ -268,5 +366,8 @@ TABLES: dict[str, Table] = {
         Table("sites", SITES, ("site", "run_id"), False),
         Table("tombstones", TOMBSTONES, ("site", "post_type", "id", "detected_at"), False),
         Table("runs", RUNS, ("run_id", "site"), False),
+        Table("web_pages", WEB_PAGES, ("site", "url", "version_sha256"), True, "date_gmt"),
+        Table("web_tombstones", WEB_TOMBSTONES, ("site", "url", "detected_at"), False),
+        Table("rejects", REJECTS, ("site", "kind", "raw_sha256"), False),
     )
 }

@@ -18,6 +18,12 @@ MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK = [50, 20]
 # seconds; a lock on object storage older than this is taken over
 MPCRAWL_LOCK_STALE_AFTER = 6 * 3600
 MPCRAWL_RUN_ID = None  # default: <UTC time>-<host>-<pid>
+# Bounds on what one site may cost (README: "Bounds on one site"). A site past one ends
+# `partial` with the setting's name in its reason; the archive keeps what was fetched.
+MPCRAWL_MAX_PAGES = 10_000  # pages per collection walk (1,000,000 posts at 100 a page)
+MPCRAWL_PAGES_IN_FLIGHT = 4  # pages of one walk scheduled at a time
+MPCRAWL_SITE_MAX_REQUESTS = 50_000  # requests per site per run, robots.txt and retries included
+MPCRAWL_SITE_MAX_SECONDS = 6 * 3600  # seconds per site per run (as MPCRAWL_LOCK_STALE_AFTER)
 # part files one partition folder of a site may hold before the end of the site's run
 # merges its small ones; 0: never (then only `scrapy compact` merges)
 MPCRAWL_COMPACT_AFTER = 4
@@ -80,3 +86,5 @@ LOG_FORMATTER = "mpcrawl.logformatter.QuietLogFormatter"
 # Versions already archived are dropped on every run: routine, not a warning.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Requests that must wait (Retry-After, backoff) wait in the scheduler, not in a download slot.
+SCHEDULER = "mpcrawl.scheduler.WaitingScheduler"

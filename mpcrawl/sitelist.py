@@ -36,19 +36,36 @@ class SiteList:
 
     entries: list[SiteEntry] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # rows naming a site listed above
 
 
 def parse_csv(text: str, source: str = "site list") -> SiteList:
-    """Read a CSV site list; duplicates of a site keep the first row.
+    """Read a CSV site list; duplicates of a site keep the first row (and are noted).
 
-    >>> parse_csv("url,name\\nhttps://a.org/x,A\\n../../etc,B\\nhttps://A.org,C\\n").entries
+    >>> sites = parse_csv("url,name\\nhttps://a.org/x,A\\n../../etc,B\\nhttps://A.org,C\\n")
+    >>> sites.entries
     [SiteEntry(site='a.org', url='https://a.org/x', metadata={'name': 'A'})]
+    >>> sites.duplicates
+    ['site list line 4: https://A.org is a.org again (first listed on line 2); skipped']
+
+    A file that is not a CSV list (a field beyond the csv module's limit, a stray NUL)
+    is one ``ValueError`` naming the line, which the crawl turns into exit 2.
     """
-    result = SiteList()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _parse_rows(reader, source)
+    except csv.Error as exc:
+        line = reader.line_num
+        raise ValueError(
+            f"{source}: not a readable CSV site list after line {line}: {exc}"
+        ) from None
+
+
+def _parse_rows(reader: csv.DictReader[str], source: str) -> SiteList:
+    result = SiteList()
     if reader.fieldnames is None or "url" not in [f.strip().lower() for f in reader.fieldnames]:
         raise ValueError(f"{source}: a CSV site list needs a 'url' column")
-    seen: set[str] = set()
+    first_line: dict[str, int] = {}
     for number, row in enumerate(reader, start=2):
         clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
         url = clean.pop("url", "")
@@ -59,9 +76,14 @@ def parse_csv(text: str, source: str = "site list") -> SiteList:
         except BadSiteURL as exc:
             result.rejected.append(f"{source} line {number}: {exc}")
             continue
-        if entry.site not in seen:
-            seen.add(entry.site)
-            result.entries.append(entry)
+        if entry.site in first_line:
+            result.duplicates.append(
+                f"{source} line {number}: {url} is {entry.site} again "
+                f"(first listed on line {first_line[entry.site]}); skipped"
+            )
+            continue
+        first_line[entry.site] = number
+        result.entries.append(entry)
     return result
 
 

@@ -32,10 +32,25 @@ class Walk:
     seen: dict[int, int | None] = field(default_factory=dict)  # id -> modified_gmt µs
     total: int | None = None
     started: bool = False
+    # The -a types= name of a type found in /wp/v2/types (not posts or pages): a 401, 403
+    # or 404 on its first page skips it with a warning instead of failing the site.
+    optional_name: str | None = None
+    last: int | None = None  # the last page page 1's totals allow; None: walk until the end
+    capped: bool = False  # ``last`` is MPCRAWL_MAX_PAGES, short of what the site claims
+    next_page: int = 2  # the next page to schedule at PER_PAGE
+    ended: bool = False  # the collection is shown to end: empty page, past-the-end 400
+    failure: str | None = None  # why the walk is incomplete
+    closed: bool = False  # its end was handled (includes fetched, probes sent)
+    size: int = 0  # the longest page served so far: a shorter one shows the end
 
     @property
     def complete(self) -> bool:
         return self.started and not self.pending
+
+    def fail(self, reason: str) -> None:
+        """The walk cannot vouch for the collection: it makes no tombstone."""
+        if not self.failed:
+            self.failed, self.failure = True, reason
 
 
 @dataclass(slots=True)
@@ -59,6 +74,7 @@ class SiteRun:
     tombstones_new: int = 0
     revisions: Literal["unknown", "probing", "open", "closed"] = "unknown"
     revision_queue: list[tuple[str, str, int]] = field(default_factory=list)
+    history_counts: dict[int, int] = field(default_factory=dict)  # post id -> version-history
     media_wanted: set[int] = field(default_factory=set)
     media_requested: set[int] = field(default_factory=set)
     walks: list[Walk] = field(default_factory=list)
@@ -69,6 +85,12 @@ class SiteRun:
     items_settled: int = 0  # items that left the pipelines (scraped, dropped, failed)
     finished: bool = False  # run record sent
     last_error: str | None = None
+    source: str | None = None  # what served the site: "rest", or the fallback's source
+    pages_listed: int | None = None  # fallback: URLs its listing named
+    pages_found: int | None = None  # fallback: publications read among them
+    bad_objects: int = 0  # objects archived with values no typed column holds
+    rejects: int = 0  # objects no row holds, kept whole in ``rejects``
+    stopped: str | None = None  # the budget that ended the site's requests
 
     @property
     def site(self) -> str:
@@ -83,6 +105,14 @@ class SiteRun:
         """Count a failed request or page; the site ends ``partial`` unless settled."""
         self.errors += 1
         self.last_error = message
+
+    def stop(self, reason: str) -> None:
+        """A budget is spent: no more requests, and the site ends ``partial``."""
+        self.stopped = reason
+        if self.outcome is None:
+            self.outcome, self.reason = "partial", reason
+        for walk in self.walks:
+            walk.fail(reason)
 
     def final_outcome(self) -> tuple[Outcome, str | None]:
         """The site's outcome once nothing is pending."""
@@ -114,6 +144,11 @@ def run_record(
         errors=run.errors,
         json_recovered=run.json_recovered,
         posts_total=run.posts_total,
+        source=run.source,
+        pages_listed=run.pages_listed,
+        pages_found=run.pages_found,
+        bad_objects=run.bad_objects,
+        rejects=run.rejects,
     )
 
 
@@ -132,19 +167,35 @@ def ids_to_fetch(walk: Walk, state: SiteState | None) -> list[int]:
 
 
 def ids_to_probe(walk: Walk, state: SiteState | None) -> list[int]:
-    """Archived ids missing from a complete walk and not already tombstoned.
+    """Archived ids missing from a walk shown complete and not already tombstoned.
 
-    >>> w = Walk("posts", "post", "post", seen={1: 10}, started=True)
+    >>> w = Walk("posts", "post", "post", seen={1: 10}, started=True, ended=True)
     >>> s = SiteState.of(("post", 1, 10), ("post", 2, 5), ("post", 3, 7),
     ...                  tombstoned={("post", 3)})
     >>> ids_to_probe(w, s)
     [2]
     """
-    if state is None or walk.failed or not walk.complete or walk.post_type is None:
+    if state is None or walk.failed or not (walk.ended and walk.complete) or not walk.post_type:
         return []
     archived = state.ids(walk.post_type)
     stoned = {pid for (ptype, pid) in state.tombstoned if ptype == walk.post_type}
     return sorted(archived - walk.seen.keys() - stoned)
+
+
+def ids_to_backfill(walk: Walk, state: SiteState | None, fetching: list[int]) -> list[int]:
+    """Ids a sweep listed unchanged whose archived revisions fall short of their count.
+
+    >>> w = Walk("posts", "post", "post", sweep=True, seen={1: 10, 2: 20, 3: 30})
+    >>> s = SiteState.of(("post", 1, 10), ("post", 2, 20))
+    >>> s.revisions_due = {("post", 1), ("post", 2)}
+    >>> ids_to_backfill(w, s, [2, 3])
+    [1]
+    """
+    if state is None or walk.post_type is None or not state.revisions_due:
+        return []
+    skip = set(fetching)
+    due, post_type = state.revisions_due, walk.post_type
+    return sorted(pid for pid in walk.seen if pid not in skip and (post_type, pid) in due)
 
 
 def fallback_pages(page: int, per_page: int, smaller: int) -> list[int]:

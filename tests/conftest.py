@@ -9,7 +9,7 @@ import pytest
 from hypothesis import settings
 
 from mpcrawl.sample.server import SampleSite
-from tests.wordpress.fixture import wordpress, wordpress_fork  # noqa: F401  (session fixtures)
+from tests.wordpress.fixture import closed_wordpress, wordpress, wordpress_fork  # noqa: F401
 
 # Property tests check what an input does, not how fast: on a loaded 2-core CI machine a
 # per-example deadline only adds flaky failures.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+import pytest
 
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl, read, scalar
@@ -114,12 +115,20 @@ def test_dash_capital_o_with_full_exports_what_is_already_archived(
     assert added <= {"runs", "sites"}
 
 
+@pytest.mark.parametrize("form", ["path", "file-uri", "format-suffix"])
 def test_dash_o_onto_an_existing_parquet_file_fails_clearly(
-    sample_site: SampleSite, tmp_path: Path
+    sample_site: SampleSite, tmp_path: Path, form: str
 ) -> None:
-    target = tmp_path / "posts.parquet"
+    target = tmp_path / ("posts.parquet" if form != "format-suffix" else "posts.out")
     target.write_bytes(b"PAR1 existing content")
-    result = crawl(tmp_path / "archive", f"site={sample_site.url}", "-o", str(target))
+    given = {
+        "path": str(target),
+        "file-uri": target.as_uri(),
+        "format-suffix": f"{target}:parquet",
+    }[form]
+    result = crawl(tmp_path / "archive", f"site={sample_site.url}", "-o", given)
     assert result.returncode == 2
     assert "use -O" in result.stderr
+    assert "Traceback" not in result.stderr
     assert target.read_bytes() == b"PAR1 existing content"
+    assert not (tmp_path / "archive").exists()  # refused before any request

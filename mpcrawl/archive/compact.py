@@ -12,7 +12,9 @@ point:
 
 Between 2 and 3 a reader sees some versions twice, never none; a later compaction finds
 a compacted file whose sources still exist and finishes step 3 before anything else.
-Each site is compacted under its lock, so no crawl writes into it meanwhile.
+Each site is compacted under its lock, so no crawl writes into it meanwhile. A site whose
+files cannot be read or rewritten (a file that is not Parquet, a full disk) is reported
+and left as it was; the other sites are compacted.
 
 Compaction is also the migration from the layout of mpcrawl 0.1, whose files held
 the ``site`` column beside the ``site=`` folder: a partition with such a file is
@@ -22,18 +24,27 @@ rewritten even when it is the only one, and every table without rows gets its
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from pyarrow import fs as pafs
 
 from mpcrawl.archive.fs import ArchiveLocation, is_part_file
-from mpcrawl.archive.locks import SiteLocked, site_locks
-from mpcrawl.archive.writer import TEMP_PREFIX, TEMP_SUFFIX, ensure_tables, remove_temp_files
+from mpcrawl.archive.locks import LockUnavailable, SiteLocked, site_locks
+from mpcrawl.archive.writer import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    ensure_tables,
+    publish,
+    remove_temp_files,
+)
 from mpcrawl.runid import new_run_id
 from mpcrawl.schemas import TABLES, Table
 from mpcrawl.wp.sitename import check_safe_name
@@ -56,6 +67,7 @@ class CompactionReport:
     rows: int = 0
     leftovers_removed: int = 0
     locked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # "site: why", left uncompacted
 
     def line(self) -> str:
         text = (
@@ -68,7 +80,22 @@ class CompactionReport:
             text += f", {self.leftovers_removed} leftover files of an interrupted run removed"
         if self.locked:
             text += f"; skipped (locked by a running crawl): {', '.join(sorted(self.locked))}"
+        if self.failed:
+            text += f"; not compacted: {'; '.join(self.failed)}"
         return text
+
+
+class UnreadableFile(ValueError):
+    """A file in a partition that is not readable Parquet; its site is not compacted."""
+
+
+def _read_parquet(location: ArchiveLocation, path: str, *, metadata_only: bool = False) -> Any:
+    """A file's table (or just its metadata), naming the file when it cannot be read."""
+    try:
+        with location.filesystem.open_input_file(path) as handle:
+            return pq.read_metadata(handle) if metadata_only else pq.read_table(handle)
+    except (OSError, pa.ArrowException) as exc:
+        raise UnreadableFile(f"{path} is not a readable Parquet file: {exc}") from exc
 
 
 def archived_sites(location: ArchiveLocation) -> list[str]:
@@ -93,8 +120,7 @@ def _part_files(location: ArchiveLocation, table: str, site: str) -> dict[str, l
 
 def _sources(location: ArchiveLocation, path: str) -> list[str]:
     """Names of the files a compacted file replaced (empty for a crawl's own file)."""
-    with location.filesystem.open_input_file(path) as handle:
-        metadata = pq.read_metadata(handle).metadata or {}
+    metadata = _read_parquet(location, path, metadata_only=True).metadata or {}
     raw = metadata.get(SOURCES_KEY)
     return list(json.loads(raw)) if raw else []
 
@@ -102,9 +128,9 @@ def _sources(location: ArchiveLocation, path: str) -> list[str]:
 def _old_layout(location: ArchiveLocation, paths: list[str]) -> bool:
     """Whether a file holds ``site`` itself, as files written by mpcrawl 0.1 did."""
     for path in paths:
-        with location.filesystem.open_input_file(path) as handle:
-            if "site" in pq.read_schema(handle).names:
-                return True
+        metadata = _read_parquet(location, path, metadata_only=True)
+        if "site" in metadata.schema.to_arrow_schema().names:
+            return True
     return False
 
 
@@ -132,8 +158,7 @@ def _read_all(location: ArchiveLocation, table: Table, folder: str, paths: list[
     site = folder.rsplit("/site=", 1)[1].split("/", 1)[0]
     parts = []
     for path in paths:
-        with location.filesystem.open_input_file(path) as handle:
-            part = pq.read_table(handle)
+        part = _read_parquet(location, path)
         if "site" in part.column_names:
             found = set(part["site"].unique().to_pylist())
             if found - {site}:
@@ -161,19 +186,31 @@ def compact_partition(
     row_group_rows: int = ROW_GROUP_ROWS,
     compression: str = "zstd",
 ) -> int:
-    """Replace the part files of one partition folder by one sorted file; rows written."""
+    """Replace the part files of one partition folder by one sorted file; rows written.
+
+    The new file's name carries a random token and is linked into place without
+    replacing any file; on any failure its temporary file is deleted.
+    """
     data = _read_all(location, table, folder, paths)
     data = data.sort_by([(column, "ascending") for column in table.key if column != "site"])
-    name = f"{COMPACTED_PREFIX}{run_id}.parquet"
-    temp = f"{folder}/{TEMP_PREFIX}compact-{run_id}.parquet{TEMP_SUFFIX}"
-    final = f"{folder}/{name}"
+    name = f"compact-{run_id}-{secrets.token_hex(4)}.parquet"
+    temp = f"{folder}/{TEMP_PREFIX}{name}{TEMP_SUFFIX}"
+    final = f"{folder}/part-{name}"
     sources = json.dumps([path.rsplit("/", 1)[1] for path in paths]).encode()
     schema = data.schema.with_metadata({**(data.schema.metadata or {}), SOURCES_KEY: sources})
-    with pq.ParquetWriter(
-        temp, schema, filesystem=location.filesystem, compression=compression
-    ) as writer:
-        writer.write_table(data.replace_schema_metadata(schema.metadata), row_group_rows)
-    location.filesystem.move(temp, final)
+    try:
+        with pq.ParquetWriter(
+            temp, schema, filesystem=location.filesystem, compression=compression
+        ) as writer:
+            writer.write_table(data.replace_schema_metadata(schema.metadata), row_group_rows)
+        if location.is_local:
+            publish(temp, final)
+        else:
+            location.filesystem.move(temp, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            location.filesystem.delete_file(temp)
+        raise
     for path in paths:
         if path != final:
             location.filesystem.delete_file(path)
@@ -228,11 +265,18 @@ def compact(
             logger.warning("%s: not compacted, %s", site, exc)
             report.locked.append(site)
             continue
+        except LockUnavailable as exc:
+            logger.error("%s: not compacted: %s", site, exc)
+            report.failed.append(f"{site} ({exc})")
+            continue
         try:
             report.leftovers_removed += remove_temp_files(location, site)
             compact_site(
                 location, site, run_id, report, tables=tables, row_group_rows=row_group_rows
             )
+        except (OSError, pa.ArrowException, ValueError) as exc:  # UnreadableFile included
+            logger.error("%s: not compacted: %s", site, exc)
+            report.failed.append(f"{site} ({exc})")
         finally:
             locks.release(site)
     ensure_tables(location)

@@ -23,6 +23,10 @@ from mpcrawl.wp.sitename import check_safe_name
 VersionKey = tuple[str, int, int | None]  # post_type, id, modified_gmt in µs
 
 
+class ArchiveStateError(RuntimeError):
+    """A file of the site's archive cannot be read (not Parquet, truncated, unreadable)."""
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -71,6 +75,9 @@ class SiteState:
     authors: set[tuple[int, str]] = field(default_factory=set)
     media: set[tuple[int, int | None]] = field(default_factory=set)
     revisions: set[tuple[str, int, int]] = field(default_factory=set)
+    # Posts whose newest archived version counts more revisions than are archived (read
+    # only when asked, for a run that has credentials for the site).
+    revisions_due: set[tuple[str, int]] = field(default_factory=set)
 
     @classmethod
     def of(cls, *versions: VersionKey, tombstoned: set[tuple[str, int]] | None = None) -> SiteState:
@@ -179,12 +186,15 @@ def _batches(
     if dataset is None:
         return
     for path in dataset.files:
-        with location.filesystem.open_input_file(path) as handle:
-            parquet = pq.ParquetFile(handle)
-            present = [c for c in columns if c in parquet.schema_arrow.names]
-            for batch in parquet.iter_batches(columns=present, use_threads=False):
-                if batch.num_rows:
-                    yield _with_columns(pa.Table.from_batches([batch]), columns)
+        try:
+            with location.filesystem.open_input_file(path) as handle:
+                parquet = pq.ParquetFile(handle)
+                present = [c for c in columns if c in parquet.schema_arrow.names]
+                for batch in parquet.iter_batches(columns=present, use_threads=False):
+                    if batch.num_rows:
+                        yield _with_columns(pa.Table.from_batches([batch]), columns)
+        except (OSError, pa.ArrowException) as exc:
+            raise ArchiveStateError(f"{path} is not a readable Parquet file: {exc}") from exc
 
 
 def _as_micros(column: pa.ChunkedArray) -> list[int | None]:
@@ -241,19 +251,81 @@ def _load_versions(state: SiteState, batches: Iterator[pa.Table]) -> None:
         }
 
 
-def load_site_state(location: ArchiveLocation, site: str) -> SiteState:
-    """Read one site's archived keys (only the key columns are read)."""
+def _newest_counts(batches: Iterator[pa.Table]) -> dict[tuple[str, int], tuple[int, int]]:
+    """``(post_type, id) -> (modified µs, revision_count)`` of each post's newest version
+    that counts revisions; one entry per post, whatever the number of versions."""
+    newest: dict[tuple[str, int], tuple[int, int]] = {}
+    for batch in batches:
+        has = batch.filter(pc.greater(pc.fill_null(batch["revision_count"], 0), 0))
+        for ptype, pid, mod, count in zip(
+            has["post_type"].to_pylist(),
+            has["id"].to_pylist(),
+            _as_micros(has["modified_gmt"]),
+            has["revision_count"].to_pylist(),
+            strict=True,
+        ):
+            key, mod = (ptype, pid), mod if mod is not None else _NO_TIME
+            if key not in newest or mod >= newest[key][0]:
+                newest[key] = (mod, count)
+    return newest
+
+
+def _revisions_due(
+    state: SiteState, newest: dict[tuple[str, int], tuple[int, int]]
+) -> set[tuple[str, int]]:
+    """Posts whose newest version's ``version-history`` count exceeds what is archived.
+
+    >>> s = SiteState.of(("post", 1, 10), ("post", 2, 10), ("post", 3, 20))
+    >>> s.revisions = {("post", 1, 101), ("post", 2, 201), ("post", 2, 202)}
+    >>> sorted(_revisions_due(s, {("post", 1): (10, 2), ("post", 2): (10, 2), ("post", 3): (5, 1)}))
+    [('post', 1)]
+    """
+    archived: dict[tuple[str, int], int] = defaultdict(int)
+    for ptype, pid, _ in state.revisions:
+        archived[(ptype, pid)] += 1
+    return {
+        key
+        for key, (mod, count) in newest.items()
+        if mod == (state.newest(*key) if state.newest(*key) is not None else _NO_TIME)
+        and count > archived.get(key, 0)
+    }
+
+
+def load_site_state(
+    location: ArchiveLocation, site: str, *, revisions_due: bool = False
+) -> SiteState:
+    """Read one site's archived keys (only the key columns are read).
+
+    ``revisions_due=True`` also finds the posts whose revisions are not all archived yet
+    (``revisions_due``), from the ``revision_count`` of each post's newest version: the
+    sweep has just confirmed that version is current, so the count costs no request.
+    Any file that cannot be read raises :class:`ArchiveStateError` naming it.
+    """
+    try:
+        return _load_site_state(location, site, revisions_due)
+    except (OSError, pa.ArrowException) as exc:
+        raise ArchiveStateError(f"cannot read the site's archive: {exc}") from exc
+
+
+def _load_site_state(location: ArchiveLocation, site: str, revisions_due: bool) -> SiteState:
     state = SiteState()
     _load_versions(state, _batches(location, "posts", site, ["post_type", "id", "modified_gmt"]))
-    stones = _read(location, "tombstones", site, ["post_type", "id", "detected_at"])
+    stones = _read(location, "tombstones", site, ["post_type", "id", "detected_at", "reason"])
     stone_at: dict[tuple[str, int], int] = defaultdict(int)
-    for ptype, pid, at in zip(
+    back_at: dict[tuple[str, int], int] = defaultdict(int)
+    for ptype, pid, at, reason in zip(
         stones["post_type"].to_pylist(),
         stones["id"].to_pylist(),
         _as_micros(stones["detected_at"]),
+        stones["reason"].to_pylist(),
         strict=True,
     ):
-        stone_at[(ptype, pid)] = max(stone_at[(ptype, pid)], at or 0)
+        # A `returned` row says the id was listed again after it was found gone.
+        events = back_at if reason == "returned" else stone_at
+        events[(ptype, pid)] = max(events[(ptype, pid)], at or 0)
+    stone_at = defaultdict(
+        int, {key: at for key, at in stone_at.items() if at > back_at.get(key, 0)}
+    )
     # When each tombstoned id was last fetched: a tombstone older than that is stale.
     seen_at: dict[tuple[str, int], int] = defaultdict(int)
     if stone_at and not state.empty:
@@ -291,4 +363,9 @@ def load_site_state(location: ArchiveLocation, site: str) -> SiteState:
             strict=True,
         )
     )
+    if revisions_due:
+        columns = ["post_type", "id", "modified_gmt", "revision_count"]
+        state.revisions_due = _revisions_due(
+            state, _newest_counts(_batches(location, "posts", site, columns))
+        )
     return state

@@ -1,7 +1,8 @@
 """``scrapy compact``: merge each partition's part files into one file for readers.
 
 Exit status 0 when every site was compacted, 1 when a site was skipped because a crawl
-holds its lock (run it again later) or the archive could not be rewritten, 2 for a bad
+holds its lock (run it again later) or its files could not be read or rewritten (each
+such site is named with the reason; the other sites are still compacted), 2 for a bad
 argument (a SITE the archive does not hold, a URL instead of a site name).
 """
 
@@ -84,7 +85,7 @@ class Command(ScrapyCommand):
             self.exitcode = 1
             return
         print(report.line())
-        self.exitcode = 1 if report.locked else 0
+        self.exitcode = 1 if report.locked or report.failed else 0
 
 
 def _check_sites(names: list[str], known: list[str], archive: str) -> None:

@@ -2,7 +2,9 @@
 
 0: no site failed · 1: some site failed, or the archive could not be written ·
 2: usage error (a bad ``-a``, ``-s MPCRAWL_...`` or option; one line, before any
-request) · 3: the run was cut short (signal, CloseSpider).
+request) · 3: the run was cut short (signal, CloseSpider), or stopped by force (a second
+SIGTERM or Ctrl-C stops the reactor without closing the spider; the ledger then records
+the unfinished sites ``partial`` and finishes the open files before the exit).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 from typing import NoReturn
+from urllib.parse import unquote, urlsplit
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
@@ -22,14 +25,27 @@ CUT_SHORT = 3
 USAGE_ERROR = 2
 
 
-def check_parquet_feeds(output: list[str] | None) -> None:
-    """Refuse ``-o x.parquet`` onto an existing file: appending corrupts Parquet."""
-    for target in output or []:
-        path = target.split(":", 1)[0] if not target.endswith(".parquet") else target
-        if path.endswith(".parquet") and "://" not in path and Path(path).exists():
+def check_parquet_feeds(feeds: dict[str, dict[str, object]]) -> None:
+    """Refuse ``-o`` onto an existing Parquet file, in every URI form: appending corrupts it.
+
+    ``feeds`` is the ``FEEDS`` setting as Scrapy builds it from ``-o``/``-O``, so
+    ``x.parquet``, ``file:///abs/x.parquet`` and ``out.bin:parquet`` are all seen with
+    their format.
+    """
+    for uri, options in feeds.items():
+        if options.get("format") != "parquet" or options.get("overwrite"):
+            continue
+        parts = urlsplit(uri)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path))
+        elif not parts.scheme:
+            path = Path(uri)
+        else:
+            continue  # remote storage: Scrapy's feed storage decides
+        if path.exists():
             raise UsageError(
-                f"-o {target}: the file exists and -o appends, which corrupts Parquet; "
-                f"use -O {target} to overwrite it",
+                f"-o {uri}: the file exists and -o appends, which corrupts Parquet; "
+                f"use -O {uri} to overwrite it",
                 print_help=False,
             )
 
@@ -47,7 +63,8 @@ class Command(ScrapyCrawl):
         setattr(parser, "error", one_line_error)  # noqa: B010  (replaces a method)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        check_parquet_feeds(getattr(opts, "output", None))
+        assert self.settings is not None
+        check_parquet_feeds(self.settings.getdict("FEEDS"))
         if not args:
             raise UsageError("name the spider: scrapy crawl wp -a site=URL", print_help=False)
         if len(args) > 1:
@@ -72,8 +89,14 @@ class Command(ScrapyCrawl):
             return
         stats = crawler.stats
         reason = stats.get_value("finish_reason")
+        if reason is None:
+            from mpcrawl.ledger import ledger_of  # pyarrow: not at every scrapy start-up
+
+            ledger_of(crawler).forced_stop()
+            self.exitcode = CUT_SHORT
+            return
         failed = sum(stats.get_value(f"mpcrawl/site/{o}", 0) for o in FAILURES)
-        if reason not in (None, "finished"):
+        if reason != "finished":
             self.exitcode = CUT_SHORT
         elif failed or stats.get_value("mpcrawl/archive/errors", 0):
             self.exitcode = 1

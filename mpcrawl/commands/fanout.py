@@ -174,7 +174,7 @@ class Command(ScrapyCommand):
         except ScrapydError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        from mpcrawl.archive import connect
+        from mpcrawl.read import connect
 
         run_ids = [job.run_id for job in jobs]
         rows = (

@@ -38,8 +38,9 @@ class ArchivePipeline:
         try:
             self._write(item)
         except ArchiveError as exc:
-            self.ledger.archive_failed(exc)
-            raise DropItem(f"Not archived: {exc}") from exc
+            self.ledger.archive_failed(exc, getattr(item, "site", None))
+            # The ledger logs a site's first failure; one line per dropped item is noise.
+            raise DropItem(f"Not archived: {exc}", log_level="DEBUG") from exc
         return item
 
     def _write(self, item: RowItem) -> None:

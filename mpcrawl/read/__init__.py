@@ -45,11 +45,15 @@ def _duck_type(arrow_type: pa.DataType) -> str:
         return _duck_type(arrow_type.value_type) + "[]"
     if pa.types.is_map(arrow_type):
         return "MAP(VARCHAR, VARCHAR)"
+    if pa.types.is_struct(arrow_type):
+        fields = ", ".join(f"{f.name} {_duck_type(f.type)}" for f in arrow_type)
+        return f"STRUCT({fields})"
     return {
         pa.string(): "VARCHAR",
         pa.int64(): "BIGINT",
         pa.int32(): "INTEGER",
         pa.bool_(): "BOOLEAN",
+        pa.binary(): "BLOB",
     }[arrow_type]
 
 

@@ -76,6 +76,10 @@ ERR_FORBIDDEN_CONTEXT = (
     b'{"code":"rest_forbidden_context","message":"Sorry, you are not allowed to edit posts in '
     b'this post type.","data":{"status":401}}'
 )
+ERR_CANNOT_READ_FONTS = (
+    b'{"code":"rest_cannot_read","message":"Sorry, you are not allowed to access font '
+    b'families.","data":{"status":401}}'
+)
 ROBOTS_TXT = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
@@ -398,6 +402,10 @@ class SyntheticPosts:
         if 1 <= post_id <= self.count and post_id not in self._removed:
             bisect.insort(self._removed, post_id)
 
+    def restore(self, post_id: int) -> None:
+        if post_id not in self.deleted and post_id in self._removed:
+            self._removed.remove(post_id)
+
     def visible_count(self) -> int:
         extra = sum(1 for i in self.added if i not in self.deleted and i not in self.hidden)
         return self.count - len(self._removed) + extra
@@ -602,6 +610,7 @@ class SampleSite:
         self.users: list[JSON] = bundle["users"]
         self.types: JSON = bundle["types"]
         self.taxonomies: JSON = bundle["taxonomies"]
+        self.block_theme_types = False  # see list_block_theme_types()
         self.index: JSON = bundle["index"]
         self.site_info: JSON = bundle["site"]
         self.notable: dict[str, list[int]] = {} if self.synthetic else bundle["notable"]
@@ -737,6 +746,48 @@ class SampleSite:
             if isinstance(self.posts, SyntheticPosts):
                 self.posts.remove(post_id)
 
+    def restore_post(self, post_id: int) -> None:
+        """Undo :meth:`hide_post` as a backup restore does: served again, ``modified_gmt`` kept."""
+        with self._lock:
+            self._require(post_id)
+            self.posts.hidden.discard(post_id)
+            if isinstance(self.posts, SyntheticPosts):
+                self.posts.restore(post_id)
+
+    def list_block_theme_types(self) -> None:
+        """List the internal types of WordPress 6.5 to 7.1 in ``/wp/v2/types``, as it does.
+
+        ``wp_global_styles`` names ``global-styles``, which has no collection route (404
+        ``rest_no_route``); ``wp_font_family`` names ``font-families``, which answers 401
+        ``rest_cannot_read`` to anonymous readers; ``wp_font_face``'s ``rest_base`` is a
+        route pattern, not a path.
+        """
+        faces = "font-families/(?P<font_family_id>[\\d]+)/font-faces"
+        api = f"{PLACEHOLDER_ORIGIN}/index.php?rest_route=/wp/v2"
+        entries = (
+            ("wp_global_styles", "Global Styles", "global-styles"),
+            ("wp_font_family", "Font Families", "font-families"),
+            ("wp_font_face", "Font Faces", faces),
+        )
+        with self._lock:
+            self.block_theme_types = True
+            for slug, name, rest_base in entries:
+                self.types[slug] = {
+                    **self.types["post"],
+                    "name": name,
+                    "slug": slug,
+                    "icon": None,
+                    "taxonomies": [],
+                    "rest_base": rest_base,
+                    "_links": {
+                        "collection": [{"href": f"{api}/types"}],
+                        "wp:items": [{"href": f"{api}/{rest_base}"}],
+                        "curies": [
+                            {"name": "wp", "href": "https://api.w.org/{rel}", "templated": True}
+                        ],
+                    },
+                }
+
     def add_post(
         self,
         *,
@@ -867,6 +918,8 @@ class SampleSite:
                 "_links": {"up": [{"href": self.api_root}]},
             }
             return self._ok(self._json(doc))
+        if self.block_theme_types and route.startswith("/wp/v2/font-families"):
+            raise RestError(401, ERR_CANNOT_READ_FONTS)
         match = _ROUTE.fullmatch(route)
         if match is None:
             raise RestError(404, ERR_NO_ROUTE)

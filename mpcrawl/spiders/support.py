@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -18,7 +18,9 @@ from scrapy.http import Response
 from mpcrawl.siterun import SiteRun, Walk
 from mpcrawl.wp.urls import PER_PAGE
 
-Phase = Literal["home", "probe", "types", "page", "include", "gone", "revisions", "media"]
+Phase = Literal[
+    "home", "probe", "types", "page", "include", "gone", "revisions", "media", "fallback"
+]
 """The steps of a site's request plan (``docs/ARCHITECTURE.md``) a request belongs to."""
 
 
@@ -34,6 +36,9 @@ class Ctx:
     rest_base: str | None = None
     item_id: int | None = None
     probes: tuple[str, ...] = ()
+    # A fallback plan's request (``mpcrawl.spiders.fallback``): its own callbacks.
+    on_response: Callable[[Response], Iterator[Any]] | None = None
+    on_failure: Callable[[str], Iterator[Any]] | None = None
 
 
 def flag(value: Any) -> bool:

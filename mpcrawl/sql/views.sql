@@ -19,6 +19,9 @@ CREATE OR REPLACE VIEW media_files AS SELECT * FROM read_parquet(mpcrawl_glob('m
 CREATE OR REPLACE VIEW sites_files AS SELECT * FROM read_parquet(mpcrawl_glob('sites'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW tombstones_files AS SELECT * FROM read_parquet(mpcrawl_glob('tombstones'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW runs_files AS SELECT * FROM read_parquet(mpcrawl_glob('runs'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW web_pages_files AS SELECT * FROM read_parquet(mpcrawl_glob('web_pages'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW web_tombstones_files AS SELECT * FROM read_parquet(mpcrawl_glob('web_tombstones'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW rejects_files AS SELECT * FROM read_parquet(mpcrawl_glob('rejects'), hive_partitioning = true, union_by_name = true);
 
 -- One row per version key.
 CREATE OR REPLACE VIEW posts AS SELECT * FROM posts_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, modified_gmt ORDER BY fetched_at) = 1;
@@ -31,6 +34,7 @@ CREATE OR REPLACE VIEW media AS SELECT * FROM media_files QUALIFY row_number() O
 CREATE OR REPLACE VIEW tombstones AS SELECT * FROM tombstones_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, detected_at ORDER BY run_id) = 1;
 CREATE OR REPLACE VIEW sites AS SELECT * FROM sites_files QUALIFY row_number() OVER (PARTITION BY site, run_id ORDER BY checked_at) = 1;
 CREATE OR REPLACE VIEW runs AS SELECT * FROM runs_files QUALIFY row_number() OVER (PARTITION BY run_id, site ORDER BY finished_at) = 1;
+CREATE OR REPLACE VIEW rejects AS SELECT * FROM rejects_files QUALIFY row_number() OVER (PARTITION BY site, kind, raw_sha256 ORDER BY fetched_at) = 1;
 
 -- The newest row of objects that have no modification time.
 CREATE OR REPLACE VIEW terms_latest AS SELECT * FROM terms QUALIFY row_number() OVER (PARTITION BY site, taxonomy, id ORDER BY fetched_at DESC) = 1;
@@ -48,12 +52,18 @@ ORDER BY site, post_type, id, version;
 CREATE OR REPLACE VIEW posts_newest AS
 SELECT * FROM posts QUALIFY row_number() OVER (PARTITION BY site, post_type, id ORDER BY modified_gmt DESC NULLS LAST, fetched_at DESC) = 1;
 
+-- The newest presence event of each post id: gone (`deleted`, `hidden`) or back (`returned`).
+CREATE OR REPLACE VIEW tombstones_latest AS
+SELECT * FROM tombstones QUALIFY row_number() OVER (PARTITION BY site, post_type, id ORDER BY detected_at DESC) = 1;
+
+-- Live: no presence event since the newest version was fetched, or the newest one says it is back.
 CREATE OR REPLACE VIEW posts_latest AS
 WITH live AS (
     SELECT p.* FROM posts_newest AS p
     WHERE NOT EXISTS (
-        SELECT 1 FROM tombstones AS t
+        SELECT 1 FROM tombstones_latest AS t
         WHERE t.site = p.site AND t.post_type = p.post_type AND t.id = p.id AND t.detected_at > p.fetched_at
+          AND t.reason IS DISTINCT FROM 'returned'
     )
 ),
 category_map AS (
@@ -74,11 +84,20 @@ LEFT JOIN category_map AS c ON c.site = live.site
 LEFT JOIN tag_map AS g ON g.site = live.site
 LEFT JOIN media_latest AS m ON m.site = live.site AND m.id = live.featured_media_id;
 
--- Posts gone from their site, with the last archived title and link.
+-- Posts found gone from their site, with the last archived title and link, and when the
+-- post was next listed again (`returned_at`: a `returned` row or a newer version; NULL while gone).
 CREATE OR REPLACE VIEW deleted_posts AS
-SELECT t.site, t.post_type, t.id, t.reason, t.detected_at, t.last_seen_modified_gmt, p.title, p.link, t.run_id
+WITH back AS (
+    SELECT site, post_type, id, detected_at AS at FROM tombstones WHERE reason = 'returned'
+    UNION ALL
+    SELECT site, post_type, id, fetched_at FROM posts
+)
+SELECT t.site, t.post_type, t.id, t.reason, t.detected_at, t.last_seen_modified_gmt, p.title, p.link, t.run_id,
+    (SELECT min(b.at) FROM back AS b
+     WHERE b.site = t.site AND b.post_type = t.post_type AND b.id = t.id AND b.at > t.detected_at) AS returned_at
 FROM tombstones AS t
 LEFT JOIN posts_newest AS p ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.id
+WHERE t.reason IS DISTINCT FROM 'returned'
 ORDER BY t.detected_at DESC;
 
 -- Embeds and speaker turns of each post's newest version.
@@ -89,3 +108,24 @@ JOIN posts_newest AS p ON p.site = e.site AND p.post_type = e.post_type AND p.id
 CREATE OR REPLACE VIEW turns_latest AS
 SELECT s.* FROM speech_turns AS s
 JOIN posts_newest AS p ON p.site = s.site AND p.post_type = s.post_type AND p.id = s.post_id AND p.modified_gmt IS NOT DISTINCT FROM s.modified_gmt;
+
+-- Sites the REST API cannot read (the fallback path): page versions, the newest of each
+-- URL unless tombstoned since, and every site's current publications whatever the source.
+CREATE OR REPLACE VIEW web_pages AS SELECT * FROM web_pages_files QUALIFY row_number() OVER (PARTITION BY site, url, version_sha256 ORDER BY fetched_at) = 1;
+CREATE OR REPLACE VIEW web_tombstones AS SELECT * FROM web_tombstones_files QUALIFY row_number() OVER (PARTITION BY site, url, detected_at ORDER BY run_id) = 1;
+
+CREATE OR REPLACE VIEW web_pages_latest AS
+SELECT w.* FROM web_pages AS w
+WHERE NOT EXISTS (
+    SELECT 1 FROM web_tombstones AS t WHERE t.site = w.site AND t.url = w.url AND t.detected_at > w.fetched_at
+)
+QUALIFY row_number() OVER (PARTITION BY w.site, w.url ORDER BY w.fetched_at DESC) = 1;
+
+CREATE OR REPLACE VIEW publications AS
+SELECT site, 'rest' AS source, post_type, id, link AS url, title, date_gmt, modified_gmt,
+       content_html, content_text, word_count, embed_count, turn_count, fetched_at, run_id
+FROM posts_latest
+UNION ALL
+SELECT site, source, post_type, id, coalesce(final_url, url) AS url, title, date_gmt, modified_gmt,
+       content_html, content_text, word_count, embed_count, turn_count, fetched_at, run_id
+FROM web_pages_latest;

@@ -5,7 +5,9 @@ or one with a number it would read inexactly, is read by ``json`` as before.
 
 Badly hosted WordPress sites prefix their JSON with a UTF-8 BOM or PHP notices
 (``<br />\\n<b>Notice</b>: ...``). Those bodies are recovered and counted; a body
-that is cut off is an error that the caller retries, never a partial object.
+that is cut off is an error that the caller retries, never a partial object. A body
+nested deeper than orjson's limit of 1024 levels (a real page is about 6 deep) is
+``too_deep``, never a ``RecursionError``: ``json`` would recurse once per level.
 """
 
 from __future__ import annotations
@@ -67,6 +69,10 @@ def decode(body: bytes) -> Decoded:
     Traceback (most recent call last):
     ...
     mpcrawl.wp.jsonbody.BadJSON: truncated: JSON ends early at byte 17
+    >>> decode(b"[" * 100_000 + b"]" * 100_000)
+    Traceback (most recent call last):
+    ...
+    mpcrawl.wp.jsonbody.BadJSON: too_deep: JSON nested more than 1024 levels
     """
     recovered = False
     if body.startswith(_BOM):
@@ -84,10 +90,14 @@ def decode(body: bytes) -> Decoded:
     if _LONG_NUMBER not in stripped.translate(_DIGITS_ONLY):
         try:
             return Decoded(orjson.loads(stripped), recovered)
-        except orjson.JSONDecodeError:
-            pass  # json accepts more (NaN, lone surrogates, UTF-16) and says why
+        except orjson.JSONDecodeError as exc:
+            if str(exc).startswith("depth limit exceeded"):
+                raise BadJSON("too_deep", "JSON nested more than 1024 levels") from None
+            # json accepts more (NaN, lone surrogates, UTF-16) and says why
     try:
         return Decoded(json.loads(stripped), recovered)
+    except RecursionError:
+        raise BadJSON("too_deep", "JSON nested deeper than Python can read") from None
     except UnicodeDecodeError as exc:
         raise BadJSON("encoding", str(exc)) from None
     except json.JSONDecodeError as exc:

@@ -2,6 +2,11 @@
 
 Real sites send ids as strings, zero dates, missing fields and wrong types; each
 function here returns a row whatever it gets, keeping the original in ``raw_json``.
+One bad value costs only its own column: a value that no typed column can hold (a date
+outside years 1..9999 in UTC, a count beyond int32, a broken URL, text with a lone
+UTF-16 surrogate) is left null (text: the surrogate replaced by U+FFFD), and the row's
+``bad_values`` says which field and why. Only an object without a usable id cannot be a
+row: :func:`reject_row` keeps it whole for the ``rejects`` table.
 """
 
 from __future__ import annotations
@@ -11,14 +16,17 @@ import json
 import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from w3lib.html import remove_tags, replace_entities
 
-from mpcrawl.wp.dates import parse_wp_datetime, parse_wp_gmt
+from mpcrawl.wp.dates import read_gmt, read_local
 
 _INT64 = range(-(2**63), 2**63)
+_INT32 = range(-(2**31), 2**31)
 _DIGITS = re.compile(r"^\s*-?[0-9]{1,19}\s*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def as_int(value: Any) -> int | None:
@@ -78,8 +86,14 @@ def dumps(data: Any) -> str:
     text with a ``null`` in it, since orjson also writes NaN and ±Infinity as null (WordPress
     posts rarely hold a null).
 
+    A lone surrogate (``"\\ud800"`` in the JSON a site sent) cannot be stored as UTF-8, so
+    it is written as the same ``\\ud800`` escape: the text is valid UTF-8 and reads back
+    to the very same string. An object nested too deep for ``json`` raises ``Unarchivable``.
+
     >>> dumps({"n": 2**70, "t": "é", 1: [float("inf"), None]})
     '{"n":1180591620717411303424,"t":"é","1":[Infinity,null]}'
+    >>> dumps({"title": "a\\ud800b"})
+    '{"title":"a\\\\ud800b"}'
     """
     try:
         text = orjson.dumps(data)
@@ -88,11 +102,20 @@ def dumps(data: Any) -> str:
     else:
         if b"null" not in text:
             return text.decode("utf-8")
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        written = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:
+        raise Unarchivable("nested too deep to write as JSON") from None
+    if written.isascii() or not _SURROGATE.search(written):
+        return written
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", written)
 
 
 def sha256(text: str | None) -> str | None:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest() if text is not None else None
+    """Hash of text as sent; a lone surrogate is hashed as itself, not as an error."""
+    if text is None:
+        return None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def object_sha256(data: dict[str, Any]) -> str:
@@ -124,6 +147,89 @@ def revision_links(data: dict[str, Any]) -> tuple[int | None, int | None]:
     return count, as_int(predecessor.get("id")) if predecessor else None
 
 
+class Unarchivable(ValueError):
+    """An object no row of its table can hold; it goes whole to ``rejects``."""
+
+
+class FieldReader:
+    """Reads the fields of one object; a value that fits no column is None, and noted.
+
+    >>> r = FieldReader()
+    >>> r.int32("revision_count", 3_000_000_000), r.text("title", "a\\ud800")
+    (None, 'a\ufffd')
+    >>> r.bad
+    ['revision_count: 3000000000 is beyond int32', 'title: lone surrogate replaced by U+FFFD']
+    """
+
+    __slots__ = ("bad",)
+
+    def __init__(self) -> None:
+        self.bad: list[str] = []
+
+    def note(self, name: str, reason: str) -> None:
+        self.bad.append(f"{name}: {reason}")
+
+    def _int(self, name: str, value: Any, bounds: range, label: str) -> int | None:
+        number = as_int(value)
+        if number is None:
+            if isinstance(value, int) and not isinstance(value, bool):
+                self.note(name, f"{value} is beyond {label}")
+            elif value not in (None, "", False):
+                self.note(name, f"not an integer: {str(value)[:40]!r}")
+            return None
+        if number not in bounds:
+            self.note(name, f"{number} is beyond {label}")
+            return None
+        return number
+
+    def int64(self, name: str, value: Any) -> int | None:
+        return self._int(name, value, _INT64, "int64")
+
+    def int32(self, name: str, value: Any) -> int | None:
+        return self._int(name, value, _INT32, "int32")
+
+    def ids(self, name: str, value: Any) -> list[int]:
+        if value is not None and not isinstance(value, list):
+            self.note(name, f"not a list of ids ({type(value).__name__})")
+        ids = as_ids(value)
+        if isinstance(value, list) and len(ids) < len(value):
+            self.note(name, f"{len(value) - len(ids)} entries are not ids")
+        return ids
+
+    def text(self, name: str, value: str | None) -> str | None:
+        if value is None or value.isascii() or not _SURROGATE.search(value):
+            return value
+        self.note(name, "lone surrogate replaced by U+FFFD")
+        return _SURROGATE.sub("\ufffd", value)
+
+    def url(self, name: str, value: Any) -> str | None:
+        text = self.text(name, as_str(value))
+        if text is None:
+            return None
+        try:
+            urlsplit(text).port  # noqa: B018  (raises for a broken host or port)
+        except ValueError as exc:
+            self.note(name, f"not a URL ({exc})")
+            return None
+        return text
+
+    def local(self, name: str, value: Any) -> datetime | None:
+        parsed, problem = read_local(value)
+        if problem:
+            self.note(name, problem)
+        return parsed
+
+    def gmt(self, name: str, value: Any) -> datetime | None:
+        parsed, problem = read_gmt(value)
+        if problem:
+            self.note(name, problem)
+        return parsed
+
+    @property
+    def bad_values(self) -> list[str] | None:
+        return self.bad or None
+
+
 def year_of(*candidates: datetime | None) -> int | None:
     """The partition year: the first usable timestamp's year."""
     for value in candidates:
@@ -136,41 +242,48 @@ def post_row(
     data: dict[str, Any], *, site: str, post_type: str, fetched_at: datetime, run_id: str
 ) -> dict[str, Any]:
     """The ``posts`` row of one REST post object (text columns filled later)."""
+    read = FieldReader()
     content = data.get("content")
     protected = bool(isinstance(content, dict) and content.get("protected"))
-    content_html = as_str(content)
+    content_html = read.text("content", as_str(content))
     excerpt = data.get("excerpt")
-    excerpt_html = as_str(excerpt)
+    excerpt_html = read.text("excerpt", as_str(excerpt))
     if protected:
         content_html = None
     if protected or (isinstance(excerpt, dict) and excerpt.get("protected")):
         excerpt_html = None
-    revision_count, predecessor = revision_links(data)
+    history = _link(data, "version-history")
+    predecessor = _link(data, "predecessor-version")
     return {
         "site": site,
         "post_type": post_type,
-        "id": as_int(data.get("id")),
-        "slug": as_str(data.get("slug")),
-        "link": as_str(data.get("link")),
-        "status": as_str(data.get("status")),
-        "date": parse_wp_datetime(data.get("date")),
-        "modified": parse_wp_datetime(data.get("modified")),
-        "date_gmt": parse_wp_gmt(data.get("date_gmt")),
-        "modified_gmt": parse_wp_gmt(data.get("modified_gmt")),
-        "title": plain(data.get("title")),
+        "id": read.int64("id", data.get("id")),
+        "slug": read.text("slug", as_str(data.get("slug"))),
+        "link": read.url("link", data.get("link")),
+        "status": read.text("status", as_str(data.get("status"))),
+        "date": read.local("date", data.get("date")),
+        "modified": read.local("modified", data.get("modified")),
+        "date_gmt": read.gmt("date_gmt", data.get("date_gmt")),
+        "modified_gmt": read.gmt("modified_gmt", data.get("modified_gmt")),
+        "title": read.text("title", plain(data.get("title"))),
         "content_html": content_html,
         "excerpt_html": excerpt_html,
-        "author_id": as_int(data.get("author")),
-        "category_ids": as_ids(data.get("categories")),
-        "tag_ids": as_ids(data.get("tags")),
-        "featured_media_id": as_int(data.get("featured_media")) or None,
+        "author_id": read.int64("author", data.get("author")),
+        "category_ids": read.ids("categories", data.get("categories")),
+        "tag_ids": read.ids("tags", data.get("tags")),
+        "featured_media_id": read.int64("featured_media", data.get("featured_media")) or None,
         "protected": protected,
-        "revision_count": revision_count,
-        "predecessor_revision_id": predecessor,
+        "revision_count": read.int32(
+            "version-history.count", history.get("count") if history else None
+        ),
+        "predecessor_revision_id": read.int64(
+            "predecessor-version.id", predecessor.get("id") if predecessor else None
+        ),
         "content_sha256": sha256(as_str(content)),
         "raw_json": dumps(data),
         "fetched_at": fetched_at,
         "run_id": run_id,
+        "bad_values": read.bad_values,
     }
 
 
@@ -184,21 +297,23 @@ def revision_row(
     run_id: str,
 ) -> dict[str, Any]:
     """The ``revisions`` row of one object from a revisions route."""
+    read = FieldReader()
     content = as_str(data.get("content"))
     return {
         "site": site,
         "post_type": post_type,
-        "post_id": as_int(data.get("parent")) or post_id,
-        "revision_id": as_int(data.get("id")),
-        "author_id": as_int(data.get("author")),
-        "date_gmt": parse_wp_gmt(data.get("date_gmt")),
-        "modified_gmt": parse_wp_gmt(data.get("modified_gmt")),
-        "title": plain(data.get("title")),
-        "content_html": content,
+        "post_id": read.int64("parent", data.get("parent")) or post_id,
+        "revision_id": read.int64("id", data.get("id")),
+        "author_id": read.int64("author", data.get("author")),
+        "date_gmt": read.gmt("date_gmt", data.get("date_gmt")),
+        "modified_gmt": read.gmt("modified_gmt", data.get("modified_gmt")),
+        "title": read.text("title", plain(data.get("title"))),
+        "content_html": read.text("content", content),
         "content_sha256": sha256(content),
         "raw_json": dumps(data),
         "fetched_at": fetched_at,
         "run_id": run_id,
+        "bad_values": read.bad_values,
     }
 
 
@@ -206,18 +321,20 @@ def term_row(
     data: dict[str, Any], *, site: str, taxonomy: str, fetched_at: datetime, run_id: str
 ) -> dict[str, Any]:
     """The ``terms`` row of a category or tag."""
+    read = FieldReader()
     return {
         "site": site,
-        "taxonomy": as_str(data.get("taxonomy")) or taxonomy,
-        "id": as_int(data.get("id")),
-        "name": plain(data.get("name")),
-        "slug": as_str(data.get("slug")),
-        "parent": as_int(data.get("parent")),
-        "count": as_int(data.get("count")),
+        "taxonomy": read.text("taxonomy", as_str(data.get("taxonomy"))) or taxonomy,
+        "id": read.int64("id", data.get("id")),
+        "name": read.text("name", plain(data.get("name"))),
+        "slug": read.text("slug", as_str(data.get("slug"))),
+        "parent": read.int64("parent", data.get("parent")),
+        "count": read.int64("count", data.get("count")),
         "content_sha256": object_sha256(data),
         "raw_json": dumps(data),
         "fetched_at": fetched_at,
         "run_id": run_id,
+        "bad_values": read.bad_values,
     }
 
 
@@ -225,15 +342,17 @@ def author_row(
     data: dict[str, Any], *, site: str, fetched_at: datetime, run_id: str
 ) -> dict[str, Any]:
     """The ``authors`` row of a user."""
+    read = FieldReader()
     return {
         "site": site,
-        "id": as_int(data.get("id")),
-        "name": plain(data.get("name")),
-        "slug": as_str(data.get("slug")),
+        "id": read.int64("id", data.get("id")),
+        "name": read.text("name", plain(data.get("name"))),
+        "slug": read.text("slug", as_str(data.get("slug"))),
         "content_sha256": object_sha256(data),
         "raw_json": dumps(data),
         "fetched_at": fetched_at,
         "run_id": run_id,
+        "bad_values": read.bad_values,
     }
 
 
@@ -241,21 +360,58 @@ def media_row(
     data: dict[str, Any], *, site: str, fetched_at: datetime, run_id: str
 ) -> dict[str, Any]:
     """The ``media`` row of an attachment."""
+    read = FieldReader()
     details = data.get("media_details")
     details = details if isinstance(details, dict) else {}
     return {
         "site": site,
-        "id": as_int(data.get("id")),
-        "date_gmt": parse_wp_gmt(data.get("date_gmt")),
-        "modified_gmt": parse_wp_gmt(data.get("modified_gmt")),
-        "source_url": as_str(data.get("source_url")),
-        "mime_type": as_str(data.get("mime_type")),
-        "alt_text": as_str(data.get("alt_text")),
-        "caption": plain(data.get("caption")),
-        "width": as_int(details.get("width")),
-        "height": as_int(details.get("height")),
+        "id": read.int64("id", data.get("id")),
+        "date_gmt": read.gmt("date_gmt", data.get("date_gmt")),
+        "modified_gmt": read.gmt("modified_gmt", data.get("modified_gmt")),
+        "source_url": read.url("source_url", data.get("source_url")),
+        "mime_type": read.text("mime_type", as_str(data.get("mime_type"))),
+        "alt_text": read.text("alt_text", as_str(data.get("alt_text"))),
+        "caption": read.text("caption", plain(data.get("caption"))),
+        "width": read.int64("width", details.get("width")),
+        "height": read.int64("height", details.get("height")),
         "content_sha256": object_sha256(data),
         "raw_json": dumps(data),
+        "fetched_at": fetched_at,
+        "run_id": run_id,
+        "bad_values": read.bad_values,
+    }
+
+
+def reject_row(
+    data: Any,
+    *,
+    site: str,
+    kind: str,
+    post_type: str | None,
+    reason: str,
+    fetched_at: datetime,
+    run_id: str,
+) -> dict[str, Any]:
+    """The ``rejects`` row of an object no table's row can hold, kept whole.
+
+    >>> row = reject_row({"id": "x"}, site="e.org", kind="post", post_type="post",
+    ...                  reason="no id", fetched_at=None, run_id="r")
+    >>> row["raw_json"], row["id_as_sent"], row["reason"]
+    ('{"id":"x"}', 'x', 'no id')
+    """
+    try:
+        raw: str | None = dumps(data)
+    except Unarchivable as exc:
+        raw, reason = None, f"{reason}; {exc}"
+    sent = data.get("id") if isinstance(data, dict) else None
+    return {
+        "site": site,
+        "kind": kind,
+        "post_type": post_type,
+        "id_as_sent": FieldReader().text("id", None if sent is None else str(sent)[:100]),
+        "reason": reason,
+        "raw_json": raw,
+        "raw_sha256": sha256(raw),
         "fetched_at": fetched_at,
         "run_id": run_id,
     }

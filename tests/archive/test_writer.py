@@ -1,3 +1,4 @@
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.state import load_site_state, micros
-from mpcrawl.archive.writer import ArchiveWriter, remove_temp_files
+from mpcrawl.archive.writer import ArchiveError, ArchiveWriter, publish, remove_temp_files
 from mpcrawl.read import connect
 from mpcrawl.schemas import TABLES
 from mpcrawl.wp.sitename import BadSiteURL
@@ -38,8 +39,8 @@ def test_partitions_are_hive_style_and_read_back(tmp_path: Path) -> None:
     writer.close()
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("part-*.parquet"))
     assert files == [
-        "posts/site=e.org/year=2023/part-r1-0.parquet",
-        "posts/site=e.org/year=2024/part-r1-1.parquet",
+        f"posts/site=e.org/year=2023/part-r1-{writer.token}-0.parquet",
+        f"posts/site=e.org/year=2024/part-r1-{writer.token}-1.parquet",
     ]
     # The partition columns are in the folder names only, as Spark and write_dataset do.
     assert "site" not in pq.read_schema(tmp_path / files[0]).names
@@ -93,3 +94,89 @@ def test_hostile_site_cannot_leave_the_archive(tmp_path: Path) -> None:
     writer.close()
     assert not list(tmp_path.rglob("part-*.parquet"))
     assert {p.parent.parent for p in tmp_path.rglob("*.parquet")} == {tmp_path / "a"}
+
+
+def test_publish_never_replaces_an_existing_file(tmp_path: Path) -> None:
+    theirs, mine = tmp_path / "part-r1-x-0.parquet", tmp_path / ".part-r1-x-0.parquet.tmp"
+    theirs.write_bytes(b"an earlier run's rows")
+    mine.write_bytes(b"this run's rows")
+    with pytest.raises(FileExistsError):
+        publish(str(mine), str(theirs))
+    assert theirs.read_bytes() == b"an earlier run's rows"
+    assert mine.read_bytes() == b"this run's rows"
+    publish(str(mine), str(tmp_path / "part-r1-y-0.parquet"))
+    assert not mine.exists()
+    assert (tmp_path / "part-r1-y-0.parquet").read_bytes() == b"this run's rows"
+
+
+def test_two_runs_with_one_run_id_keep_each_others_files(tmp_path: Path) -> None:
+    location = ArchiveLocation.parse(str(tmp_path))
+    for first in (0, 100):
+        writer = ArchiveWriter(location, "nightly")
+        for i in range(first, first + 30):
+            writer.write("posts", post(i), 2024)
+        writer.write("runs", {"run_id": "nightly", "site": "e.org", "outcome": "ok"})
+        writer.close()
+    posts = ds.dataset(tmp_path / "posts", partitioning="hive").to_table()
+    assert sorted(posts["id"].to_pylist()) == [*range(30), *range(100, 130)]
+    assert ds.dataset(tmp_path / "runs", partitioning="hive").count_rows() == 2
+    assert len(list((tmp_path / "posts").rglob("part-nightly-*.parquet"))) == 2
+
+
+def test_a_file_is_synced_before_it_is_linked_and_its_folder_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[str, str]] = []
+    real_fsync, real_link = os.fsync, os.link
+
+    def fsync(fd: int) -> None:
+        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def link(src: str, dst: str) -> None:
+        calls.append(("link", dst))
+        real_link(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "link", link)
+    writer = ArchiveWriter(ArchiveLocation.parse(str(tmp_path)), "r1")
+    writer.write("posts", post(1), 2024)
+    writer.close()
+    (final,) = (tmp_path / "posts").rglob("*.parquet")
+    folder = final.parent
+    assert calls[:3] == [  # then the empty files of the other tables, the same way
+        ("fsync", str(folder / f".{final.name}.tmp")),
+        ("link", str(final)),
+        ("fsync", str(folder)),
+    ]
+
+
+def test_names_stay_within_a_file_name_whatever_the_run_id_and_site(tmp_path: Path) -> None:
+    writer = ArchiveWriter(ArchiveLocation.parse(str(tmp_path)), "r" * 253)
+    writer.write("posts", post(1), 2024)
+    writer.close()
+    (final,) = (tmp_path / "posts").rglob("*.parquet")
+    assert len(final.name) <= 100
+    long_site = ".".join(["a" * 63] * 3 + ["b" * 61])  # a valid 253-character host
+    with pytest.raises(ArchiveError, match="253 characters is too long for a partition folder"):
+        writer.write("posts", {**post(2), "site": long_site}, 2024)
+
+
+def test_a_failed_site_drops_its_unfinished_files_and_others_go_on(tmp_path: Path) -> None:
+    location = ArchiveLocation.parse(str(tmp_path))
+    writer = ArchiveWriter(location, "r1", batch_rows=2)
+    for i in range(3):
+        writer.write("embeds", {"site": "a.org", "post_id": i, "run_id": "r1"}, 2024)
+        writer.write("posts", {**post(i), "site": "b.org"}, 2024)
+    (tmp_path / "posts" / "site=a.org").write_text("a file where a folder must go")
+    with pytest.raises(ArchiveError, match=r"site=a\.org"):
+        for i in range(2):
+            writer.write("posts", {**post(i), "site": "a.org"}, 2024)
+    assert list((tmp_path / "embeds" / "site=a.org").rglob(".part-*")) == []
+    with pytest.raises(ArchiveError, match=r"site=a\.org"):
+        writer.write("runs", {"run_id": "r1", "site": "a.org", "outcome": "ok"})
+    writer.close()
+    assert not list(tmp_path.rglob(".part-*"))
+    assert list((tmp_path / "embeds").rglob("*.parquet")) == []
+    b_posts = ds.dataset(tmp_path / "posts" / "site=b.org", partitioning="hive").to_table()
+    assert sorted(b_posts["id"].to_pylist()) == [0, 1, 2]

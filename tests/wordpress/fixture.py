@@ -15,6 +15,10 @@ In ``tests/conftest.py``::
 ``wordpress_fork`` (function scope) is a fresh pretty-permalink site for one test, stopped
 and dropped after it: use it for tests that edit, trash or delete content.
 
+``closed_wordpress`` (session scope) maps ``"closed-pretty"``, ``"closed-plain"``,
+``"hidden-pretty"`` and ``"hidden-plain"`` to read-only sites whose REST API is closed
+the way security plugins close it (``rest-closed.php``), each in both permalink forms.
+
 Without the Debian packages the tests skip (run ``bash tests/wordpress/install.sh`` as
 root); with ``MPCRAWL_REQUIRE_WORDPRESS=1`` they fail instead. ``MPCRAWL_WORDPRESS_STATE``
 names a state dir to keep between sessions (the seeded database is reused, ~1 s start);
@@ -32,6 +36,8 @@ import pytest
 from tests.wordpress.wpserver import (
     DEFAULT_POSTS,
     INSTALL_HINT,
+    PLAIN,
+    PRETTY,
     Instance,
     WordPress,
     missing_requirements,
@@ -41,7 +47,7 @@ REQUIRE_ENV = "MPCRAWL_REQUIRE_WORDPRESS"
 STATE_ENV = "MPCRAWL_WORDPRESS_STATE"
 POSTS_ENV = "MPCRAWL_WORDPRESS_POSTS"
 
-__all__ = ["wordpress", "wordpress_fork"]
+__all__ = ["closed_wordpress", "wordpress", "wordpress_fork"]
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +77,18 @@ def wordpress_fork(wordpress: WordPress, request: pytest.FixtureRequest) -> Iter
         yield inst
     finally:
         wordpress.stop_instance(inst, drop=True)
+
+
+@pytest.fixture(scope="session")
+def closed_wordpress(wordpress: WordPress) -> Iterator[dict[str, Instance]]:
+    """The seeded site with its REST API closed (401) or hidden (404, no links), both forms."""
+    sites = {
+        f"{rest}-{form}": wordpress.fork(f"{rest}_{form}", permalinks, rest=rest)
+        for rest in ("closed", "hidden")
+        for form, permalinks in (("pretty", PRETTY), ("plain", PLAIN))
+    }
+    try:
+        yield sites
+    finally:
+        for inst in sites.values():
+            wordpress.stop_instance(inst, drop=True)

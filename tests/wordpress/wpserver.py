@@ -21,7 +21,9 @@ How it works (Debian 12 packages, see install.sh):
 - Each site is a copy of ``wp_seed`` (CREATE TABLE LIKE + INSERT SELECT, the seed URL
   replaced in guids and content) served by its own ``php -S 127.0.0.1:PORT`` with
   router.php: ``pretty`` (permalinks /%postname%/) and ``plain`` (no permalink structure),
-  plus any number of ``fork(name)`` copies for tests that change content.
+  plus any number of ``fork(name)`` copies for tests that change content;
+  ``fork(name, rest="closed"|"hidden")`` serves a copy whose REST API is closed the way
+  security plugins close it (``rest-closed.php``).
 - Every process is started in its own process group and stopped by that id.
 """
 
@@ -56,6 +58,7 @@ SEED_HOME = "http://wp-seed.invalid"
 SEED_JSON = HERE / "data" / "wp-post-4407.json"
 PRETTY = "/%postname%/"
 PLAIN = ""
+REST_MODES = ("open", "closed", "hidden")
 PHP_EXTENSIONS = ("mysqli", "mbstring", "dom", "gd", "curl")
 INSTALL_HINT = "run `bash tests/wordpress/install.sh` as root"
 _SBIN = ("/usr/local/sbin", "/usr/sbin", "/sbin")
@@ -158,9 +161,16 @@ class Instance:
     """One WordPress site: its own database, its own ``php -S`` on 127.0.0.1."""
 
     def __init__(
-        self, name: str, port: int, database: str, permalinks: str, manifest: dict[str, Any]
+        self,
+        name: str,
+        port: int,
+        database: str,
+        permalinks: str,
+        manifest: dict[str, Any],
+        rest: str = "open",
     ) -> None:
         self.name = name
+        self.rest = rest
         self.port = port
         self.database = database
         self.permalinks = permalinks
@@ -176,6 +186,7 @@ class Instance:
             "api_root": self.api_root,
             "permalink_structure": permalinks,
             "database": database,
+            "rest": rest,
         }
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -311,6 +322,7 @@ class WordPress:
         mu = self.docroot / "wp-content" / "mu-plugins"
         mu.mkdir(exist_ok=True)
         shutil.copyfile(HERE / "mu-plugin.php", mu / "mpcrawl-test-site.php")
+        shutil.copyfile(HERE / "rest-closed.php", mu / "mpcrawl-rest-closed.php")
         (self.docroot / "wp-config.php").write_text(self._wp_config())
 
     def _wp_config(self) -> str:
@@ -526,14 +538,18 @@ require_once ABSPATH . 'wp-settings.php';
         return path.read_text(errors="replace")[-n:] if path.is_file() else ""
 
     # ------------------------------------------------------------------ sites
-    def fork(self, name: str, permalinks: str = PRETTY) -> Instance:
+    def fork(self, name: str, permalinks: str = PRETTY, rest: str = "open") -> Instance:
         """A new site from the seeded state: fresh database copy, own php server and port.
 
         ``permalinks`` is a permalink structure (``"/%postname%/"``) or ``""`` for plain.
-        Forking an existing name replaces that site with a fresh copy.
+        ``rest`` is ``"open"``, ``"closed"`` (401 ``rest_not_logged_in`` for anonymous
+        readers) or ``"hidden"`` (also no API links, 404 for ``/wp-json/``); see
+        ``rest-closed.php``. Forking an existing name replaces that site with a fresh copy.
         """
         if not re.fullmatch(r"[a-z0-9_]{1,40}", name):
             raise ValueError(f"instance name must match [a-z0-9_]{{1,40}}: {name!r}")
+        if rest not in REST_MODES:
+            raise ValueError(f"rest must be one of {REST_MODES}: {rest!r}")
         if self._mariadb is None:
             raise WordPressError("WordPress.start() first")
         with self._lock:
@@ -542,7 +558,7 @@ require_once ABSPATH . 'wp-settings.php';
                 self.stop_instance(old, drop=False)
             database = f"wp_{name}"
             for _attempt in range(3):
-                inst = Instance(name, _free_port(), database, permalinks, self.manifest)
+                inst = Instance(name, _free_port(), database, permalinks, self.manifest, rest)
                 self._copy_database(database, inst.url, permalinks)
                 if self._serve(inst):
                     break
@@ -572,6 +588,7 @@ require_once ABSPATH . 'wp-settings.php';
             "MPCRAWL_WP_DB": inst.database,
             "MPCRAWL_WP_HOME": inst.url,
             "PHP_CLI_SERVER_WORKERS": str(self.workers),
+            "MPCRAWL_WP_REST": inst.rest,
         }
         cmd = [
             str(_which("php")),
@@ -604,7 +621,8 @@ require_once ABSPATH . 'wp-settings.php';
                 return False
             try:
                 # The first request also builds the rewrite rules of a plain site.
-                with urllib.request.urlopen(inst.rest_url("/"), timeout=30) as resp:
+                ready = inst.rest_url("/") if inst.rest == "open" else inst.url + "/"
+                with urllib.request.urlopen(ready, timeout=30) as resp:
                     resp.read()
                 return True
             except urllib.error.HTTPError as exc:

@@ -71,3 +71,16 @@ def test_decode_reads_what_json_reads(value: list[object], ascii_only: bool) -> 
 def test_integers_beyond_64_bits_stay_exact() -> None:
     body = b'[{"id": 18446744073709551616, "n": -9223372036854775809, "x": 1e400}]'
     assert decode(body).data == [{"id": 2**64, "n": -(2**63) - 1, "x": float("inf")}]
+
+
+@pytest.mark.parametrize("depth", [1025, 100_000])
+@pytest.mark.parametrize("long_number", [False, True], ids=["orjson", "json"])
+def test_deep_nesting_is_bad_json_not_a_recursion_error(depth: int, long_number: bool) -> None:
+    inner = b"12345678901234567890123" if long_number else b"1"
+    with pytest.raises(BadJSON) as raised:
+        decode(b"[" * depth + inner + b"]" * depth)
+    assert raised.value.reason == "too_deep"
+
+
+def test_a_page_nested_like_real_wordpress_still_decodes() -> None:
+    assert decode(b"[" * 1000 + b"]" * 1000).data is not None

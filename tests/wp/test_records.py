@@ -122,3 +122,72 @@ _JSON_VALUES = st.recursive(
 @given(st.dictionaries(st.text(), _JSON_VALUES, max_size=8))
 def test_raw_json_reads_back_as_sent(obj: dict[str, object]) -> None:
     assert json.loads(records.dumps(obj)) == obj
+
+
+def _with(seed: dict[str, object], **changes: object) -> dict[str, object]:
+    return {**seed, **changes}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        ({"date_gmt": "9999-12-31T23:59:59-01:00"}, "date_gmt", "outside years 1..9999"),
+        ({"date_gmt": "0001-01-01T00:00:00+01:00"}, "date_gmt", "outside years 1..9999"),
+        ({"date": "yesterday"}, "date", "not a timestamp"),
+        ({"title": {"rendered": "Live \ud800 Facial"}}, "title", "lone surrogate"),
+        ({"_links": {"version-history": [{"count": 3_000_000_000}]}}, "revision_count", "int32"),
+        ({"link": "http://[::1/bad"}, "link", "not a URL"),
+        ({"author": 2**64}, "author_id", "int64"),
+        ({"categories": [4, "x", None]}, "category_ids", "2 entries are not ids"),
+    ],
+    ids=["year-10000", "year-0", "yesterday", "surrogate", "int32", "url", "int64", "ids"],
+)
+def test_a_bad_value_costs_only_its_column(
+    change: dict[str, object], field: str, problem: str
+) -> None:
+    seed = seed_post()
+    if "_links" in change:
+        change = {"_links": {**seed["_links"], **change["_links"]}}  # type: ignore[dict-item]
+    obj = _with(seed, **change)
+    row = records.post_row(obj, post_type="post", **COMMON)
+    table = rows_to_table(TABLES["posts"], [row])
+    assert table.num_rows == 1
+    assert row["bad_values"] and any(problem in b for b in row["bad_values"])
+    good = records.post_row(seed, post_type="post", **COMMON)
+    differs = {k for k in good if good[k] != row[k]} - {"raw_json", "bad_values"}
+    if field == "title":  # the text is kept, the surrogate replaced
+        assert row["title"] == "Live \ufffd Facial"
+    elif field == "category_ids":
+        assert row["category_ids"] == [4]
+    else:
+        assert row[field] is None
+    assert differs <= {field, "content_sha256", "year"}
+    assert json.loads(row["raw_json"]) == obj  # lossless: the value as the site sent it
+
+
+def test_raw_json_with_a_lone_surrogate_is_valid_utf8_and_exact() -> None:
+    obj = json.loads('{"id": 1, "title": {"rendered": "a\\ud800b"}, "é": "é"}')
+    text = records.dumps(obj)
+    text.encode("utf-8")  # would raise for a lone surrogate
+    assert json.loads(text) == obj and "é" in text
+
+
+def test_an_ordinary_post_has_no_bad_values() -> None:
+    assert records.post_row(seed_post(), post_type="post", **COMMON)["bad_values"] is None
+
+
+def test_an_object_nested_too_deep_to_write_is_a_reject_with_its_reason() -> None:
+    deep: object = 1
+    for _ in range(5000):
+        deep = [deep]
+    row = records.reject_row(
+        {"id": 7, "meta": deep},
+        site="e.org",
+        kind="post",
+        post_type="post",
+        reason="no row",
+        fetched_at=NOW,
+        run_id="r1",
+    )
+    assert row["raw_json"] is None and "too deep" in row["reason"] and row["id_as_sent"] == "7"
+    rows_to_table(TABLES["rejects"], [row])

@@ -20,6 +20,9 @@ from mpcrawl.outcomes import FAILURES
 
 FAILING_STREAK = 3
 WORD_BINS = (0, 100, 200, 300, 500, 750, 1000, 1500, 2000)
+# A month axis spans at most 50 years, whatever dates the archive holds (0001..9999 included):
+# charts and tables of a monthly series stay within MAX_MONTHS columns per series.
+MAX_MONTHS = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,7 @@ class Monthly:
 
     months: tuple[str, ...]
     series: tuple[tuple[str, tuple[int, ...]], ...]
+    outside: int = 0  # counted rows dated outside the axis (see MAX_MONTHS)
 
     def totals(self) -> tuple[int, ...]:
         return tuple(sum(column) for column in zip(*(v for _, v in self.series), strict=True))
@@ -138,6 +142,7 @@ class Tombstone:
     title: str | None
     link: str | None
     last_seen_modified: datetime | None
+    returned_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,32 +188,59 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _months(first: str, last: str) -> tuple[str, ...]:
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return tuple(out)
+def _index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def _months(first: int, last: int) -> tuple[str, ...]:
+    return tuple(f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, last + 1))
+
+
+def _busiest_span(totals: dict[int, int]) -> tuple[int, int]:
+    """First and last month with rows of the MAX_MONTHS-long span holding the most rows
+    (the latest such span on a tie); linear in the number of distinct months."""
+    months = sorted(totals)
+    best, span, held, left = -1, (months[0], months[0]), 0, 0
+    for month in months:
+        held += totals[month]
+        while month - months[left] >= MAX_MONTHS:
+            held -= totals[months[left]]
+            left += 1
+        if held >= best:
+            best, span = held, (months[left], month)
+    return span
 
 
 def monthly(rows: list[tuple[Any, ...]], order: list[str] | None = None) -> Monthly:
     """``(series, 'YYYY-MM', count)`` rows as a gap-free :class:`Monthly`.
 
+    The axis is the busiest span of at most ``MAX_MONTHS`` months; rows dated outside
+    it (a post dated 0001 or 9999) are counted in ``outside``, not drawn.
+
     >>> monthly([("a", "2024-11", 2), ("b", "2025-01", 1)]).series
     (('a', (2, 0, 0)), ('b', (0, 0, 1)))
+    >>> m = monthly([("a", "0001-01", 1), ("a", "2024-11", 2), ("a", "9999-12", 1)])
+    >>> m.months, m.outside
+    (('2024-11',), 2)
     """
     rows = [r for r in rows if r[1] is not None]
     if not rows:
         return Monthly((), ())
-    months = _months(min(r[1] for r in rows), max(r[1] for r in rows))
-    index = {m: i for i, m in enumerate(months)}
+    totals: Counter[int] = Counter()
+    for _, month, count in rows:
+        totals[_index(month)] += int(count)
+    first, last = _busiest_span(totals)
+    months = _months(first, last)
     names = order or sorted({r[0] for r in rows})
     values = {name: [0] * len(months) for name in names}
+    outside = 0
     for name, month, count in rows:
-        if name in values:
-            values[name][index[month]] += int(count)
-    return Monthly(months, tuple((name, tuple(values[name])) for name in names))
+        at = _index(month) - first
+        if not 0 <= at < len(months):
+            outside += int(count)
+        elif name in values:
+            values[name][at] += int(count)
+    return Monthly(months, tuple((name, tuple(values[name])) for name in names), outside)
 
 
 def overview(con: duckdb.DuckDBPyConnection) -> Overview:
@@ -235,7 +267,7 @@ def overview(con: duckdb.DuckDBPyConnection) -> Overview:
         "  ON p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id), "
         "(SELECT count(*) FROM turns_latest t JOIN report_live p "
         "  ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.post_id), "
-        "(SELECT count(*) FROM tombstones)",
+        "(SELECT count(*) FROM deleted_posts)",
     )[0]
     return Overview(
         sites=sites,
@@ -394,17 +426,19 @@ def videos(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[Video, ...]:
 
 
 def history(con: duckdb.DuckDBPyConnection) -> Monthly:
-    """Edits (archived versions after a post's first, by ``modified_gmt``) and tombstones
-    (by ``detected_at``, per reason) per month."""
+    """Edits (archived versions after a post's first, by ``modified_gmt``), tombstones
+    (by ``detected_at``, per reason) and posts back again (``returned`` rows) per month."""
     rows = _rows(
         con,
         "SELECT 'edits', strftime(modified_gmt, '%Y-%m'), count(*) FROM post_versions "
         "WHERE version > 1 GROUP BY ALL "
-        "UNION ALL SELECT coalesce(reason, 'gone'), strftime(detected_at, '%Y-%m'), count(*) "
+        "UNION ALL SELECT CASE reason WHEN 'returned' THEN 'back' "
+        "ELSE coalesce(reason, 'gone') END, strftime(detected_at, '%Y-%m'), count(*) "
         "FROM tombstones GROUP BY ALL",
     )
-    reasons = sorted({r[0] for r in rows} - {"edits"})
-    return monthly(rows, ["edits", *reasons])
+    reasons = sorted({r[0] for r in rows} - {"edits", "back"})
+    back = ["back"] if any(r[0] == "back" for r in rows) else []
+    return monthly(rows, ["edits", *reasons, *back])
 
 
 def versions_per_post(con: duckdb.DuckDBPyConnection) -> tuple[tuple[int, int], ...]:
@@ -431,8 +465,8 @@ def most_edited(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[EditedPost,
 def tombstones(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[Tombstone, ...]:
     rows = _rows(
         con,
-        "SELECT detected_at, site, post_type, id, reason, title, link, last_seen_modified_gmt "
-        "FROM deleted_posts ORDER BY detected_at DESC, site, post_type, id LIMIT ?",
+        "SELECT detected_at, site, post_type, id, reason, title, link, last_seen_modified_gmt, "
+        "returned_at FROM deleted_posts ORDER BY detected_at DESC, site, post_type, id LIMIT ?",
         limit,
     )
     return tuple(Tombstone(*r) for r in rows)

@@ -398,7 +398,8 @@ def history_section(data: ReportData) -> Html:
                 ),
                 monthly_table(data.history),
                 note="Edits: archived versions after a post's first, by their modified_gmt. "
-                "Deleted and hidden: tombstones, by the time a crawl noticed them.",
+                "Deleted and hidden: tombstones, by the time a crawl noticed them. "
+                "Back: posts listed again after a tombstone.",
             )
         )
     if data.versions_per_post:
@@ -438,6 +439,7 @@ def history_section(data: ReportData) -> Html:
                     "reason",
                     "last archived title",
                     "last seen version (UTC)",
+                    "back since (UTC)",
                 ],
                 (
                     [
@@ -448,10 +450,11 @@ def history_section(data: ReportData) -> Html:
                         t.reason,
                         link(t.link, t.title or "(untitled)"),
                         t.last_seen_modified,
+                        t.returned_at,
                     ]
                     for t in data.tombstones
                 ),
-                classes=["", "", "", "n", "", "title", ""],
+                classes=["", "", "", "n", "", "title", "", ""],
             )
         )
     else:

@@ -1,0 +1,53 @@
+"""A scheduler where requests that must wait (``Retry-After``, backoff) wait without a slot.
+
+Scrapy's downloader counts a request against ``CONCURRENT_REQUESTS`` from the moment it
+enters the downloader middlewares; a middleware that sleeps there holds that slot, so 16
+rate-limited sites sleeping on their ``Retry-After`` held every slot and a good site's
+first request waited 42 s. Here the retry middleware only stamps the retry with the time
+it may go (``mpcrawl_wait_until``, monotonic seconds) and hands it back to the engine,
+which enqueues it; this scheduler keeps it aside until then. The engine asks for the next
+request after every response and at least every 5 seconds (its heartbeat), so a wait
+ends at most ~5 s late, and meanwhile every other site's requests flow.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import time
+from typing import Any
+
+from scrapy import Request
+from scrapy.core.scheduler import Scheduler
+
+WAIT_UNTIL = "mpcrawl_wait_until"
+
+
+class WaitingScheduler(Scheduler):
+    """Scrapy's scheduler, plus a heap of requests that may not go before a given time."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._waiting: list[tuple[float, int, Request]] = []
+        self._order = itertools.count()
+
+    def enqueue_request(self, request: Request) -> bool:
+        until = request.meta.get(WAIT_UNTIL)
+        if isinstance(until, float) and until > time.monotonic():
+            heapq.heappush(self._waiting, (until, next(self._order), request))
+            return True
+        return super().enqueue_request(request)
+
+    def next_request(self) -> Request | None:
+        now = time.monotonic()
+        while self._waiting and self._waiting[0][0] <= now:
+            _, _, request = heapq.heappop(self._waiting)
+            request.meta.pop(WAIT_UNTIL, None)
+            super().enqueue_request(request)
+        return super().next_request()
+
+    def has_pending_requests(self) -> bool:
+        return bool(self._waiting) or super().has_pending_requests()
+
+    def __len__(self) -> int:
+        return len(self._waiting) + super().__len__()

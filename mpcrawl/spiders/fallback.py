@@ -1,0 +1,384 @@
+"""The fallback request plan: archive a site the REST API cannot read, from what it serves.
+
+Per site, in order, each step only if the one before found nothing:
+
+1. ``/robots.txt``: its ``Sitemap:`` lines;
+2. the well-known sitemaps (``/wp-sitemap.xml``, ``/sitemap_index.xml``, ``/sitemap.xml``,
+   ``/?sitemap=index``), one at a time until one is a sitemap; an index's children are
+   read too (term and author sitemaps skipped), within :class:`~mpcrawl.web.sitemaps.Caps`;
+3. the home page's announced feeds, then the well-known feed addresses;
+4. the home page's links.
+
+Then every listed URL on the site's own hosts is fetched, unless the archive holds it
+with the same sitemap ``lastmod``; a URL archived with an ``ETag`` or ``Last-Modified``
+is asked for conditionally. Each page that is a publication (not an archive listing; on
+WordPress, of a type in ``-a types=``) and whose version key is new becomes a
+``web_pages`` row. Only after a *complete* sitemap
+walk, each archived URL missing from it is probed without following redirects: 404/410
+is ``deleted``, a redirect ``redirected`` (with its target). Feeds and links are never
+complete listings, so they tombstone nothing.
+
+The plan holds no Scrapy machinery of its own: the spider gives it a ``Requester`` that
+counts each request against the site, and calls ``on_failure`` for requests that failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
+from urllib.parse import urljoin
+
+from scrapy import Request
+from scrapy.http import Response, TextResponse
+
+from mpcrawl.siterun import SiteRun
+from mpcrawl.spiders.fallback_state import ArchivedPage, WebState
+from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
+from mpcrawl.web.items import WebTombstoneItem, page_item
+from mpcrawl.web.page import page_links, read_page
+from mpcrawl.web.sitemaps import Caps, SitemapWalk, robots_sitemaps, well_known_sitemaps
+from mpcrawl.wp.sitename import host_key
+
+logger = logging.getLogger(__name__)
+
+Source = Literal["sitemap", "feed", "links"]
+Callback = Callable[[Response], Iterator[Any]]
+OnFailure = Callable[[str], Iterator[Any]]
+REDIRECTS = [301, 302, 303, 307, 308]
+GONE = (404, 410)
+
+
+class Requester(Protocol):
+    """Makes a request of the site, counted against it; the spider provides it."""
+
+    def __call__(
+        self,
+        url: str,
+        callback: Callback,
+        on_failure: OnFailure,
+        *,
+        headers: dict[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Request: ...
+
+
+@dataclass(slots=True)
+class FallbackSite:
+    """One site's fallback crawl: what was listed, found, fetched and counted."""
+
+    site: str
+    home: str
+    hosts: frozenset[str]
+    state: WebState
+    run_id: str
+    caps: Caps = field(default_factory=Caps)
+    discover: bool = False
+    full: bool = False
+    post_types: frozenset[str] = frozenset(("post", "page"))  # of WordPress pages, from types=
+    walk: SitemapWalk = field(init=False)
+    live: dict[str, ArchivedPage] = field(init=False)  # archived, not tombstoned since
+    source: Source | None = None
+    probes: list[str] = field(default_factory=list)
+    sitemaps_pending: int = 0
+    listed: dict[str, datetime | None] = field(default_factory=dict)
+    pages_pending: int = 0
+    pages_found: int = 0
+    pages_new: int = 0
+    pages_unchanged: int = 0
+    pages_fetched: int = 0
+    not_publications: int = 0
+    tombstones_new: int = 0
+    robots_refused: int = 0
+    errors: list[str] = field(default_factory=list)
+    probed_gone: bool = False
+
+    def __post_init__(self) -> None:
+        self.walk = SitemapWalk(self.caps)
+        self.live = self.state.live
+
+    @property
+    def complete(self) -> bool:
+        """Whether the listing names every page: a complete sitemap walk that listed any.
+
+        An empty listing is never taken for complete: a sitemap index whose children were
+        all term or author sitemaps must not tombstone every page of the site.
+        """
+        return self.source == "sitemap" and self.walk.complete and bool(self.listed)
+
+    def error(self, message: str) -> None:
+        """A failed sitemap or page; robots.txt refusals are obeyed, not failures."""
+        if "robots.txt" in message:
+            self.robots_refused += 1
+            logger.info("%s: fallback: %s", self.site, message)
+            return
+        self.errors.append(message)
+        logger.warning("%s: fallback: %s", self.site, message)
+
+    def on_site(self, url: str) -> bool:
+        return host_key(url) in self.hosts
+
+    def record(self, run: SiteRun) -> None:
+        """Put what the fallback found into the site's run (and so its run record).
+
+        The outcome keeps what discovery found (``rest_closed``, ``not_wordpress``, ...)
+        and ``source`` says what served the site; a page or sitemap that failed makes the
+        site ``partial``, as a failed REST page does.
+        """
+        run.source = self.source
+        run.pages_listed = len(self.listed)
+        run.pages_found = self.pages_found
+        run.posts_new = self.pages_new
+        run.posts_unchanged = self.pages_unchanged
+        run.tombstones_new = self.tombstones_new
+        for message in self.errors:
+            run.error(f"fallback: {message}")
+        if self.errors and not self.discover:
+            run.outcome = "partial"
+            run.reason = f"fallback: {self.errors[-1]}" + (
+                f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+            )
+
+
+class FallbackPlan:
+    """The request plan of one site's fallback (see the module docstring)."""
+
+    def __init__(self, fs: FallbackSite, request: Requester) -> None:
+        self.fs = fs
+        self.request = request
+
+    # --- listing: robots.txt, sitemaps, feeds, links --------------------------------
+
+    def start(self) -> Iterator[Any]:
+        """The first request: robots.txt, for its ``Sitemap:`` lines."""
+        logger.info("%s: REST API unusable; reading sitemaps, feeds or links", self.fs.site)
+        yield self.request(
+            urljoin(self.fs.home, "/robots.txt"), self._robots, lambda why: self._sitemaps([])
+        )
+
+    def _robots(self, response: Response) -> Iterator[Any]:
+        text = response.text if isinstance(response, TextResponse) else ""
+        listed = robots_sitemaps(text) if response.status == 200 else []
+        yield from self._sitemaps([url for url in listed if self.fs.on_site(url)])
+
+    def _sitemaps(self, from_robots: list[str]) -> Iterator[Any]:
+        fs = self.fs
+        fs.probes = [u for u in well_known_sitemaps(fs.home) if u not in from_robots]
+        fresh = fs.walk.add(from_robots)
+        if not fresh:
+            yield from self._next_probe()
+            return
+        for url in fresh:
+            yield from self._sitemap_request(url, probe=False)
+
+    def _next_probe(self) -> Iterator[Any]:
+        fs = self.fs
+        while fs.probes:
+            for url in fs.walk.add([fs.probes.pop(0)]):
+                yield from self._sitemap_request(url, probe=True)
+                return
+        yield from self._feeds()
+
+    def _sitemap_request(self, url: str, *, probe: bool) -> Iterator[Any]:
+        self.fs.sitemaps_pending += 1
+
+        def parsed(response: Response) -> Iterator[Any]:
+            self.fs.sitemaps_pending -= 1
+            if response.status == 200:
+                for child in self.fs.walk.read(url, response.body):
+                    if self.fs.on_site(child):
+                        yield from self._sitemap_request(child, probe=False)
+            elif not probe:
+                self.fs.walk.failed(url, f"status {response.status}")
+            yield from self._sitemap_settled()
+
+        def failed(why: str) -> Iterator[Any]:
+            self.fs.sitemaps_pending -= 1
+            if not probe:
+                self.fs.walk.failed(url, why)
+            yield from self._sitemap_settled()
+
+        yield self.request(url, parsed, failed)
+
+    def _sitemap_settled(self) -> Iterator[Any]:
+        fs = self.fs
+        if fs.sitemaps_pending:
+            return
+        if fs.walk.found_any:
+            fs.source = "sitemap"
+            for problem in fs.walk.problems:
+                fs.error(f"sitemap incomplete: {problem}")
+            yield from self._listed(dict(fs.walk.urls))
+        else:
+            yield from self._next_probe()
+
+    def _feeds(self) -> Iterator[Any]:
+        fs = self.fs
+
+        def home(response: Response) -> Iterator[Any]:
+            body = response.text if isinstance(response, TextResponse) else ""
+            announced = feed_links(body, response.url) if response.status == 200 else []
+            candidates = [u for u in announced if fs.on_site(u)]
+            candidates += [u for u in well_known_feeds(fs.home) if u not in candidates]
+            links = page_links(body, response.url) if response.status == 200 else []
+            yield from self._next_feed(candidates, [u for u in links if fs.on_site(u)])
+
+        def failed(why: str) -> Iterator[Any]:
+            fs.error(f"home page: {why}")
+            yield from self._next_feed(well_known_feeds(fs.home), [])
+
+        yield self.request(fs.home, home, failed)
+
+    def _next_feed(self, candidates: list[str], links: list[str]) -> Iterator[Any]:
+        fs = self.fs
+        if not candidates:
+            fs.source = "links"
+            yield from self._listed(dict.fromkeys(links[: fs.caps.max_urls]))
+            return
+        url, rest = candidates[0], candidates[1:]
+
+        def parsed(response: Response) -> Iterator[Any]:
+            entries = parse_feed(response.body) if response.status == 200 else None
+            if not entries:
+                yield from self._next_feed(rest, links)
+                return
+            fs.source = "feed"
+            found = {e.url: e.updated for e in entries if fs.on_site(e.url)}
+            yield from self._listed(dict(list(found.items())[: fs.caps.max_urls]))
+
+        yield self.request(url, parsed, lambda why: self._next_feed(rest, links))
+
+    # --- pages ------------------------------------------------------------------------
+
+    def _listed(self, urls: dict[str, datetime | None]) -> Iterator[Any]:
+        fs = self.fs
+        fs.listed = {u: m for u, m in urls.items() if fs.on_site(u)}
+        logger.info("%s: fallback source %s lists %d pages", fs.site, fs.source, len(fs.listed))
+        if fs.discover:
+            return
+        for url, lastmod in fs.listed.items():
+            known = fs.live.get(url)
+            unchanged = known is not None and known.lastmod == lastmod
+            if unchanged and lastmod is not None and not fs.full:
+                fs.pages_found += 1
+                fs.pages_unchanged += 1
+                continue
+            headers: dict[str, str] = {}
+            if known is not None and not fs.full:
+                if known.etag:
+                    headers["If-None-Match"] = known.etag
+                if known.last_modified:
+                    headers["If-Modified-Since"] = known.last_modified
+            yield from self._page_request(url, lastmod, headers)
+        yield from self._pages_settled()
+
+    def _page_request(
+        self, url: str, lastmod: datetime | None, headers: dict[str, str]
+    ) -> Iterator[Any]:
+        fs = self.fs
+        fs.pages_pending += 1
+
+        def parsed(response: Response) -> Iterator[Any]:
+            fs.pages_pending -= 1
+            fs.pages_fetched += 1
+            yield from self._page(url, lastmod, response)
+            yield from self._pages_settled()
+
+        def failed(why: str) -> Iterator[Any]:
+            fs.pages_pending -= 1
+            fs.error(f"{url}: {why}")
+            yield from self._pages_settled()
+
+        yield self.request(url, parsed, failed, headers=headers or None)
+
+    def _page(self, url: str, lastmod: datetime | None, response: Response) -> Iterator[Any]:
+        fs = self.fs
+        known = fs.live.get(url)
+        if response.status == 304 and known is not None:
+            fs.pages_found += 1
+            fs.pages_unchanged += 1
+            return
+        if response.status != 200 or not isinstance(response, TextResponse):
+            fs.error(f"{url}: status {response.status}")
+            return
+        info = read_page(response.text, response.url)
+        if info.listing or (info.post_type is not None and info.post_type not in fs.post_types):
+            fs.not_publications += 1
+            return
+        fs.pages_found += 1
+        item = page_item(
+            info,
+            site=fs.site,
+            source=fs.source or "links",
+            listed_url=url,
+            lastmod=lastmod,
+            raw=response.body,
+            fetched_at=datetime.now(UTC),
+            run_id=fs.run_id,
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+        )
+        if known is not None and known.version == item.version_sha256:
+            fs.pages_unchanged += 1
+            return
+        fs.pages_new += 1
+        yield item
+
+    def _pages_settled(self) -> Iterator[Any]:
+        fs = self.fs
+        if fs.pages_pending or fs.probed_gone:
+            return
+        fs.probed_gone = True
+        if not fs.complete:
+            return
+        for url, known in fs.live.items():
+            if url not in fs.listed and fs.on_site(url):
+                yield self._gone_request(url, known)
+
+    def _gone_request(self, url: str, known: ArchivedPage) -> Request:
+        def probed(response: Response) -> Iterator[Any]:
+            return self._gone(url, known, response)
+
+        def failed(why: str) -> Iterator[Any]:
+            self.fs.error(f"{url}: {why}")
+            return iter(())
+
+        return self.request(url, probed, failed, follow_redirects=False)
+
+    # --- pages gone from a complete sitemap -----------------------------------------
+
+    def _gone(self, url: str, known: ArchivedPage, response: Response) -> Iterator[Any]:
+        fs = self.fs
+        target = None
+        if response.status in GONE:
+            reason = "deleted"
+        elif response.status in REDIRECTS:
+            reason = "redirected"
+            location = _header(response, "Location")
+            target = urljoin(url, location) if location else None
+        else:
+            logger.info(
+                "%s: %s is not in the sitemap but answers %d", fs.site, url, response.status
+            )
+            return
+        fs.tombstones_new += 1
+        logger.info("%s: %s is %s", fs.site, url, reason)
+        yield WebTombstoneItem(
+            site=fs.site,
+            url=url,
+            post_type=known.post_type,
+            id=known.id,
+            last_seen_version_sha256=known.version,
+            detected_at=datetime.now(UTC),
+            reason=reason,
+            status=response.status,
+            run_id=fs.run_id,
+            redirect_to=target,
+        )
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value is not None else None

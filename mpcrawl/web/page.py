@@ -1,0 +1,387 @@
+"""One HTML page as a publication: WordPress id, type, title, dates, main content, version key.
+
+Measured on the real WordPress fixture (273 public posts and pages, twentytwentythree
+theme), against the REST ``content_text`` of the same posts: the element WordPress
+renders ``the_content()`` into (``wp-block-post-content`` in block themes,
+``entry-content`` in classic ones) gives text similarity 1.0 for every post and the same
+embeds; trafilatura's main-content extraction gives a median of 0.9986 but a minimum of
+0.16, and drops 6 posts' embeds (it removes iframes). So the WordPress container is used
+where the page has one, and trafilatura (well kept, the best-scoring open extractor)
+everywhere else. trafilatura also gives the title (273/273 equal to the REST title).
+Dates come from the page's own exact metadata first (``article:published_time`` /
+``article:modified_time``, JSON-LD read by extruct, the post's ``<time datetime>``);
+htmldate (through trafilatura) only gives a day, and guessed wrong on a WordPress page
+that shows no date, so it is the last resort, and only for pages of other platforms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from mpcrawl.extract.text import html_to_text
+
+__all__ = ["PageInfo", "page_links", "parse_datetime", "read_page", "version_key"]
+
+_ID_QUERY = re.compile(r"[?&](?:p|page_id)=(\d+)(?:&|$)")
+_BODY_ID = re.compile(r"^(?:postid|page-id)-(\d+)$")
+_REST_ID = re.compile(r"/wp/v2/[a-z0-9_-]+/(\d+)(?:$|[/?&])|%2Fwp%2Fv2%2F[a-z0-9_-]+%2F(\d+)$")
+_ARTICLE_ID = re.compile(r"^post-(\d+)$")
+# Body classes of WordPress archive pages: lists of publications, not publications.
+_LISTING_CLASSES = frozenset(
+    ("home", "blog", "archive", "category", "tag", "author", "date", "search", "error404")
+)
+_CONTAINERS = ("wp-block-post-content", "entry-content")
+_NONCE_PARAMS = re.compile(r"(?:^|_)(?:wp)?nonce$|^ver$", re.IGNORECASE)
+_SKIP_LINK = re.compile(
+    r"/(?:wp-admin|wp-login\.php|wp-json|xmlrpc\.php|feed|comments|wp-content|wp-includes)\b"
+    r"|\.(?:jpe?g|png|gif|webp|svg|pdf|zip|mp3|mp4|docx?|xlsx?|css|js|xml)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class PageInfo:
+    """What a publication's page says about itself."""
+
+    url: str
+    canonical: str | None = None
+    wp_id: int | None = None
+    post_type: str | None = None
+    listing: bool = False
+    protected: bool = False
+    title: str | None = None
+    date_gmt: datetime | None = None
+    modified_gmt: datetime | None = None
+    content_html: str = ""
+    content_text: str = ""
+    extractor: str = "none"  # "wordpress" (the theme's content element) or "trafilatura"
+    # Where embeds are looked for: the content, or where trafilatura made the content (it
+    # drops iframes), the page's one <article> or <main>.
+    media_html: str = ""
+    links: list[str] = field(default_factory=list)
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """An ISO 8601 timestamp as UTC; None without an offset (a wall time says no zone).
+
+    >>> parse_datetime("2025-03-31T09:24:19+01:00")
+    datetime.datetime(2025, 3, 31, 8, 24, 19, tzinfo=datetime.timezone.utc)
+    >>> parse_datetime("2025-03-31T09:24:19Z").hour
+    9
+    >>> parse_datetime("2025-03-31T09:24:19") is None
+    True
+    """
+    if not value or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo is not None else None
+
+
+def read_page(body: str, url: str) -> PageInfo:
+    """Read a fetched HTML page (``url`` is where it was fetched from, after redirects).
+
+    >>> page = read_page(
+    ...     "<html><head><title>Hi – Site</title>"
+    ...     "<link rel='shortlink' href='https://ex.org/?p=42'>"
+    ...     '<meta property="article:published_time" content="2024-05-01T10:00:00+01:00">'
+    ...     '</head><body class="single single-post postid-42"><h1>Hi</h1>'
+    ...     '<div class="entry-content"><p>Text of the post.</p></div></body></html>',
+    ...     "https://ex.org/hi/")
+    >>> page.wp_id, page.post_type, page.date_gmt.isoformat(), page.content_text
+    (42, 'post', '2024-05-01T09:00:00+00:00', 'Text of the post.')
+    """
+    info = PageInfo(url=url)
+    try:
+        doc = lxml_html.document_fromstring(body.encode("utf-8", "replace"))
+    except (etree.ParserError, ValueError):
+        return info
+    head_links = _head_links(doc, url)
+    info.canonical = head_links.get("canonical")
+    classes = _body_classes(doc)
+    info.wp_id = _wordpress_id(doc, classes, head_links)
+    info.post_type = _post_type(classes)
+    info.protected = "post-password-required" in classes or bool(
+        doc.xpath('//form[contains(@action, "action=postpass")]')
+    )
+    meta = _meta(doc)
+    info.listing = bool(classes & _LISTING_CLASSES) or (
+        not classes and meta.get("og:type") == "website"
+    )
+    ld = _json_ld(body, url)
+    info.date_gmt = (
+        parse_datetime(meta.get("article:published_time"))
+        or parse_datetime(ld.get("datePublished"))
+        or _time_element(doc)
+    )
+    info.modified_gmt = parse_datetime(meta.get("article:modified_time")) or parse_datetime(
+        ld.get("dateModified")
+    )
+    container = _container(doc)
+    if info.protected:  # the content is a password form: keep none, as the REST API does
+        container = None
+    if container is not None:
+        info.extractor = "wordpress"
+        info.content_html = _inner_html(container)
+    extracted = _trafilatura(body, url, want_content=container is None and not info.protected)
+    info.title = extracted.get("title") or meta.get("og:title") or _title_tag(doc)
+    if container is None and not info.protected:
+        info.content_html = extracted.get("html") or ""
+        info.extractor = "trafilatura" if info.content_html else "none"
+    if info.date_gmt is None and container is None and extracted.get("date"):
+        # htmldate's day, for pages of other platforms only: on the WordPress fixture it
+        # guessed 2019-01-01 for a page that shows no date at all.
+        info.date_gmt = _day(extracted["date"])
+    info.content_text = html_to_text(info.content_html) if info.content_html else ""
+    info.media_html = info.content_html
+    if info.extractor == "trafilatura":
+        region = _semantic_region(doc)
+        if region is not None:
+            info.media_html = _inner_html(region)
+    info.links = _anchor_links(doc, url)
+    return info
+
+
+def version_key(info: PageInfo) -> str:
+    """sha256 over what a reader of the publication sees, not over the raw page.
+
+    Title, publication date, clean text and the content's link and media targets (nonce
+    and cache-busting parameters removed): sidebars, nonces and "recent posts" lists
+    change on every request without the publication changing.
+
+    >>> a = PageInfo("u", title="T", content_html='<p>x <a href="/a?_wpnonce=1">l</a></p>',
+    ...              content_text="x l")
+    >>> b = PageInfo("u", title="T", content_html='<p>x <a href="/a?_wpnonce=2">l</a></p>',
+    ...              content_text="x l")
+    >>> version_key(a) == version_key(b)
+    True
+    >>> version_key(a) == version_key(PageInfo("u", title="T2", content_text="x l"))
+    False
+    """
+    targets = sorted(_content_targets(info.content_html, info.url))
+    date = info.date_gmt.isoformat() if info.date_gmt else None
+    payload = json.dumps([info.title, date, info.content_text, targets], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def page_links(body: str, url: str) -> list[str]:
+    """Links of a page that may lead to publications (no admin, feed, media or asset URLs).
+
+    >>> page_links('<a href="/a/">A</a><a href="/a/#c">A</a><a href="/wp-admin/">x</a>'
+    ...            '<a href="/f.pdf">f</a><a href="mailto:x@y">m</a>', "https://ex.org/")
+    ['https://ex.org/a/']
+    """
+    try:
+        doc = lxml_html.document_fromstring(body.encode("utf-8", "replace"))
+    except (etree.ParserError, ValueError):
+        return []
+    return _anchor_links(doc, url)
+
+
+def _anchor_links(doc: Any, url: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            continue
+        try:
+            absolute = urljoin(url, href).split("#", 1)[0]
+        except ValueError:
+            continue
+        if not absolute.startswith(("http://", "https://")):
+            continue
+        if _SKIP_LINK.search(urlsplit(absolute).path):
+            continue
+        seen.setdefault(absolute, None)
+    return list(seen)
+
+
+def _head_links(doc: Any, url: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for link in doc.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        href = link.get("href")
+        if not href:
+            continue
+        for rel in rels:
+            if rel == "alternate" and (link.get("type") or "") == "application/json":
+                rel = "rest"
+            found.setdefault(rel, urljoin(url, href.strip()))
+    return found
+
+
+def _body_classes(doc: Any) -> set[str]:
+    body = doc.find("body")
+    return set((body.get("class") or "").split()) if body is not None else set()
+
+
+def _wordpress_id(doc: Any, classes: set[str], head_links: dict[str, str]) -> int | None:
+    """The post id: shortlink ``?p=ID``, body class ``postid-ID``, REST link, ``post-ID``."""
+    short = head_links.get("shortlink")
+    if short and (m := _ID_QUERY.search(short)):
+        return int(m.group(1))
+    for cls in classes:
+        if m := _BODY_ID.match(cls):
+            return int(m.group(1))
+    rest = head_links.get("rest")
+    if rest and (m := _REST_ID.search(rest)):
+        return int(m.group(1) or m.group(2))
+    for article in doc.iter("article"):
+        if m := _ARTICLE_ID.match(article.get("id") or ""):
+            return int(m.group(1))
+    return None
+
+
+def _post_type(classes: set[str]) -> str | None:
+    """``post``, ``page`` or a custom type, from WordPress's body classes."""
+    if "page" in classes and any(c.startswith("page-id-") for c in classes):
+        return "page"
+    for cls in sorted(classes):
+        if cls.startswith("single-") and not cls.startswith("single-format"):
+            return cls.removeprefix("single-")
+    return None
+
+
+def _meta(doc: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for meta in doc.iter("meta"):
+        name = (meta.get("property") or meta.get("name") or "").strip().lower()
+        content = meta.get("content")
+        if name and content is not None:
+            found.setdefault(name, content.strip())
+    return found
+
+
+def _json_ld(body: str, url: str) -> dict[str, str]:
+    """``datePublished``/``dateModified`` of the page's article in its JSON-LD (extruct)."""
+    if "application/ld+json" not in body:
+        return {}
+    # extruct pulls in rdflib and friends: imported only for pages that carry JSON-LD.
+    from extruct.jsonld import JsonLdExtractor
+
+    try:
+        items = JsonLdExtractor().extract(body, base_url=url)
+    except (ValueError, TypeError):
+        return {}
+    stack: list[Any] = list(items)
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if "@graph" in node:
+                stack.extend(node["@graph"] if isinstance(node["@graph"], list) else [])
+            if isinstance(node.get("datePublished"), str):
+                return {k: node[k] for k in ("datePublished", "dateModified") if k in node}
+    return {}
+
+
+def _time_element(doc: Any) -> datetime | None:
+    """The post's own ``<time datetime>``: WordPress's post-date block or entry-date."""
+    for time in doc.iter("time"):
+        cls = " ".join(
+            (anc.get("class") or "") for anc in [time, *time.iterancestors()] if anc.tag != "body"
+        )
+        if "post-date" in cls or "entry-date" in cls or "published" in cls:
+            parsed = parse_datetime(time.get("datetime"))
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def _container(doc: Any) -> Any:
+    """The outermost element WordPress rendered the post's content into, if any."""
+    for name in _CONTAINERS:
+        found = doc.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {name} ")]')
+        if found:
+            return found[0]
+    return None
+
+
+def _semantic_region(doc: Any) -> Any:
+    """The page's only ``<article>``, else its only ``<main>``: where its content lives."""
+    for tag in ("article", "main"):
+        found = doc.findall(f".//{tag}")
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _inner_html(el: Any) -> str:
+    parts = [el.text or ""]
+    parts += [lxml_html.tostring(child, encoding="unicode") for child in el]
+    return "".join(parts).strip()
+
+
+def _trafilatura(body: str, url: str, *, want_content: bool) -> dict[str, str]:
+    """Title, date and (if wanted) main content as HTML, from trafilatura."""
+    # trafilatura (with htmldate, justext, courlan) costs 0.5 s to import: only when used.
+    import trafilatura
+
+    found: dict[str, str] = {}
+    metadata = trafilatura.extract_metadata(body, default_url=url)
+    if metadata is not None:
+        found["title"] = metadata.title or ""
+        found["date"] = metadata.date or ""
+    if want_content:
+        found["html"] = (
+            trafilatura.extract(
+                body,
+                url=url,
+                output_format="html",
+                include_comments=False,
+                include_links=True,
+                include_images=True,
+                include_tables=True,
+                favor_recall=True,
+            )
+            or ""
+        )
+    return {k: v for k, v in found.items() if v}
+
+
+def _title_tag(doc: Any) -> str | None:
+    title = doc.findtext(".//title")
+    return title.strip() if title and title.strip() else None
+
+
+def _day(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _content_targets(content_html: str, url: str) -> set[str]:
+    if not content_html or ("href" not in content_html and "src" not in content_html):
+        return set()
+    try:
+        frag = lxml_html.fragment_fromstring(content_html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return set()
+    targets: set[str] = set()
+    for el in frag.iter():
+        for attr in ("href", "src"):
+            value = el.get(attr) if isinstance(el.tag, str) else None
+            if value:
+                targets.add(_without_nonces(urljoin(url, value.strip())))
+    return targets
+
+
+def _without_nonces(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query) if not _NONCE_PARAMS.search(k)]
+    return urlunsplit(parts._replace(query=urlencode(query)))

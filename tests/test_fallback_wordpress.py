@@ -1,0 +1,195 @@
+"""The real WordPress with its REST API closed or hidden: archived from its pages.
+
+Every public post and page the REST archive of the same site holds must come through the
+fallback with the same WordPress id, title and ``date_gmt`` (where the page shows a date),
+clean text at least 0.95 similar to the REST ``content_text``, the same embeds and turns.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import json
+import statistics
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.crawl import crawl, read, scalar
+from tests.wordpress.wpserver import Instance, WordPress
+
+VARIANTS = ["closed-pretty", "closed-plain", "hidden-pretty", "hidden-plain"]
+EMBED_KEY = "list_transform(embeds, lambda e: [e.provider, e.video_id, e.kind])"
+
+
+@pytest.fixture(scope="module")
+def rest_archive(wordpress: WordPress, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The REST archive of the same content (the open pretty site)."""
+    archive = tmp_path_factory.mktemp("rest") / "archive"
+    result = crawl(archive, f"site={wordpress.pretty.url}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return archive
+
+
+def rest_rows(archive: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    con = read(archive)
+    rows = con.sql(
+        "SELECT p.post_type, p.id, p.title, p.date_gmt, p.content_text, p.protected,"
+        " (SELECT list([e.provider, e.video_id, e.kind] ORDER BY e.position) FROM embeds_latest e"
+        "  WHERE e.site = p.site AND e.post_id = p.id AND e.post_type = p.post_type) AS embeds,"
+        " (SELECT list([t.speaker, t.text] ORDER BY t.turn) FROM turns_latest t"
+        "  WHERE t.site = p.site AND t.post_id = p.id AND t.post_type = p.post_type) AS turns"
+        " FROM posts_latest p"
+    ).fetchall()
+    names = ["post_type", "id", "title", "date_gmt", "text", "protected", "embeds", "turns"]
+    return {(r[0], r[1]): dict(zip(names, r, strict=True)) for r in rows}
+
+
+def web_rows(archive: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    con = read(archive)
+    rows = con.sql(
+        f"SELECT post_type, id, title, date_gmt, content_text, protected, {EMBED_KEY},"
+        " list_transform(turns, lambda t: [t.speaker, t.text]), source"
+        " FROM web_pages_latest"
+    ).fetchall()
+    names = ["post_type", "id", "title", "date_gmt", "text", "protected", "embeds", "turns"]
+    return {(r[0], r[1]): dict(zip(names, r[:8], strict=True)) | {"source": r[8]} for r in rows}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_closed_wordpress_is_archived_like_the_rest_archive(
+    closed_wordpress: dict[str, Instance], rest_archive: Path, tmp_path: Path, variant: str
+) -> None:
+    site = closed_wordpress[variant]
+    archive = tmp_path / "archive"
+    result = crawl(archive, f"site={site.url}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    rest, web = rest_rows(rest_archive), web_rows(archive)
+    assert set(web) == set(rest)  # every public post and page, by WordPress id and type
+    similarity = []
+    for key, want in rest.items():
+        got = web[key]
+        assert got["source"] == "sitemap"
+        title = want["title"]
+        assert got["title"] == ("Protected: " + title if want["protected"] else title)
+        if key[0] == "post":  # the theme prints a post's date; a page shows none
+            assert got["date_gmt"] == want["date_gmt"], key
+        else:
+            assert got["date_gmt"] is None
+        assert bool(got["protected"]) == bool(want["protected"])
+        if not want["protected"]:
+            ratio = difflib.SequenceMatcher(None, want["text"], got["text"], autojunk=False)
+            similarity.append(ratio.ratio())
+        assert (got["embeds"] or []) == (want["embeds"] or []), key
+        assert (got["turns"] or []) == (want["turns"] or []), key
+    assert min(similarity) >= 0.95
+    con = read(archive)
+    run = con.sql(
+        "SELECT outcome, source, pages_listed, pages_found, posts_new, requests FROM runs"
+    ).fetchall()
+    outcome, source, listed, found, new, requests = run[0]
+    assert (outcome, source, found, new) == ("rest_closed", "sitemap", len(rest), len(rest))
+    assert listed == len(rest) + 1  # WordPress lists its home page too (a listing)
+    # one request per page, plus discovery and sitemaps; with plain permalinks robots.txt
+    # redirects to the home page and the well-known sitemap names answer it before
+    # ?sitemap=index does
+    assert requests <= len(rest) + (12 if site.pretty else 20)
+    print(
+        f"{variant}: {found}/{len(rest)} found, similarity median "
+        f"{statistics.median(similarity):.4f} min {min(similarity):.4f}, "
+        f"{requests / found:.3f} requests per post"
+    )
+    assert scalar(con, "SELECT count(*) FROM publications WHERE source = 'sitemap'") == len(rest)
+
+
+def _rest(
+    instance: Instance, method: str, route: str, body: dict[str, str] | None = None, query: str = ""
+) -> None:
+    """An authenticated REST call: the closed API still serves the site's own editors."""
+    login, password = instance.auth
+    token = base64.b64encode(f"{login}:{password}".encode()).decode()
+    request = urllib.request.Request(
+        instance.rest_url(route, query),
+        method=method,
+        data=json.dumps(body).encode() if body else None,
+        headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+
+
+def _files(archive: Path) -> tuple[object, object]:
+    con = read(archive)
+    return (
+        scalar(con, "SELECT count(*) FROM web_pages_files"),
+        scalar(con, "SELECT count(*) FROM web_tombstones_files"),
+    )
+
+
+def _last_run(archive: Path) -> tuple[Any, ...]:
+    row: tuple[Any, ...] = (
+        read(archive)
+        .sql(
+            "SELECT posts_new, posts_unchanged, tombstones_new, requests, pages_found"
+            " FROM runs ORDER BY started_at DESC LIMIT 1"
+        )
+        .fetchall()[0]
+    )
+    return row
+
+
+def test_edit_delete_and_rename_on_a_closed_wordpress(wordpress: WordPress, tmp_path: Path) -> None:
+    instance = wordpress.fork("fallback_edits", rest="closed")
+    try:
+        archive = tmp_path / "archive"
+        assert crawl(archive, f"site={instance.url}").returncode == 0
+        pages_before, stones_before = _files(archive)
+        total = _last_run(archive)[4]
+        manifest = instance.manifest
+        edited, deleted, renamed = (
+            manifest["revisions_1"],
+            manifest["seed_post"],
+            manifest["sticky"],
+        )
+        con = read(archive)
+        url = dict(
+            con.sql("SELECT id, url FROM web_pages_latest WHERE post_type = 'post'").fetchall()
+        )
+        _rest(instance, "POST", f"/wp/v2/posts/{edited}", {"content": "<p>Edited in the test.</p>"})
+        _rest(instance, "DELETE", f"/wp/v2/posts/{deleted}", query="force=true")
+        _rest(instance, "POST", f"/wp/v2/posts/{renamed}", {"slug": "renamed-in-the-test"})
+
+        assert crawl(archive, f"site={instance.url}").returncode == 0
+        new, unchanged, stones, after_edits, _ = _last_run(archive)
+        # the edit and the renamed post's new URL are new versions; nothing else is fetched
+        assert _files(archive) == (pages_before + 2, stones_before + 2)
+        assert (new, unchanged, stones) == (2, total - 3, 2)
+        con = read(archive)
+        assert con.sql(
+            f"SELECT content_text FROM web_pages_latest WHERE id = {edited}"
+        ).fetchall() == [("Edited in the test.",)]
+        gone = con.sql(
+            "SELECT url, id, reason, status, redirect_to FROM web_tombstones ORDER BY reason"
+        ).fetchall()
+        assert gone == [
+            (url[deleted], deleted, "deleted", 404, None),
+            (url[renamed], renamed, "redirected", 301, instance.url + "/renamed-in-the-test/"),
+        ]
+        assert scalar(con, f"SELECT count(*) FROM publications WHERE id = {deleted}") == 0
+        assert con.sql(f"SELECT url FROM publications WHERE id = {renamed}").fetchall() == [
+            (instance.url + "/renamed-in-the-test/",)
+        ]
+
+        snapshot = _files(archive)
+        assert crawl(archive, f"site={instance.url}").returncode == 0
+        new, unchanged, stones, no_change, _ = _last_run(archive)
+        assert _files(archive) == snapshot
+        assert (new, unchanged, stones) == (0, total - 1, 0)  # one post was deleted
+        # no post page is fetched: discovery, robots.txt, 3 sitemaps, the home page (a listing
+        # without lastmod); the run after the edits cost exactly 2 pages and 2 probes more
+        assert no_change < 15
+        assert after_edits == no_change + 4
+    finally:
+        wordpress.stop_instance(instance, drop=True)
