@@ -41,3 +41,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.score_speakers
+
+.PHONY: bench-fleet
+bench-fleet: $(STAMP)
+	$(BIN)/python -m benchmarks.run fleet

@@ -5,6 +5,9 @@ these machines is ±20%, so each figure is a ratio against a reference from the 
 nothing here is asserted by the test suite.
 
 ``python -m benchmarks.run [--skip wordpress,fallback,writer,pipelines,state,memory,startup]``
+runs the default families; ``python -m benchmarks.run fleet`` (``make bench-fleet``,
+20–30 min) runs only the named ones, here the fleet simulation of
+``benchmarks/bench_fleet.py``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from benchmarks import (
     bench_archive,
     bench_crawl,
     bench_fallback,
+    bench_fleet,
     bench_memory,
     bench_startup,
     bench_state,
@@ -28,6 +32,7 @@ from benchmarks import (
 from benchmarks.bench_support import Row, wordpress, wordpress_missing
 
 FAMILIES = ("wordpress", "fallback", "writer", "pipelines", "state", "memory", "startup")
+OPT_IN = ("fleet",)  # run only when named: the fleet simulation takes 20-30 minutes
 
 
 def machine() -> str:
@@ -72,8 +77,17 @@ def table(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip", default="", help=f"comma-separated: {', '.join(FAMILIES)}")
+    parser.add_argument(
+        "only", nargs="*", help=f"run only these families: {', '.join(FAMILIES + OPT_IN)}"
+    )
     args = parser.parse_args(argv)
+    unknown = set(args.only) - set(FAMILIES + OPT_IN)
+    if unknown:
+        parser.error(f"unknown families: {', '.join(sorted(unknown))}")
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if args.only:
+        skip |= {f for f in FAMILIES if f not in args.only}
+    fleet = "fleet" in args.only
     started = time.perf_counter()
     rows: list[Row] = []
     missing = wordpress_missing()
@@ -102,6 +116,14 @@ def main(argv: list[str] | None = None) -> int:
         rows += guarded("memory", lambda: [bench_memory.bench()])
     if "startup" not in skip:
         rows += guarded("startup", lambda: [bench_startup.bench()])
+    if fleet:
+        try:
+            fleet_rows, fleet_tables = bench_fleet.bench()
+            rows += fleet_rows
+            print()
+            print(fleet_tables)
+        except Exception as exc:
+            rows.append(failed("fleet", exc))
     print()
     print(f"Machine: {machine()}")
     print("Crawls: AutoThrottle off, CONCURRENT_REQUESTS_PER_DOMAIN=2.")

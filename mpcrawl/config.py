@@ -50,6 +50,7 @@ class Config:
     progress_interval: float
     timeout_fallback_per_page: tuple[int, ...]
     lock_stale_after: float
+    compact_after: int
     run_id: str
     max_pages: int
     pages_in_flight: int
@@ -79,6 +80,7 @@ class Config:
             ),
             timeout_fallback_per_page=_page_sizes(settings, "MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK"),
             lock_stale_after=_positive_float(settings, "MPCRAWL_LOCK_STALE_AFTER"),
+            compact_after=_positive_int(settings, "MPCRAWL_COMPACT_AFTER", minimum=0),
             run_id=_run_id(settings.get("MPCRAWL_RUN_ID")),
             max_pages=_positive_int(settings, "MPCRAWL_MAX_PAGES"),
             pages_in_flight=_positive_int(settings, "MPCRAWL_PAGES_IN_FLIGHT"),
@@ -119,13 +121,13 @@ def _read_netrc(path: str) -> dict[str, Credentials]:
     }
 
 
-def _positive_int(settings: BaseSettings, name: str) -> int:
+def _positive_int(settings: BaseSettings, name: str, *, minimum: int = 1) -> int:
     try:
         value = settings.getint(name)
     except (TypeError, ValueError):
         raise ConfigError(f"{name} must be a whole number, not {settings.get(name)!r}") from None
-    if value < 1:
-        raise ConfigError(f"{name} must be at least 1, not {value}")
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
     return value
 
 

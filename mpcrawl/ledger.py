@@ -23,9 +23,11 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+import pyarrow as pa
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from mpcrawl.archive.compact import compact_small_files
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.locks import LockUnavailable, SiteLocked, SiteLockSet, site_locks
 from mpcrawl.archive.state import ArchiveStateError, SiteState, load_site_state
@@ -242,6 +244,8 @@ class SiteLedger:
                 self.writer.write("sites", row_of(self._site_item(run, outcome, now)))
             self.writer.write("runs", row_of(item))
             self.writer.close_site(run.site)
+            if site_row and outcome != "locked":  # not cut short, and the lock is ours
+                self._merge_small_files(run.site)
         except ArchiveError as exc:
             self.archive_failed(exc, run.site)
             if not (outcome == "error" and (reason or "").startswith("archive: ")):
@@ -274,6 +278,27 @@ class SiteLedger:
         log = logger.info if item.outcome in QUIET else logger.warning
         log("site finished: %s", line)
         self.summary.append(line)
+
+    def _merge_small_files(self, site: str) -> None:
+        """Keep the site's partition folders at ``MPCRAWL_COMPACT_AFTER`` small files at most.
+
+        Runs under the site's lock, after its files are finished and its ``runs`` row is
+        written, so a kill here loses nothing (see :func:`compact_small_files`). A failure
+        is logged and counted; the site's outcome stands and ``scrapy compact`` can retry.
+        """
+        if not self.config.compact_after:
+            return
+        try:
+            report = compact_small_files(
+                self.location, site, self.run_id, max_files=self.config.compact_after
+            )
+        except (OSError, pa.ArrowException, ValueError) as exc:
+            self.crawler.stats.inc_value("mpcrawl/archive/compact_errors")
+            logger.error("%s: merging small part files failed: %s", site, exc)
+            return
+        if report.partitions:
+            self.crawler.stats.inc_value("mpcrawl/archive/compacted_partitions", report.partitions)
+            self.crawler.stats.inc_value("mpcrawl/archive/compacted_files", report.files_before)
 
     def archive_failed(self, exc: ArchiveError, site: str | None = None) -> None:
         """An archive write failed: counted (exit status 1), and the site ends ``error``.

@@ -24,6 +24,9 @@ MPCRAWL_MAX_PAGES = 10_000  # pages per collection walk (1,000,000 posts at 100 
 MPCRAWL_PAGES_IN_FLIGHT = 4  # pages of one walk scheduled at a time
 MPCRAWL_SITE_MAX_REQUESTS = 50_000  # requests per site per run, robots.txt and retries included
 MPCRAWL_SITE_MAX_SECONDS = 6 * 3600  # seconds per site per run (as MPCRAWL_LOCK_STALE_AFTER)
+# part files one partition folder of a site may hold before the end of the site's run
+# merges its small ones; 0: never (then only `scrapy compact` merges)
+MPCRAWL_COMPACT_AFTER = 4
 
 # The crawl sends "mpcrawl/<version> (+MPCRAWL_CONTACT_URL)" unless USER_AGENT is set.
 USER_AGENT = f"mpcrawl/0.1.0 (+{MPCRAWL_CONTACT_URL})"

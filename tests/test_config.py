@@ -23,6 +23,7 @@ def test_the_defaults_of_settings_py_are_valid() -> None:
     assert config.archive == "output"
     assert config.timeout_fallback_per_page == (50, 20)
     assert config.lock_stale_after == 6 * 3600
+    assert config.compact_after == 4
     assert config.contact_url == "https://github.com/mpcrawl/mpcrawl"
     assert config.run_id[:8].isdigit() and config.credentials == {}
 
@@ -48,6 +49,8 @@ BAD = [
     ),
     ("MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK", "50,200", "MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK values"),
     ("MPCRAWL_LOCK_STALE_AFTER", "soon", "MPCRAWL_LOCK_STALE_AFTER must be a number"),
+    ("MPCRAWL_COMPACT_AFTER", "some", "MPCRAWL_COMPACT_AFTER must be a whole number, not 'some'"),
+    ("MPCRAWL_COMPACT_AFTER", "-1", "MPCRAWL_COMPACT_AFTER must be at least 0, not -1"),
     ("MPCRAWL_LOCK_STALE_AFTER", "0", "MPCRAWL_LOCK_STALE_AFTER must be a positive number"),
     ("MPCRAWL_LOCK_STALE_AFTER", "inf", "MPCRAWL_LOCK_STALE_AFTER must be a positive number"),
     ("MPCRAWL_RUN_ID", "../../../x", "MPCRAWL_RUN_ID='../../../x': use letters, digits"),

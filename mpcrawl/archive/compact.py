@@ -52,6 +52,7 @@ from mpcrawl.wp.sitename import check_safe_name
 logger = logging.getLogger(__name__)
 
 ROW_GROUP_ROWS = 100_000
+COMPACTED_PREFIX = "part-compact-"  # only these files name the files they replaced
 SOURCES_KEY = b"mpcrawl.compacted_from"
 
 
@@ -138,7 +139,7 @@ def _finish_interrupted(location: ArchiveLocation, paths: list[str]) -> tuple[li
     present = {path.rsplit("/", 1)[1]: path for path in paths}
     removed: set[str] = set()
     for path in paths:
-        if path in removed:
+        if path in removed or not path.rsplit("/", 1)[1].startswith(COMPACTED_PREFIX):
             continue
         for name in _sources(location, path):
             stale = present.get(name)
@@ -279,4 +280,45 @@ def compact(
         finally:
             locks.release(site)
     ensure_tables(location)
+    return report
+
+
+SMALL_FILE_BYTES = 8 * 1024 * 1024
+
+
+def compact_small_files(
+    location: ArchiveLocation,
+    site: str,
+    run_id: str,
+    *,
+    max_files: int,
+    small_bytes: int = SMALL_FILE_BYTES,
+) -> CompactionReport:
+    """Merge a site's small part files in every partition folder holding more than ``max_files``.
+
+    A crawl calls this at the end of each site's run, under the site's lock, after the
+    run's files are finished: each run adds a file or two to a few folders (its ``runs``
+    and ``sites`` rows, the versions it found), so without it the file count grows with
+    the nights. Files of ``small_bytes`` or more stay as they are, so a night's few rows
+    never rewrite a large partition and a merge holds at most ``(max_files + 1) ×
+    small_bytes`` of Parquet. The merge is :func:`compact_partition`, as safe to kill as
+    ``scrapy compact``; a merge killed after its rename is finished on the next pass.
+    """
+    report = CompactionReport()
+    for table_name, table in TABLES.items():
+        for folder, found in _part_files(location, table_name, site).items():
+            if len(found) < 2:
+                continue  # a lone file has nothing to merge, nor sources left beside it
+            paths, removed = _finish_interrupted(location, found)
+            report.leftovers_removed += removed
+            if len(paths) <= max_files:
+                continue
+            infos = location.filesystem.get_file_info(paths)
+            small = [i.path for i in infos if i.size is not None and i.size < small_bytes]
+            if len(small) < 2:
+                continue
+            report.rows += compact_partition(location, table, folder, small, run_id)
+            report.partitions += 1
+            report.files_before += len(small)
+            report.files_after += 1
     return report

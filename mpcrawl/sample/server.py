@@ -20,6 +20,7 @@ import html
 import json
 import math
 import re
+import selectors
 import threading
 import time
 import traceback
@@ -46,7 +47,7 @@ from mpcrawl.sample.generate import (
     wp_date,
 )
 
-__all__ = ["DATA_DIR", "PLACEHOLDER_ORIGIN", "RestError", "SampleSite"]
+__all__ = ["DATA_DIR", "PLACEHOLDER_ORIGIN", "RestError", "SampleFleet", "SampleSite"]
 
 JSON = dict[str, Any]
 Headers = list[tuple[str, str]]
@@ -571,6 +572,12 @@ class _Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+def load_bundle(data_dir: Path = DATA_DIR) -> JSON:
+    """The bundled site's content (posts, pages, media, terms, users, REST index)."""
+    bundle: JSON = json.loads(gzip.decompress((data_dir / SITE_FILE).read_bytes()))
+    return bundle
+
+
 class SampleSite:
     """The sample WordPress site, served from a background thread.
 
@@ -587,8 +594,10 @@ class SampleSite:
         host: str = "127.0.0.1",
         verbose: bool = False,
         data_dir: Path = DATA_DIR,
+        bundle: JSON | None = None,
     ) -> None:
-        bundle = json.loads(gzip.decompress((data_dir / SITE_FILE).read_bytes()))
+        if bundle is None:  # a fleet parses the bundle once and passes it to every site
+            bundle = load_bundle(data_dir)
         self.verbose = verbose
         self.synthetic = posts is not None
         self.posts: PostStore = (
@@ -1210,6 +1219,90 @@ class SampleSite:
         ]
         body = page.replace(PLACEHOLDER_ORIGIN, self.origin).encode()
         return status, headers, body
+
+
+def fleet_address(index: int) -> str:
+    """The loopback address of site ``index`` of a fleet: 127.0.1.1, …, 127.0.1.254, 127.0.2.1.
+
+    >>> fleet_address(0), fleet_address(253), fleet_address(254)
+    ('127.0.1.1', '127.0.1.254', '127.0.2.1')
+    """
+    if not 0 <= index < 254 * 254:
+        raise ValueError(f"a fleet has at most {254 * 254} sites, not index {index}")
+    return f"127.0.{1 + index // 254}.{1 + index % 254}"
+
+
+class SampleFleet:
+    """Many synthetic sample sites at once, each on its own loopback address, one port.
+
+    Why one address per site rather than one port per site: Scrapy's politeness (requests
+    per domain, AutoThrottle's delay) is kept per host name, so sites on one address would
+    share one download slot, as no fleet of real sites does. Linux routes all of
+    127.0.0.0/8 to the loopback interface, so nothing leaves the machine. One thread
+    accepts connections for every site (a ``serve_forever`` thread per site would wake
+    each of them 20 times a second); each connection is then served on its own thread.
+
+    >>> with SampleFleet([30, 40]) as fleet:
+    ...     [site.url.split(":")[1] for site in fleet.sites], fleet.sites[1].total_posts
+    (['//127.0.1.1', '//127.0.1.2'], 40)
+    """
+
+    def __init__(self, posts: Iterable[int], *, port: int = 0, verbose: bool = False) -> None:
+        bundle = load_bundle()
+        self.sites: list[SampleSite] = []
+        try:
+            for index, count in enumerate(posts):
+                site = SampleSite(
+                    port, posts=count, host=fleet_address(index), verbose=verbose, bundle=bundle
+                )
+                port = site.port  # every later site listens on the first site's port
+                self.sites.append(site)
+        except BaseException:
+            for site in self.sites:
+                site.stop()
+            raise
+        self.port = port
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _accept(self) -> None:
+        with selectors.DefaultSelector() as selector:
+            for site in self.sites:
+                site._server.socket.settimeout(1.0)  # a vanished client cannot stall the rest
+                selector.register(site._server, selectors.EVENT_READ, site._server)
+            while not self._stopping.is_set():
+                for key, _ in selector.select(timeout=0.2):
+                    key.data.handle_request()  # ready: accepts at once, serves on a thread
+
+    def start(self) -> SampleFleet:
+        if self._thread is None:
+            self._stopping.clear()
+            self._thread = threading.Thread(target=self._accept, name="sample-fleet", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._stopping.set()
+            self._thread.join()
+            self._thread = None
+        for site in self.sites:
+            site.stop()
+
+    def __enter__(self) -> SampleFleet:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def requests(self) -> int:
+        """Requests served by every site since they started (or their last reset)."""
+        return sum(len(site.requests) for site in self.sites)
 
 
 _ESCAPED_PLACEHOLDER = PLACEHOLDER_ORIGIN.replace("/", "\\/")
