@@ -255,31 +255,17 @@ RUNS = pa.schema(
     ]
 )
 
-EMBED_STRUCT = pa.struct(
-    [
-        ("position", pa.int32()),
-        ("provider", pa.string()),
-        ("video_id", pa.string()),
-        ("playlist_id", pa.string()),
-        ("canonical_url", pa.string()),
-        ("start_seconds", pa.int32()),
-        ("embed_src", pa.string()),
-        ("title", pa.string()),
-        ("kind", pa.string()),
-    ]
-)
+_VERSION_KEY = ("site", "post_type", "post_id", "modified_gmt", "run_id")
 
-TURN_STRUCT = pa.struct(
-    [
-        ("turn", pa.int32()),
-        ("speaker", pa.string()),
-        ("speaker_member_id", pa.int64()),
-        ("party", pa.string()),
-        ("constituency", pa.string()),
-        ("role", pa.string()),
-        ("text", pa.string()),
-    ]
-)
+
+def _nested(table: pa.Schema) -> pa.StructType:
+    """An ``embeds`` or ``speech_turns`` row without its version key, as ``web_pages`` nests
+    it: one definition of the columns, so the two forms cannot drift apart."""
+    return pa.struct([f for f in table if f.name not in _VERSION_KEY])
+
+
+EMBED_STRUCT = _nested(EMBEDS)
+TURN_STRUCT = _nested(SPEECH_TURNS)
 
 WEB_PAGES = pa.schema(
     [
