@@ -24,8 +24,8 @@ demo: $(DEMO_STAMP)
 
 test: $(STAMP)
 	bash tests/wordpress/install.sh
-	bash tests/install_chromium.sh
-	bash tests/read/install_java.sh
+	bash tests/install_debian.sh chromium chromium "the report's browser checks"
+	bash tests/install_debian.sh java openjdk-17-jre-headless "the Spark reader tests"
 	$(BIN)/ruff check mpcrawl tests benchmarks
 	$(BIN)/ruff format --check mpcrawl tests benchmarks
 	$(BIN)/mypy

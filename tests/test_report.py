@@ -363,12 +363,16 @@ def test_missing_archive_is_a_usage_error(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """Debian's chromium, installed by ``tests/install_chromium.sh`` when missing (as root)."""
+    """Debian's chromium, installed by ``tests/install_debian.sh`` when missing (as root)."""
     found = shutil.which("chromium")
     if found is None:
-        script = REPO / "tests" / "install_chromium.sh"
+        script = REPO / "tests" / "install_debian.sh"
         result = subprocess.run(
-            ["bash", str(script)], capture_output=True, text=True, timeout=900, check=False
+            ["bash", str(script), "chromium", "chromium", "the report's browser checks"],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
         )
         found = shutil.which("chromium")
         if found is None:

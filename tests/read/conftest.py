@@ -19,7 +19,10 @@ from tests.wordpress.wpserver import WordPress
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
     if shutil.which("java") is None:
-        pytest.skip("Spark needs Java: run `sudo bash tests/read/install_java.sh` (make test does)")
+        pytest.skip(
+            "Spark needs Java: run `sudo bash tests/install_debian.sh java "
+            "openjdk-17-jre-headless Spark` (make test does)"
+        )
     from pyspark.sql import SparkSession
 
     session = (
