@@ -11,6 +11,8 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from mpcrawl.commands.archive_arg import archive_to_read
+
 FORMATS = ("text", "json", "atom")
 
 
@@ -83,9 +85,7 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from mpcrawl.archive.fs import ArchiveLocation
         from mpcrawl.changes import read_changes, render_atom, render_json, render_text
-        from mpcrawl.config import Config, ConfigError
         from mpcrawl.read import NoArchiveError, connect
 
         if args:
@@ -95,13 +95,7 @@ class Command(ScrapyCommand):
         if opts.since and opts.until and opts.since >= opts.until:
             raise UsageError("--since must be before --until", print_help=False)
         assert self.settings is not None
-        try:
-            archive = Config.from_settings(self.settings).archive
-        except ConfigError as exc:
-            raise UsageError(str(exc), print_help=False) from None
-        location = ArchiveLocation.parse(archive)
-        if location.is_local and not Path(location.root).is_dir():
-            raise UsageError(f"MPCRAWL_ARCHIVE={archive}: no archive there", print_help=False)
+        archive = archive_to_read(self.settings)
         try:
             con = connect(archive)
         except NoArchiveError as exc:

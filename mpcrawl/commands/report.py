@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from mpcrawl.config import Config, ConfigError
+from mpcrawl.commands.archive_arg import archive_to_read
 
 
 class Command(ScrapyCommand):
@@ -49,7 +48,6 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         # Imported here: every ``scrapy`` start-up imports every command module, and the
         # report's duckdb, pyarrow and matplotlib should not slow ``scrapy list``.
-        from mpcrawl.archive.fs import ArchiveLocation
         from mpcrawl.read import NoArchiveError
         from mpcrawl.read.report import write_report
 
@@ -58,13 +56,7 @@ class Command(ScrapyCommand):
         if opts.runs < 1:
             raise UsageError("--runs must be at least 1", print_help=False)
         assert self.settings is not None
-        try:
-            archive = Config.from_settings(self.settings).archive
-        except ConfigError as exc:
-            raise UsageError(str(exc), print_help=False) from None
-        location = ArchiveLocation.parse(archive)
-        if location.is_local and not Path(location.root).is_dir():
-            raise UsageError(f"MPCRAWL_ARCHIVE={archive}: no archive there", print_help=False)
+        archive = archive_to_read(self.settings)
         try:
             path = write_report(archive, opts.output, runs=opts.runs)
         except NoArchiveError as exc:

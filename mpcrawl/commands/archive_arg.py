@@ -1,0 +1,28 @@
+"""The archive a reading command (``scrapy report``, ``scrapy changes``) is pointed at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
+
+
+def archive_to_read(settings: BaseSettings) -> str:
+    """``MPCRAWL_ARCHIVE``, checked: a bad setting or a local path that is no folder is a
+    one-line usage error (exit 2) before any reading starts.
+
+    Scrapy imports every module of the commands package at start-up, so the archive code is
+    imported only when a command runs.
+    """
+    from mpcrawl.archive.fs import ArchiveLocation
+    from mpcrawl.config import Config, ConfigError
+
+    try:
+        archive = Config.from_settings(settings).archive
+    except ConfigError as exc:
+        raise UsageError(str(exc), print_help=False) from None
+    location = ArchiveLocation.parse(archive)
+    if location.is_local and not Path(location.root).is_dir():
+        raise UsageError(f"MPCRAWL_ARCHIVE={archive}: no archive there", print_help=False)
+    return archive
