@@ -1,8 +1,15 @@
-"""Score ``find_turns`` against the labelled exchanges in ``labelled/speakers.jsonl``.
+"""Score ``find_turns`` on the labelled exchanges: the written-from set and the held-out set.
+
+``labelled/speakers.jsonl`` is the set the rules were written from; ``labelled/heldout/``
+holds cases split off by a hash of their id before any rule was changed for them (see
+``labelled/speakers-SOURCES.md``). Both are scored and printed separately, per shape; the
+held-out set's misses are not printed, only its figures, so that it stays unread while
+rules are written.
 
 A case's ``format`` is the shape its labels are printed in (``print``, ``web``,
 ``twfy_flat``, …, and the bare-name shapes ``bare_colon``, ``bare_line``, ``bare_run_on``
-described in ``mpcrawl.extract.speakers``); the score is printed per shape. A turn is
+described in ``mpcrawl.extract.speakers``, and ``office_open``, ``speaker_alone``,
+``single_question``); the score is printed per shape. A turn is
 exactly right when speaker, party, constituency and the first 40 characters of its text
 match the label at the same position, and its text holds every string of the label's
 optional ``contains`` verbatim (interjections such as "[Interruption.]" are kept); a case's
@@ -23,6 +30,7 @@ from typing import Any
 from mpcrawl.extract.speakers import Turn, find_turns
 
 LABELLED = Path(__file__).parent / "labelled" / "speakers.jsonl"
+HELDOUT = Path(__file__).parent / "labelled" / "heldout" / "speakers.jsonl"
 PREFIX = 40
 
 
@@ -76,18 +84,21 @@ def score(cases: list[dict[str, Any]]) -> Score:
     return result
 
 
-def main() -> None:
-    result = score(load())
-    print(f"{'shape':12} right/expected")
+def report(name: str, result: Score, *, misses: bool) -> None:
+    """Print one set's score per shape, the false turns on its negatives, and its misses."""
+    right, total = sum(result.right.values()), sum(result.total.values())
+    print(f"{name}: {right}/{total} turns right ({result.share():.0%})")
+    print(f"  {'shape':16} right/expected")
     for fmt in sorted(result.total):
-        print(f"{fmt:12} {result.right[fmt]:3}/{result.total[fmt]:<3} {result.share(fmt):.0%}")
-    print(
-        f"{'overall':12} {sum(result.right.values()):3}/{sum(result.total.values()):<3} "
-        f"{result.share():.0%}"
-    )
-    print(f"negative cases: {result.negative_cases}, turns found: {result.negative_turns}")
-    for miss in result.misses:
-        print("  miss:", miss)
+        print(f"  {fmt:16} {result.right[fmt]:3}/{result.total[fmt]:<3} {result.share(fmt):.0%}")
+    print(f"  negative cases: {result.negative_cases}, false turns: {result.negative_turns}")
+    for miss in result.misses if misses else ():
+        print("    miss:", miss)
+
+
+def main() -> None:
+    report("written-from set", score(load()), misses=True)
+    report("held-out set", score(load(HELDOUT)), misses=False)
 
 
 if __name__ == "__main__":
