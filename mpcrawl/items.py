@@ -205,6 +205,7 @@ class RunItem:
     pages_found: int | None = None
     bad_objects: int = 0
     rejects: int = 0
+    routes_skipped: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -91,6 +91,7 @@ class SiteRun:
     bad_objects: int = 0  # objects archived with values no typed column holds
     rejects: int = 0  # objects no row holds, kept whole in ``rejects``
     stopped: str | None = None  # the budget that ended the site's requests
+    routes_skipped: list[str] = field(default_factory=list)  # optional routes refused/failed
 
     @property
     def site(self) -> str:
@@ -149,6 +150,7 @@ def run_record(
         pages_found=run.pages_found,
         bad_objects=run.bad_objects,
         rejects=run.rejects,
+        routes_skipped=list(run.routes_skipped),
     )
 
 

@@ -243,6 +243,17 @@ class WpSpider(Spider):
             elif run.outcome is None:
                 run.outcome, run.reason = "unreachable", f"{request.url}: {message}"
             return
+        optional = ctx.phase in ("media", "revisions") or (
+            ctx.walk is not None and (ctx.walk.kind != "post" or ctx.walk.optional_name is not None)
+        )
+        if robots and optional:
+            name = ctx.walk.rest_base if ctx.walk is not None else ctx.phase
+            run.routes_skipped.append(f"{name}: robots.txt forbids {request.url}")
+            self.crawler.stats.inc_value("mpcrawl/routes_skipped")
+            if ctx.walk is not None:
+                ctx.walk.fail(f"robots.txt forbids {request.url}")
+                ctx.walk.pending.discard((ctx.per_page, ctx.page))
+            return
         if robots:
             run.outcome, run.reason = "robots_disallowed", f"robots.txt forbids {request.url}"
             if ctx.walk is not None:
