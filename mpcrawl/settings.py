@@ -1,5 +1,13 @@
 """Scrapy settings for mpcrawl: polite, safe defaults for unattended runs."""
 
+from mpcrawl import __version__
+
+
+def user_agent(contact_url: str) -> str:
+    """The crawl's User-Agent: the project, its version and its contact."""
+    return f"mpcrawl/{__version__} (+{contact_url})"
+
+
 BOT_NAME = "mpcrawl"
 SPIDER_MODULES = ["mpcrawl.spiders"]
 NEWSPIDER_MODULE = "mpcrawl.spiders"
@@ -29,7 +37,7 @@ MPCRAWL_SITE_MAX_SECONDS = 6 * 3600  # seconds per site per run (as MPCRAWL_LOCK
 MPCRAWL_COMPACT_AFTER = 4
 
 # The crawl sends "mpcrawl/<version> (+MPCRAWL_CONTACT_URL)" unless USER_AGENT is set.
-USER_AGENT = f"mpcrawl/0.1.0 (+{MPCRAWL_CONTACT_URL})"
+USER_AGENT = user_agent(MPCRAWL_CONTACT_URL)
 
 # --- politeness ---
 ROBOTSTXT_OBEY = True

@@ -61,10 +61,8 @@ class NormalisePipeline:
             return
         self.ledger.crawler.stats.inc_value(f"mpcrawl/{what}")
         run = self.ledger.run_for(site)
-        if run is not None and what == "rejects":
-            run.rejects += 1
-        elif run is not None:
-            run.bad_objects += 1
+        if run is not None:
+            run.tally.add(what)
 
     def _row(self, item: RestObject) -> Any:
         site, fetched_at, run_id = item.site, item.fetched_at, item.run_id
