@@ -114,7 +114,7 @@ class WpSpider(Spider):
         if plan is None:
             plan = RestPlan(
                 run,
-                _Requester(self, run),
+                Requester(self, run),
                 config=self.ledger.config,
                 stats=self.crawler.stats,
                 archive=self.ledger,
@@ -124,33 +124,6 @@ class WpSpider(Spider):
         return plan
 
     # --- requests and answers ---------------------------------------------------------
-
-    def request(
-        self,
-        run: SiteRun,
-        url: str,
-        on_response: OnResponse,
-        on_failure: OnFailure,
-        *,
-        headers: dict[str, str] | None = None,
-        priority: int = 0,
-        follow_redirects: bool = True,
-    ) -> Request:
-        """A plan's request as a Scrapy request, counted as pending for its site."""
-        run.pending += 1
-        meta: dict[str, Any] = {"mpcrawl_site": run.site, "handle_httpstatus_list": HTTP_ERRORS}
-        if not follow_redirects:  # answered here, never followed (credentials, probes)
-            meta.update(dont_redirect=True, handle_httpstatus_list=[*REDIRECTS, *HTTP_ERRORS])
-        return Request(
-            url,
-            callback=self.parse_step,
-            errback=self.on_error,
-            cb_kwargs={"run": run, "step": Step(on_response, on_failure)},
-            meta=meta,
-            headers=headers,
-            priority=priority,
-            dont_filter=True,
-        )
 
     def parse_step(self, response: Response, run: SiteRun, step: Step) -> Iterator[Any]:
         """Every callback: the answer to the step that asked; an exception in the step
@@ -213,6 +186,8 @@ class WpSpider(Spider):
         )
         self.fallbacks[run.site] = fs
 
+        requester = Requester(self, run)
+
         def request(
             url: str,
             callback: Callable[[Response], Iterator[Any]],
@@ -221,13 +196,11 @@ class WpSpider(Spider):
             headers: dict[str, str] | None = None,
             follow_redirects: bool = True,
         ) -> Request:
-            return self.request(
-                run,
-                url,
-                callback,
-                lambda failure: on_failure(failure.message),
-                headers=headers,
-                follow_redirects=follow_redirects,
+            def failed(failure: RequestFailed) -> Iterator[Any]:
+                return on_failure(failure.message)
+
+            return requester(
+                url, callback, failed, headers=headers, follow_redirects=follow_redirects
             )
 
         yield from FallbackPlan(fs, request).start()
@@ -251,8 +224,9 @@ class WpSpider(Spider):
         stats.inc_value("mpcrawl/fallback/tombstones", fs.tombstones_new)
 
 
-class _Requester:
-    """The plans' :class:`~mpcrawl.plans.rest.site.Requester` for one site."""
+class Requester:
+    """The plans' :class:`~mpcrawl.plans.rest.site.Requester` for one site: a plan's
+    request as a Scrapy request with the spider's callbacks, counted as pending."""
 
     def __init__(self, spider: WpSpider, run: SiteRun) -> None:
         self.spider, self.run = spider, run
@@ -267,14 +241,20 @@ class _Requester:
         priority: int = 0,
         follow_redirects: bool = True,
     ) -> Request:
-        return self.spider.request(
-            self.run,
+        run = self.run
+        run.pending += 1
+        meta: dict[str, Any] = {"mpcrawl_site": run.site, "handle_httpstatus_list": HTTP_ERRORS}
+        if not follow_redirects:  # answered here, never followed (credentials, probes)
+            meta.update(dont_redirect=True, handle_httpstatus_list=[*REDIRECTS, *HTTP_ERRORS])
+        return Request(
             url,
-            on_response,
-            on_failure,
+            callback=self.spider.parse_step,
+            errback=self.spider.on_error,
+            cb_kwargs={"run": run, "step": Step(on_response, on_failure)},
+            meta=meta,
             headers=headers,
             priority=priority,
-            follow_redirects=follow_redirects,
+            dont_filter=True,
         )
 
     def retry(self, response: Response, reason: str) -> Request | None:

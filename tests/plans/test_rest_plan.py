@@ -13,8 +13,8 @@ import pytest
 
 from mpcrawl.archive.state import SiteState
 from mpcrawl.items import RestObject, TombstoneItem
-from mpcrawl.plans.rest.site import RequestFailed
-from tests.plans.harness import ROOT, Site, fixture, plan_for, wordpress
+from mpcrawl.plans.rest.site import FailureKind, RequestFailed
+from tests.plans.harness import ROOT, Answer, Site, fixture, plan_for, wordpress
 from tests.sample_data import bundle
 
 POSTS = len(bundle()["posts"]) + len(bundle()["pages"])
@@ -68,37 +68,33 @@ def test_the_posts_collection_refused_by_robots_txt_decides_the_outcome(tmp_path
     assert run.verdict.final() == ("robots_disallowed", f"robots.txt forbids {ROOT}wp/v2/posts")
 
 
-def test_a_failed_page_of_posts_makes_the_site_partial(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("kind", "message", "outcome"),
+    [
+        ("failed", "ConnectionLost: gone", "partial"),  # the walk is incomplete
+        ("timeout", "DownloadTimeoutError: took too long", "ok"),  # asked for in halves
+    ],
+)
+def test_a_page_of_posts_without_an_answer(
+    tmp_path: Path, kind: FailureKind, message: str, outcome: str
+) -> None:
     answer = wordpress()
 
-    def failing(url: str) -> object:
-        if "/wp/v2/posts?" in url and "page=2&" in url:
-            return RequestFailed(url, "failed", "ConnectionLost: gone")
-        return answer(url)
-
-    site = Site(failing)  # type: ignore[arg-type]
-    plan, run = plan_for(tmp_path, site)
-    site.take(plan.start())
-    site.serve(plan)
-    outcome, reason = run.verdict.final()
-    assert outcome == "partial" and "ConnectionLost" in (reason or "")
-
-
-def test_a_timed_out_page_is_asked_for_again_in_smaller_pages(tmp_path: Path) -> None:
-    answer = wordpress()
-
-    def slow(url: str) -> object:
+    def failing(url: str) -> Answer:
         if "/wp/v2/posts?" in url and "per_page=100&page=2&" in url:
-            return RequestFailed(url, "timeout", "DownloadTimeoutError: took too long")
+            return RequestFailed(url, kind, message)
         return answer(url)
 
-    site = Site(slow)  # type: ignore[arg-type]
+    site = Site(failing)
     plan, run = plan_for(tmp_path, site)
     site.take(plan.start())
     site.serve(plan)
-    assert [u for u in site.asked if "per_page=50" in u]
     posts = {i.data["id"] for i in site.items if isinstance(i, RestObject) and i.kind == "post"}
-    assert len(posts) == POSTS and run.verdict.final() == ("ok", None)
+    assert run.verdict.final()[0] == outcome
+    if outcome == "ok":
+        assert [u for u in site.asked if "per_page=50" in u] and len(posts) == POSTS
+    else:
+        assert message in (run.verdict.final()[1] or "") and len(posts) < POSTS
 
 
 def test_a_real_page_of_the_wordpress_fixture_is_read(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 from mpcrawl.middlewares import RobotsRefused
 from mpcrawl.plans.rest.site import RequestFailed
 from mpcrawl.siterun import SiteRun
-from mpcrawl.spiders.wp import WpSpider
+from mpcrawl.spiders.wp import Requester, WpSpider
 from tests.inprocess import wp_crawler
 from tests.plans.harness import HOME, ROOT, response
 
@@ -63,7 +63,7 @@ def test_a_request_not_to_follow_redirects_answers_them(tmp_path: Path) -> None:
     spider = spider_for(tmp_path)
     run = opened(spider)
     step = Recorder()
-    req = spider.request(run, ROOT, step.on_response, step.on_failure, follow_redirects=False)
+    req = Requester(spider, run)(ROOT, step.on_response, step.on_failure, follow_redirects=False)
     assert req.meta["dont_redirect"] and 302 in req.meta["handle_httpstatus_list"]
 
 
@@ -71,7 +71,7 @@ def test_an_exception_in_a_step_is_its_requests_failure_not_the_crawls(tmp_path:
     spider = spider_for(tmp_path)
     run = opened(spider)
     step = Recorder(fail=True)
-    req = spider.request(run, ROOT, step.on_response, step.on_failure)
+    req = Requester(spider, run)(ROOT, step.on_response, step.on_failure)
     output = list(spider.parse_step(response(ROOT, b"{}"), **req.cb_kwargs))
     assert [f.kind for f in step.failures] == ["failed"]
     assert "AssertionError handling" in step.failures[0].message
@@ -92,7 +92,7 @@ def test_a_failed_request_reaches_its_step_as_a_typed_failure(
     spider = spider_for(tmp_path)
     run = opened(spider)
     step = Recorder()
-    req = spider.request(run, ROOT, step.on_response, step.on_failure)
+    req = Requester(spider, run)(ROOT, step.on_response, step.on_failure)
     failure = Failure(exc)
     failure.request = req  # type: ignore[attr-defined]
     list(spider.on_error(failure))

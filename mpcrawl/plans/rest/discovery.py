@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from mpcrawl.plans.rest.site import OnFailure, OnResponse, RequestFailed, RestSite
@@ -52,7 +53,7 @@ class Discovery:
     def start(self) -> Iterator[Any]:
         yield self._home(self.site.run.entry.url)
 
-    def _home(self, url: str) -> Any:
+    def _home(self, url: str) -> Request:
         return self.site.request(url, self.on_home, self.on_home_failure)
 
     def on_home(self, response: Response) -> Iterator[Any]:

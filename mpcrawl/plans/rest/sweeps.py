@@ -18,7 +18,7 @@ from scrapy.http import Response
 from mpcrawl.archive.state import from_micros
 from mpcrawl.items import RestObject, TombstoneItem
 from mpcrawl.plans.rest.revisions import Revisions
-from mpcrawl.plans.rest.site import RequestFailed, RestSite
+from mpcrawl.plans.rest.site import OnFailure, OnResponse, RequestFailed, RestSite
 from mpcrawl.plans.rest.walk import Walk, ids_to_backfill, ids_to_fetch, ids_to_probe
 from mpcrawl.wp.jsonbody import error_code
 from mpcrawl.wp.records import as_int
@@ -81,14 +81,14 @@ class Sweeps:
             listed = f"listed {len(walk.seen)} of the {walk.total} posts its X-WP-Total names"
             self.site.walk_incomplete(walk, f"{walk.rest_base}: {listed}")
 
-    def _on_failure(self, walk: Walk) -> Any:
+    def _on_failure(self, walk: Walk) -> OnFailure:
         def on_failure(failure: RequestFailed) -> Iterator[Any]:
             self.site.request_failed(walk.route, failure, walk.rest_base)
             return iter(())
 
         return on_failure
 
-    def _on_include(self, walk: Walk) -> Any:
+    def _on_include(self, walk: Walk) -> OnResponse:
         def on_include(response: Response) -> Iterator[Any]:
             site = self.site
             data, _ = site.json(response)
@@ -107,11 +107,8 @@ class Sweeps:
 
         return on_include
 
-    def _on_gone(self, step: GoneStep) -> Any:
-        def on_gone(response: Response) -> Iterator[Any]:
-            return self.gone(response, step)
-
-        return on_gone
+    def _on_gone(self, step: GoneStep) -> OnResponse:
+        return lambda response: self.gone(response, step)
 
     def gone(self, response: Response, step: GoneStep) -> Iterator[Any]:
         """A post missing from a complete walk: deleted (404) or hidden (401/403)."""
