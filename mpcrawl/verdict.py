@@ -55,7 +55,7 @@ Count = Literal[
     "revisions_new",  # the dedupe pipeline
     "tombstones_new",  # the REST plan's tombstone probes
     "bad_objects",  # the normalise pipeline
-    "rejects",  # the normalise pipeline (and the plan's entries without an id)
+    "rejects",  # the normalise pipeline (the plan's entries without an id pass it too)
 ]
 """The counts of a run record, each with its one writer named beside it."""
 

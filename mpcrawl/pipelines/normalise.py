@@ -36,6 +36,9 @@ class NormalisePipeline:
         return cls(ledger_of(crawler))
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, RejectItem):  # a plan's entry without an id: counted here only
+            self._count(item.site, "rejects")
+            return item
         if not isinstance(item, RestObject):
             return item
         try:

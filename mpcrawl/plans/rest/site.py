@@ -134,9 +134,8 @@ class RestSite:
         return decoded.data, None
 
     def reject(self, kind: RestKind, post_type: str | None, obj: Any, reason: str) -> RejectItem:
-        """An entry no row can hold, kept whole in ``rejects`` and counted."""
-        self.run.tally.add("rejects")
-        self.stats.inc_value("mpcrawl/rejects")
+        """An entry no row can hold, kept whole in ``rejects`` (the normalise pipeline
+        counts it)."""
         row = records.reject_row(
             obj,
             site=self.site,
