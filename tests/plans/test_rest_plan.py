@@ -130,3 +130,30 @@ def test_a_vanished_post_becomes_a_tombstone(
     stones = [i for i in site.items if isinstance(i, TombstoneItem)]
     assert [(s.id, s.reason) for s in stones] == [(GONE, reason)]
     assert run.tally.tombstones_new == 1
+
+
+def test_without_a_link_the_probes_find_the_root_and_discover_stops_there(
+    tmp_path: Path,
+) -> None:
+    index = fixture("wp-core-fixture-6.7-alpha-58576", "Schema.json")
+
+    def answer(url: str) -> Answer:
+        if url == ROOT:
+            return 200, index, {}
+        return 200, "<html><body>no link</body></html>", {"Content-Type": "text/html"}
+
+    site = Site(answer)
+    plan, run = plan_for(tmp_path, site, discover=True)
+    site.take(plan.start())
+    site.serve(plan)
+    assert run.api is not None and run.api.root_url == ROOT
+    assert site.asked[1] == ROOT and len(site.asked) == 2  # discover=1 stops at the root
+    assert run.verdict.final() == ("ok", None)
+
+
+def test_a_home_page_failing_with_503_is_unreachable(tmp_path: Path) -> None:
+    site = Site(lambda url: (503, "<html>busy</html>", {}))
+    plan, run = plan_for(tmp_path, site)
+    site.take(plan.start())
+    site.serve(plan)
+    assert run.verdict.final()[0] == "unreachable" and run.api is None
