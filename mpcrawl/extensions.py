@@ -50,16 +50,17 @@ class ProgressLog:
         for run in ledger.runs.values() if ledger is not None else ():
             if run.finished:
                 continue
-            done = run.posts_new + run.posts_unchanged
-            total = run.posts_total
+            tally = run.tally
+            done = tally.posts_new + tally.posts_unchanged
+            total = tally.posts_total
             of = f"/{total}" if total is not None else ""
             logger.info(
                 "progress: %s: %d%s posts archived, %d requests, %d errors",
                 run.site,
                 done,
                 of,
-                run.requests,
-                run.errors,
+                tally.requests,
+                run.verdict.errors,
             )
 
     def spider_closed(self) -> None:

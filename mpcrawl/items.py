@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
+
+RestKind = Literal["post", "term", "author", "media", "revision"]
+"""What a REST object is: the table its row goes to (``rejects.kind`` too)."""
 
 
 @dataclass(slots=True)
 class RestObject:
     """One object from a REST collection, before normalisation."""
 
-    kind: str  # "post", "term", "author", "media", "revision"
+    kind: RestKind
     site: str
     data: dict[str, Any]
     fetched_at: datetime
@@ -205,6 +208,7 @@ class RunItem:
     pages_found: int | None = None
     bad_objects: int = 0
     rejects: int = 0
+    routes_skipped: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

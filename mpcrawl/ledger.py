@@ -111,7 +111,7 @@ class SiteLedger:
             self.locks.acquire(entry.site)
         except SiteLocked as exc:
             logger.warning("%s: skipped, %s", entry.site, exc)
-            run.outcome, run.reason = "locked", str(exc)
+            run.verdict.decide("locked", str(exc))
             self.crawl_done(run)
             return None
         except (LockUnavailable, OSError) as exc:
@@ -130,7 +130,7 @@ class SiteLedger:
     def _cannot_start(self, run: SiteRun, reason: str) -> None:
         """End a site the archive cannot take, before any of its requests."""
         logger.error("%s: %s", run.site, reason)
-        run.outcome, run.reason = "error", reason
+        run.verdict.archive_failed(reason)
         self.crawl_done(run)
 
     def run_for(self, site: str) -> SiteRun | None:
@@ -164,7 +164,7 @@ class SiteLedger:
         except ArchiveStateError as exc:
             reason = f"archive: {exc}"
             logger.error("%s: %s", run.site, reason)
-            run.outcome, run.reason = "error", reason
+            run.verdict.archive_failed(reason)
             return None
         return run.state
 
@@ -197,18 +197,15 @@ class SiteLedger:
         if run is None:
             return
         reason = f"pipeline error on a {type(item).__name__}: {getattr(failure, 'value', failure)}"
-        run.error(reason)
-        for walk in run.walks:
-            walk.fail(reason)
+        run.verdict.item_failed(reason)
 
     def _maybe_finish(self, run: SiteRun) -> None:
         if not run.crawl_done or run.finished or run.items_settled < run.items_yielded:
             return
-        outcome, reason = run.final_outcome()
+        outcome, reason = run.verdict.final()
         self._end_site(run, outcome, reason, site_row=True)
         # A finished site's state can be large (every version key): let it go.
         run.state = None
-        run.walks.clear()
 
     def _site_item(self, run: SiteRun, outcome: Outcome, now: datetime) -> SiteItem:
         entry = run.entry
@@ -248,8 +245,7 @@ class SiteLedger:
                 self._merge_small_files(run.site)
         except ArchiveError as exc:
             self.archive_failed(exc, run.site)
-            if not (outcome == "error" and (reason or "").startswith("archive: ")):
-                item.outcome, item.reason = "error", f"archive: {exc}"  # else the first cause
+            item.outcome, item.reason = run.verdict.final()  # the archive's first cause
         finally:
             self._release(run.site)
         self._log_end(item)
@@ -273,6 +269,9 @@ class SiteLedger:
             line += f", {item.bad_objects} with bad values (see bad_values)"
         if item.rejects:
             line += f", {item.rejects} rejected (see rejects)"
+        if item.routes_skipped:
+            self.crawler.stats.inc_value("mpcrawl/routes_skipped", len(item.routes_skipped))
+            line += f", {len(item.routes_skipped)} optional routes skipped (see routes_skipped)"
         if item.reason:
             line += f" ({item.reason})"
         log = logger.info if item.outcome in QUIET else logger.warning
@@ -310,9 +309,8 @@ class SiteLedger:
         run = self.runs.get(site) if site is not None else None
         if run is None:
             logger.error("archive write failed: %s", exc)
-        elif run.outcome != "error" or not (run.reason or "").startswith("archive: "):
+        elif run.verdict.archive_failed(f"archive: {exc}"):
             logger.error("%s: archive write failed: %s", run.site, exc)
-            run.outcome, run.reason = "error", f"archive: {exc}"
 
     def spider_closed(self) -> None:
         """Record sites cut short as ``partial``, finish every file, release every lock."""

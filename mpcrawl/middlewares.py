@@ -44,14 +44,26 @@ def pretty_equivalent(url: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, path, rest, ""))
 
 
+class RobotsRefused(IgnoreRequest):
+    """robots.txt forbids the request: obeyed, and told apart from other refusals."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"robots.txt forbids {url}")
+        self.url = url
+
+
 class RestRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """robots.txt rules for ``/wp-json/`` also bind ``?rest_route=`` requests."""
+    """robots.txt rules for ``/wp-json/`` also bind ``?rest_route=`` requests; a refusal
+    is a :class:`RobotsRefused`."""
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
-        super().process_request_2(rp, request)
         twin = pretty_equivalent(request.url)
-        if twin is not None:
-            super().process_request_2(rp, request.replace(url=twin))
+        try:
+            super().process_request_2(rp, request)
+            if twin is not None:
+                super().process_request_2(rp, request.replace(url=twin))
+        except IgnoreRequest as exc:
+            raise RobotsRefused(request.url) from exc
 
 
 class SiteHostMiddleware:
@@ -184,12 +196,13 @@ class SiteAccountingMiddleware:
         run = self.ledger.run_for_url(request.url)
         if run is None:
             return
-        if run.stopped is None:
+        verdict = run.verdict
+        if verdict.stopped is None:
             seconds = (datetime.now(UTC) - run.started_at).total_seconds()
-            if run.requests >= self.max_requests:
-                run.stop(f"MPCRAWL_SITE_MAX_REQUESTS={self.max_requests} requests reached")
+            if run.tally.requests >= self.max_requests:
+                verdict.stop(f"MPCRAWL_SITE_MAX_REQUESTS={self.max_requests} requests reached")
             elif seconds > self.max_seconds:
-                run.stop(f"MPCRAWL_SITE_MAX_SECONDS={self.max_seconds:g} seconds reached")
-        if run.stopped is not None:
-            raise IgnoreRequest(f"{run.site}: {run.stopped}; {request.url} not requested")
-        run.requests += 1
+                verdict.stop(f"MPCRAWL_SITE_MAX_SECONDS={self.max_seconds:g} seconds reached")
+        if verdict.stopped is not None:
+            raise IgnoreRequest(f"{run.site}: {verdict.stopped}; {request.url} not requested")
+        run.tally.add("requests")

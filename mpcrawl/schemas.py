@@ -253,6 +253,9 @@ RUNS = pa.schema(
         ("pages_found", pa.int64()),  # of those, publications read (new or unchanged)
         ("bad_objects", pa.int64()),  # objects archived with values no typed column holds
         ("rejects", pa.int64()),  # objects no row can hold, kept whole in ``rejects``
+        # optional routes (users, terms, media, revisions, a type of types=) refused or
+        # failed, one line each: counted and named here, never the site's outcome
+        ("routes_skipped", pa.list_(pa.string())),
     ]
 )
 

@@ -1,35 +1,43 @@
 """Scrapy settings for mpcrawl: polite, safe defaults for unattended runs."""
 
+from mpcrawl import __version__, defaults
+
+
+def user_agent(contact_url: str) -> str:
+    """The crawl's User-Agent: the project, its version and its contact."""
+    return f"mpcrawl/{__version__} (+{contact_url})"
+
+
 BOT_NAME = "mpcrawl"
 SPIDER_MODULES = ["mpcrawl.spiders"]
 NEWSPIDER_MODULE = "mpcrawl.spiders"
 COMMANDS_MODULE = "mpcrawl.commands"
 
 # --- mpcrawl's own settings (see the README's settings table) ---
-MPCRAWL_ARCHIVE = "output"
+MPCRAWL_ARCHIVE = defaults.ARCHIVE
 MPCRAWL_NETRC = None
 MPCRAWL_CONTACT_URL = "https://github.com/mpcrawl/mpcrawl"
-MPCRAWL_BATCH_ROWS = 1000
-MPCRAWL_FILE_ROWS = 100_000
+MPCRAWL_BATCH_ROWS = defaults.BATCH_ROWS
+MPCRAWL_FILE_ROWS = defaults.FILE_ROWS
 MPCRAWL_RETRY_AFTER_MAX = 120
 MPCRAWL_RETRY_BACKOFF = 1.0
 MPCRAWL_PROGRESS_INTERVAL = 60
 MPCRAWL_TIMEOUT_PER_PAGE_FALLBACK = [50, 20]
 # seconds; a lock on object storage older than this is taken over
-MPCRAWL_LOCK_STALE_AFTER = 6 * 3600
+MPCRAWL_LOCK_STALE_AFTER = defaults.LOCK_STALE_AFTER
 MPCRAWL_RUN_ID = None  # default: <UTC time>-<host>-<pid>
 # Bounds on what one site may cost (README: "Bounds on one site"). A site past one ends
 # `partial` with the setting's name in its reason; the archive keeps what was fetched.
 MPCRAWL_MAX_PAGES = 10_000  # pages per collection walk (1,000,000 posts at 100 a page)
 MPCRAWL_PAGES_IN_FLIGHT = 4  # pages of one walk scheduled at a time
 MPCRAWL_SITE_MAX_REQUESTS = 50_000  # requests per site per run, robots.txt and retries included
-MPCRAWL_SITE_MAX_SECONDS = 6 * 3600  # seconds per site per run (as MPCRAWL_LOCK_STALE_AFTER)
+MPCRAWL_SITE_MAX_SECONDS = defaults.LOCK_STALE_AFTER  # seconds per site per run
 # part files one partition folder of a site may hold before the end of the site's run
 # merges its small ones; 0: never (then only `scrapy compact` merges)
 MPCRAWL_COMPACT_AFTER = 4
 
 # The crawl sends "mpcrawl/<version> (+MPCRAWL_CONTACT_URL)" unless USER_AGENT is set.
-USER_AGENT = f"mpcrawl/0.1.0 (+{MPCRAWL_CONTACT_URL})"
+USER_AGENT = user_agent(MPCRAWL_CONTACT_URL)
 
 # --- politeness ---
 ROBOTSTXT_OBEY = True

@@ -34,7 +34,7 @@ def test_every_request_to_a_sites_hosts_is_counted_on_its_run(tmp_path: Path) ->
     middleware = SiteAccountingMiddleware(site_ledger)
     for url in (f"https://{SITE}/robots.txt", f"https://{SITE}/", "https://other.example/"):
         middleware.process_request(Request(url))
-    assert run.requests == 2
+    assert run.tally.requests == 2
 
 
 def test_the_backoff_doubles_and_retry_after_is_capped(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyarrow import fs as pafs
 
+from mpcrawl import defaults
 from mpcrawl.archive.fs import EMPTY_FILE, ArchiveLocation
 from mpcrawl.schemas import TABLES, Table
 from mpcrawl.wp.sitename import check_safe_name
@@ -152,9 +153,9 @@ class ArchiveWriter:
         location: ArchiveLocation,
         run_id: str,
         *,
-        batch_rows: int = 1000,
+        batch_rows: int = defaults.BATCH_ROWS,
         batch_bytes: int = 16 * 1024 * 1024,
-        file_rows: int = 100_000,
+        file_rows: int = defaults.FILE_ROWS,
         compression: str = "zstd",
     ) -> None:
         self.location = location

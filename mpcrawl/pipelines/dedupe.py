@@ -46,8 +46,6 @@ class DedupePipeline:
             state, run = self._state(item.site)
             key = (item.post_type, item.id, micros(item.modified_gmt))
             if state.has_version(*key):
-                if run is not None:
-                    run.posts_unchanged += 1
                 stats.inc_value("mpcrawl/posts/unchanged")
                 if self.feeds:
                     item.archived = True
@@ -55,7 +53,7 @@ class DedupePipeline:
                 raise DropItem(f"Archived version: {(item.site, *key)}")
             state.add_version(*key)
             if run is not None:
-                run.posts_new += 1
+                run.tally.add("posts_new")
             stats.inc_value("mpcrawl/posts/new")
         elif isinstance(item, RevisionItem):
             state, run = self._state(item.site)
@@ -64,7 +62,7 @@ class DedupePipeline:
                 raise DropItem(f"Archived revision: {(item.site, *rkey)}")
             state.revisions.add(rkey)
             if run is not None:
-                run.revisions_new += 1
+                run.tally.add("revisions_new")
             stats.inc_value("mpcrawl/revisions/new")
         elif isinstance(item, TermItem):
             state, _ = self._state(item.site)

@@ -36,6 +36,9 @@ class NormalisePipeline:
         return cls(ledger_of(crawler))
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, RejectItem):  # a plan's entry without an id: counted here only
+            self._count(item.site, "rejects")
+            return item
         if not isinstance(item, RestObject):
             return item
         try:
@@ -61,10 +64,8 @@ class NormalisePipeline:
             return
         self.ledger.crawler.stats.inc_value(f"mpcrawl/{what}")
         run = self.ledger.run_for(site)
-        if run is not None and what == "rejects":
-            run.rejects += 1
-        elif run is not None:
-            run.bad_objects += 1
+        if run is not None:
+            run.tally.add(what)
 
     def _row(self, item: RestObject) -> Any:
         site, fetched_at, run_id = item.site, item.fetched_at, item.run_id

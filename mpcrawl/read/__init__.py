@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
 
+from mpcrawl import defaults
 from mpcrawl.archive.fs import EMPTY_FILE, ArchiveLocation, is_part_file
 from mpcrawl.archive.locks import LOCKS_DIR
 from mpcrawl.schemas import TABLES
@@ -90,7 +91,7 @@ def _holds_archive(location: ArchiveLocation) -> bool:
     return bool(names & {*TABLES, LOCKS_DIR})
 
 
-def connect(path: str = "output", database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+def connect(path: str = defaults.ARCHIVE, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the archive's views (``posts_latest`` and friends).
 
     Raises :class:`NoArchiveError`, naming ``path``, where it holds no table folder (nor

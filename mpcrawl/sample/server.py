@@ -611,6 +611,7 @@ class SampleSite:
         self.types: JSON = bundle["types"]
         self.taxonomies: JSON = bundle["taxonomies"]
         self.block_theme_types = False  # see list_block_theme_types()
+        self.robots_txt = ROBOTS_TXT  # a test may serve its own rules
         self.index: JSON = bundle["index"]
         self.site_info: JSON = bundle["site"]
         self.notable: dict[str, list[int]] = {} if self.synthetic else bundle["notable"]
@@ -1118,7 +1119,8 @@ class SampleSite:
 
     def _web(self, path: str, params: dict[str, str]) -> tuple[int, Headers, bytes]:
         if path == "/robots.txt":
-            return 200, [("Content-Type", "text/plain; charset=utf-8")], ROBOTS_TXT.encode()
+            robots = self.robots_txt.encode()
+            return 200, [("Content-Type", "text/plain; charset=utf-8")], robots
         if (
             path.startswith(("/wp-content/", "/wp-admin/", "/wp-includes/"))
             or path == "/favicon.ico"

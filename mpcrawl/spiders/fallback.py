@@ -34,7 +34,6 @@ from urllib.parse import urljoin
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from mpcrawl.siterun import SiteRun
 from mpcrawl.spiders.fallback_state import ArchivedPage, WebState
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
 from mpcrawl.web.items import WebTombstoneItem, page_item
@@ -119,27 +118,6 @@ class FallbackSite:
 
     def on_site(self, url: str) -> bool:
         return host_key(url) in self.hosts
-
-    def record(self, run: SiteRun) -> None:
-        """Put what the fallback found into the site's run (and so its run record).
-
-        The outcome keeps what discovery found (``rest_closed``, ``not_wordpress``, ...)
-        and ``source`` says what served the site; a page or sitemap that failed makes the
-        site ``partial``, as a failed REST page does.
-        """
-        run.source = self.source
-        run.pages_listed = len(self.listed)
-        run.pages_found = self.pages_found
-        run.posts_new = self.pages_new
-        run.posts_unchanged = self.pages_unchanged
-        run.tombstones_new = self.tombstones_new
-        for message in self.errors:
-            run.error(f"fallback: {message}")
-        if self.errors and not self.discover:
-            run.outcome = "partial"
-            run.reason = f"fallback: {self.errors[-1]}" + (
-                f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
-            )
 
 
 class FallbackPlan:

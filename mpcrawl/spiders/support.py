@@ -1,48 +1,47 @@
-"""Small helpers of the ``wp`` spider: request context, failure text, URL tests.
+"""Small helpers of the ``wp`` spider: a request's step, typed failures, item counting.
 
-Kept apart so the spider module holds only the crawl's logic.
+Kept apart so the spider module holds only the glue between plans and Scrapy.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from typing import Any
 
 from scrapy import Request
-from scrapy.http import Response
+from scrapy.exceptions import DownloadTimeoutError
+from twisted.internet.error import TimeoutError as TwistedTimeout
 
-from mpcrawl.siterun import SiteRun, Walk
-from mpcrawl.wp.urls import PER_PAGE
+from mpcrawl.middlewares import RobotsRefused
+from mpcrawl.plans.rest.site import FailureKind, OnFailure, OnResponse, RequestFailed
+from mpcrawl.siterun import SiteRun
 
-Phase = Literal[
-    "home", "probe", "types", "page", "include", "gone", "revisions", "media", "fallback"
-]
-"""The steps of a site's request plan (``docs/ARCHITECTURE.md``) a request belongs to."""
+# What a download that took too long raises: Scrapy's own, asyncio's, Twisted's.
+TIMEOUTS = (DownloadTimeoutError, TimeoutError, TwistedTimeout)
 
 
-@dataclass(slots=True)
-class Ctx:
-    """What a request is for, carried to its callback."""
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The plan step a request belongs to: who reads its answer, who its failure."""
 
-    phase: Phase
-    walk: Walk | None = None
-    page: int = 1
-    per_page: int = PER_PAGE
-    post_type: str | None = None
-    rest_base: str | None = None
-    item_id: int | None = None
-    probes: tuple[str, ...] = ()
-    # A fallback plan's request (``mpcrawl.spiders.fallback``): its own callbacks.
-    on_response: Callable[[Response], Iterator[Any]] | None = None
-    on_failure: Callable[[str], Iterator[Any]] | None = None
+    on_response: OnResponse
+    on_failure: OnFailure
 
 
 def flag(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def failure_of(exc: BaseException | None, url: str) -> RequestFailed:
+    """A request's failure as the plans read it: refused, timed out, or failed."""
+    kind: FailureKind = "failed"
+    if isinstance(exc, RobotsRefused):
+        kind = "refused"
+    elif isinstance(exc, TIMEOUTS):
+        kind = "timeout"
+    return RequestFailed(url, kind, describe(exc))
 
 
 _FAILURE_REPR = re.compile(r"\[?<twisted\.python\.failure\.Failure (?:[\w.]+\.)?(\w+): ([^>]*)>\]?")
@@ -60,25 +59,8 @@ def describe(exc: BaseException | None) -> str:
 
 
 def counted(run: SiteRun, output: Iterable[Any]) -> Iterator[Any]:
-    """Pass a callback's output on, counting the items the site has yielded."""
+    """Pass a step's output on, counting the items the site has yielded."""
     for value in output:
         if not isinstance(value, Request):
             run.items_yielded += 1
         yield value
-
-
-def header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value is not None else None
-
-
-def is_deep(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.path not in ("", "/") or bool(parts.query)
-
-
-def is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"

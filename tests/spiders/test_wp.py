@@ -1,36 +1,23 @@
-"""The ``wp`` spider's callbacks fed responses built from real data, in the test process.
-
-Responses carry the sample site's objects (``mpcrawl/sample/data``) and real WordPress
-REST bodies (``../shared/wp-fixtures/rest``); the spider, its ledger and its requests
-are the real ones, built from mpcrawl's settings.
-"""
+"""The ``wp`` spider as glue: plans' requests become Scrapy requests, answers and
+failures go back to the step that asked, and a step's exception is its site's error."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from scrapy import Request
-from scrapy.http import TextResponse
+from scrapy.exceptions import DownloadTimeoutError
+from twisted.python.failure import Failure
 
-from mpcrawl.archive.state import SiteState
-from mpcrawl.items import RestObject, TombstoneItem
+from mpcrawl.middlewares import RobotsRefused
+from mpcrawl.plans.rest.site import RequestFailed
 from mpcrawl.siterun import SiteRun
-from mpcrawl.spiders.support import Ctx
-from mpcrawl.spiders.wp import WpSpider
-from mpcrawl.wp.urls import ApiRoot
+from mpcrawl.spiders.wp import Requester, WpSpider
 from tests.inprocess import wp_crawler
-from tests.sample_data import SITE, bundle
-from tests.shared import shared_path
-
-HOME = f"https://{SITE}/"
-ROOT = f"https://{SITE}/wp-json/"
-
-
-def fixture(*parts: str) -> bytes:
-    return shared_path("wp-fixtures", "rest", *parts).read_bytes()
+from tests.plans.harness import HOME, ROOT, response
 
 
 def spider_for(tmp_path: Path, **arguments: str) -> WpSpider:
@@ -46,146 +33,70 @@ def opened(spider: WpSpider) -> SiteRun:
     return run
 
 
-def response(
-    url: str, body: bytes | str, status: int = 200, headers: dict[str, str] | None = None
-) -> TextResponse:
-    data = body.encode() if isinstance(body, str) else body
-    return TextResponse(
-        url,
-        status=status,
-        body=data,
-        headers={"Content-Type": "application/json; charset=UTF-8", **(headers or {})},
-        request=Request(url),
-        encoding="utf-8",
-    )
+class Recorder:
+    """A step that records what it was handed."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.failures: list[RequestFailed] = []
+
+    def on_response(self, response: Any) -> Iterator[Any]:
+        if self.fail:
+            raise AssertionError("a step that trips")
+        yield {"site": "x"}
+
+    def on_failure(self, failure: RequestFailed) -> Iterator[Any]:
+        self.failures.append(failure)
+        return iter(())
 
 
-def call(callback: Any, run: SiteRun, resp: TextResponse, ctx: Ctx) -> list[Any]:
-    """Run a callback as Scrapy would for a request the spider had counted."""
-    run.pending += 1
-    return list(callback(resp, run=run, ctx=ctx))
-
-
-def requests_of(output: list[Any]) -> list[Request]:
-    return [o for o in output if isinstance(o, Request)]
-
-
-def test_the_home_page_link_header_names_the_api_root(tmp_path: Path) -> None:
+def test_the_first_request_is_the_listed_page_with_the_spiders_callbacks(tmp_path: Path) -> None:
     spider = spider_for(tmp_path)
     run = opened(spider)
-    home = response(
-        HOME,
-        "<html><body>home</body></html>",
-        headers={"Link": f'<{ROOT}>; rel="https://api.w.org/"', "Content-Type": "text/html"},
-    )
-    output = call(spider.parse_home, run, home, Ctx("home"))
-    assert run.api is not None and run.api.root_url == ROOT
-    routes = sorted(r.url.split("/wp/v2/")[1].split("?")[0] for r in requests_of(output))
-    assert routes == ["categories", "pages", "posts", "tags", "users"]
-    assert {r.callback for r in requests_of(output)} == {spider.parse_page}
-    assert all(r.errback == spider.on_error for r in requests_of(output))
-    assert run.pending == 5
+    (first,) = spider.plan_for(run).start()
+    assert isinstance(first, Request) and first.url == HOME
+    assert first.callback == spider.parse_step and first.errback == spider.on_error
+    assert first.meta["mpcrawl_site"] == run.site and run.pending == 1
 
 
-def test_a_probe_answering_the_api_index_is_the_root(tmp_path: Path) -> None:
-    spider = spider_for(tmp_path, discover="1")
-    run = opened(spider)
-    index = fixture("wp-core-fixture-6.7-alpha-58576", "Schema.json")
-    call(spider.parse_probe, run, response(ROOT, index), Ctx("probe"))
-    assert run.api is not None and run.api.root_url == ROOT
-    assert run.pending == 0 and run.crawl_done  # discover=1 stops at the root
-
-
-def test_a_page_of_posts_yields_each_post_and_schedules_the_other_pages(
-    tmp_path: Path,
-) -> None:
+def test_a_request_not_to_follow_redirects_answers_them(tmp_path: Path) -> None:
     spider = spider_for(tmp_path)
     run = opened(spider)
-    run.api = ApiRoot.parse(ROOT)
-    output = list(spider._begin_walks(run, [("posts", "post")]))
-    posts_walk = run.walks[0]
-    first_page = next(r for r in output if "/wp/v2/posts" in r.url)
-    page = bundle()["posts"][:100]
-    headers = {"X-WP-Total": "271", "X-WP-TotalPages": "3"}
-    ctx = first_page.cb_kwargs["ctx"]
-    run.pending -= 1  # call() counts the request again
-    result = call(
-        spider.parse_page, run, response(first_page.url, json.dumps(page), 200, headers), ctx
-    )
-    items = [o for o in result if isinstance(o, RestObject)]
-    assert [i.data["id"] for i in items] == [p["id"] for p in page]
-    assert {i.post_type for i in items} == {"post"}
-    urls = [r.url for r in requests_of(result)]
-    more = sorted(u for u in urls if "/wp/v2/posts?" in u)
-    assert ["page=2" in more[0], "page=3" in more[1], len(more)] == [True, True, 2]
-    # The first new version with revisions sends the one probe; the rest wait for it.
-    assert len([u for u in urls if "/revisions" in u]) == 1 and run.revisions == "probing"
-    assert posts_walk.total == 271 and run.items_yielded == 100
+    step = Recorder()
+    req = Requester(spider, run)(ROOT, step.on_response, step.on_failure, follow_redirects=False)
+    assert req.meta["dont_redirect"] and 302 in req.meta["handle_httpstatus_list"]
 
 
-def test_a_real_page_of_the_wordpress_fixture_is_read(tmp_path: Path) -> None:
+def test_an_exception_in_a_step_is_its_requests_failure_not_the_crawls(tmp_path: Path) -> None:
     spider = spider_for(tmp_path)
     run = opened(spider)
-    run.api = ApiRoot.parse(ROOT)
-    list(spider._begin_walks(run, [("posts", "post")]))
-    walk = run.walks[0]
-    ctx = Ctx("page", walk=walk, page=1, post_type="post")
-    body = fixture("wp-core-fixture-6.1-beta2-54337", "PostsCollection.json")
-    url = run.api.collection("posts", page=1)
-    items = [
-        o
-        for o in call(spider.parse_page, run, response(url, body), ctx)
-        if isinstance(o, RestObject)
-    ]
-    assert [i.data["id"] for i in items] == [p["id"] for p in json.loads(body)]
+    step = Recorder(fail=True)
+    req = Requester(spider, run)(ROOT, step.on_response, step.on_failure)
+    output = list(spider.parse_step(response(ROOT, b"{}"), **req.cb_kwargs))
+    assert [f.kind for f in step.failures] == ["failed"]
+    assert "AssertionError handling" in step.failures[0].message
+    assert run.pending == 0 and output == []
 
 
 @pytest.mark.parametrize(
-    ("name", "status", "reason"),
+    ("exc", "kind"),
     [
-        ("rest_post_invalid_id-404-en.json", 404, "deleted"),
-        ("rest_forbidden-401.json", 401, "hidden"),
+        (RobotsRefused(ROOT), "refused"),
+        (DownloadTimeoutError("Getting it took longer than 1 seconds."), "timeout"),
+        (ConnectionRefusedError("refused"), "failed"),
     ],
 )
-def test_a_vanished_post_becomes_a_tombstone(
-    tmp_path: Path, name: str, status: int, reason: str
+def test_a_failed_request_reaches_its_step_as_a_typed_failure(
+    tmp_path: Path, exc: Exception, kind: str
 ) -> None:
     spider = spider_for(tmp_path)
     run = opened(spider)
-    run.api = ApiRoot.parse(ROOT)
-    run.state = SiteState.of(("post", 7, 1_700_000_000_000_000))
-    ctx = Ctx("gone", post_type="post", rest_base="posts", item_id=7)
-    output = call(
-        spider.parse_gone,
-        run,
-        response(run.api.item("posts", 7), fixture("errors", name), status),
-        ctx,
-    )
-    stones = [o for o in output if isinstance(o, TombstoneItem)]
-    assert [(s.id, s.reason, s.run_id) for s in stones] == [(7, reason, spider.ledger.run_id)]
-    assert run.tombstones_new == 1
-
-
-def test_a_401_on_revisions_closes_them_for_the_site(tmp_path: Path) -> None:
-    spider = spider_for(tmp_path)
-    run = opened(spider)
-    run.api = ApiRoot.parse(ROOT)
-    run.revisions = "probing"
-    run.revision_queue.append(("post", "posts", 9))
-    ctx = Ctx("revisions", post_type="post", rest_base="posts", item_id=8)
-    body = fixture("errors", "rest_cannot_read-revisions-401.json")
-    url = run.api.url("/wp/v2/posts/8/revisions")
-    assert call(spider.parse_revisions, run, response(url, body, 401), ctx) == []
-    assert run.revisions == "closed" and run.revision_queue == []
-
-
-def test_an_exception_in_a_callback_is_the_sites_error_not_the_crawls(tmp_path: Path) -> None:
-    spider = spider_for(tmp_path)
-    run = opened(spider)
-    ctx = Ctx("gone", post_type="post", rest_base="posts", item_id=None)  # breaks an assert
-    output = call(spider.parse_gone, run, response(ROOT, b"{}", 404), ctx)
-    assert output == [] and run.errors == 1 and "AssertionError" in (run.last_error or "")
-    assert run.pending == 0
+    step = Recorder()
+    req = Requester(spider, run)(ROOT, step.on_response, step.on_failure)
+    failure = Failure(exc)
+    failure.request = req  # type: ignore[attr-defined]
+    list(spider.on_error(failure))
+    assert [f.kind for f in step.failures] == [kind] and run.pending == 0
 
 
 @pytest.mark.parametrize("argument", ["ful", "type", "foo"])

@@ -13,11 +13,12 @@ import os
 from datetime import UTC, datetime
 from typing import Protocol
 
+from mpcrawl import defaults
 from mpcrawl.wp.sitename import check_safe_name
 
 LOCKS_DIR = "_locks"
 UNREADABLE_LOCK_GRACE = 60.0  # seconds an empty or broken local lock file is respected
-DEFAULT_STALE_AFTER = 6 * 3600.0  # seconds; object storage cannot check a PID on another node
+DEFAULT_STALE_AFTER = defaults.LOCK_STALE_AFTER
 MAX_LOCK_STEM = 120  # characters: with the suffix and a temporary prefix, far below 255 bytes
 
 Holder = dict[str, object]

@@ -1,0 +1,22 @@
+"""Defaults that a setting and a library function share, each spelled once.
+
+Imports nothing, so the settings, the archive writer, the locks and the read side can
+all name them without loading one another.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+ARCHIVE: Final = "output"
+"""Where the archive is when ``MPCRAWL_ARCHIVE`` is not given (and ``connect()``'s path)."""
+
+BATCH_ROWS: Final = 1000
+"""Rows buffered per partition before a row group is written."""
+
+FILE_ROWS: Final = 100_000
+"""Rows per part file before every open file of the site is finished and new ones begun."""
+
+LOCK_STALE_AFTER: Final = 6 * 3600.0
+"""Seconds after which a lock on object storage is taken over (a PID on another node
+cannot be checked); also a site's longest run (``MPCRAWL_SITE_MAX_SECONDS``)."""

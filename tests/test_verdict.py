@@ -1,0 +1,77 @@
+"""The one place that decides a site's outcome and counts (``mpcrawl.verdict``), read
+through the run record the user sees."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mpcrawl.items import RunItem
+from mpcrawl.sitelist import load
+from mpcrawl.siterun import SiteRun, run_record
+from mpcrawl.verdict import OPTIONAL_ROUTES, FallbackCounts, Route
+from mpcrawl.wp.urls import ApiRoot
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def site_run() -> SiteRun:
+    return SiteRun(load(site="https://e.org/").entries[0], NOW, {"e.org"})
+
+
+def record(run: SiteRun) -> RunItem:
+    outcome, reason = run.verdict.final()
+    return run_record(run, "r1", NOW, outcome, reason)
+
+
+@pytest.mark.parametrize("route", sorted(OPTIONAL_ROUTES))
+def test_an_optional_route_refused_or_failed_is_named_never_the_outcome(route: Route) -> None:
+    run = site_run()
+    run.verdict.refused(route, "https://e.org/wp-json/wp/v2/x")
+    run.verdict.failed(route, "https://e.org/wp-json/wp/v2/x: 500", name="x")
+    row = record(run)
+    assert (row.outcome, row.reason, row.errors) == ("ok", None, 0)
+    assert row.routes_skipped == [
+        f"{route}: robots.txt forbids https://e.org/wp-json/wp/v2/x",
+        "x: https://e.org/wp-json/wp/v2/x: 500",
+    ]
+
+
+def test_the_main_collection_refused_decides_and_the_first_decision_stands() -> None:
+    run = site_run()
+    run.verdict.refused("collection", "https://e.org/wp-json/wp/v2/posts")
+    run.verdict.decide("rest_closed", "later")
+    run.verdict.failed("collection", "a page failed")
+    row = record(run)
+    assert (row.outcome, row.errors) == ("robots_disallowed", 1)
+    assert row.reason == "robots.txt forbids https://e.org/wp-json/wp/v2/posts"
+
+
+def test_an_archive_failure_overrides_a_decision_and_keeps_its_first_cause() -> None:
+    run = site_run()
+    run.verdict.decide("rest_closed", "closed")
+    assert run.verdict.archive_failed("archive: disk full")
+    assert not run.verdict.archive_failed("archive: later")
+    assert run.verdict.final() == ("error", "archive: disk full")
+
+
+def test_the_fallbacks_counts_are_added_beside_the_rest_paths() -> None:
+    run = site_run()
+    run.api = ApiRoot.parse("https://e.org/wp-json/")
+    run.tally.add("posts_new", 3)
+    run.tally.add("posts_unchanged", 2)
+    run.verdict.decide("rest_closed", "posts: 401")
+    counts = FallbackCounts("sitemap", 10, 9, 5, 4, 1, errors=["a page: 500", "b page: 500"])
+    run.verdict.fallback_finished(counts, discover=False)
+    row = record(run)
+    assert (row.posts_new, row.posts_unchanged, row.tombstones_new) == (8, 6, 1)
+    assert (row.source, row.pages_listed, row.pages_found) == ("sitemap", 10, 9)
+    assert (row.outcome, row.reason) == ("partial", "fallback: b page: 500 (and 1 more)")
+
+
+def test_a_spent_budget_is_partial_and_no_walk_vouches_any_more() -> None:
+    run = site_run()
+    run.verdict.stop("MPCRAWL_SITE_MAX_REQUESTS=5 requests reached")
+    assert run.verdict.distrusted is not None
+    assert run.verdict.final() == ("partial", "MPCRAWL_SITE_MAX_REQUESTS=5 requests reached")
