@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from mpcrawl.archive.state import SiteState
+from mpcrawl.archive.web_state import WebState
 from mpcrawl.items import RunItem
 from mpcrawl.outcomes import Outcome
 from mpcrawl.sitelist import SiteEntry
@@ -62,6 +63,7 @@ class SiteRun:
     hosts: set[str]
     api: ApiRoot | None = None
     state: SiteState | None = None
+    web_state: WebState | None = None  # the fallback path's, loaded by the ledger
     outcome: Outcome | None = None
     reason: str | None = None
     pending: int = 0

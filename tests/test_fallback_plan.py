@@ -9,8 +9,8 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
+from mpcrawl.archive.web_state import ArchivedPage, WebState
 from mpcrawl.spiders.fallback import FallbackPlan, FallbackSite
-from mpcrawl.spiders.fallback_state import ArchivedPage, WebState
 from mpcrawl.wp.sitename import site_host_keys
 
 HOME = "https://ex.org/"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 
@@ -26,3 +30,18 @@ def archive_to_read(settings: BaseSettings) -> str:
     if location.is_local and not Path(location.root).is_dir():
         raise UsageError(f"MPCRAWL_ARCHIVE={archive}: no archive there", print_help=False)
     return archive
+
+
+@contextmanager
+def archive_errors(command: ScrapyCommand) -> Iterator[None]:
+    """The read side's errors as the command's: a path holding no archive is a usage error
+    (exit 2); a file of it that is not Parquet is one line naming it (exit 1)."""
+    from mpcrawl.read import NoArchiveError, UnreadableArchiveError
+
+    try:
+        yield
+    except NoArchiveError as exc:
+        raise UsageError(str(exc), print_help=False) from None
+    except UnreadableArchiveError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        command.exitcode = 1

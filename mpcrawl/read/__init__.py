@@ -19,18 +19,43 @@ from importlib import resources
 import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from mpcrawl.archive.fs import EMPTY_FILE, ArchiveLocation, is_part_file
 from mpcrawl.archive.locks import LOCKS_DIR
 from mpcrawl.schemas import TABLES
 
-__all__ = ["NoArchiveError", "connect", "views_sql"]
+__all__ = ["NoArchiveError", "UnreadableArchiveError", "connect", "views_sql"]
 
 _FILES_VIEW = re.compile(r"CREATE OR REPLACE VIEW (\w+)_files AS .*")
 
 
 class NoArchiveError(FileNotFoundError):
     """The path holds no archive: a typo must not read as an empty archive."""
+
+
+class UnreadableArchiveError(ValueError):
+    """A file of the archive is not readable Parquet (a stray file, a truncated copy).
+
+    Its message is one line naming the file, as the crawl's reason for such a site.
+    """
+
+
+def _unreadable(location: ArchiveLocation, table: str, error: duckdb.Error) -> str:
+    """One line naming the file of ``table`` that DuckDB could not read.
+
+    Asked only after DuckDB failed, so every Parquet file of the table is opened here to
+    find it; where all open, DuckDB's own first line is the message.
+    """
+    for info in location.files(table):
+        if not info.base_name.endswith(".parquet"):
+            continue
+        try:
+            with location.filesystem.open_input_file(info.path) as handle:
+                pq.read_metadata(handle)
+        except (OSError, pa.ArrowException) as exc:
+            return f"{info.path} is not a readable Parquet file: {exc}"
+    return f"{table}: {str(error).splitlines()[0]}"
 
 
 def views_sql() -> str:
@@ -94,7 +119,9 @@ def connect(path: str = "output", database: str = ":memory:") -> duckdb.DuckDBPy
     """A DuckDB connection with the archive's views (``posts_latest`` and friends).
 
     Raises :class:`NoArchiveError`, naming ``path``, where it holds no table folder (nor
-    the ``_locks`` folder of a first run under way).
+    the ``_locks`` folder of a first run under way), and :class:`UnreadableArchiveError`,
+    naming the file, where a table holds a file that is not Parquet (a local archive's
+    views read every file's schema here; on object storage a query finds it).
     """
     location = ArchiveLocation.parse(path)
     if not _holds_archive(location):
@@ -128,5 +155,11 @@ def connect(path: str = "output", database: str = ":memory:") -> duckdb.DuckDBPy
                     )
                 else:
                     statement = _empty_view(table)
-        con.execute(statement)
+        try:
+            con.execute(statement)
+        except duckdb.Error as exc:
+            if match is None:
+                raise
+            con.close()
+            raise UnreadableArchiveError(_unreadable(location, match.group(1), exc)) from None
     return con

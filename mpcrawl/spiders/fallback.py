@@ -34,8 +34,8 @@ from urllib.parse import urljoin
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
+from mpcrawl.archive.web_state import ArchivedPage, WebState
 from mpcrawl.siterun import SiteRun
-from mpcrawl.spiders.fallback_state import ArchivedPage, WebState
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
 from mpcrawl.web.items import WebTombstoneItem, page_item
 from mpcrawl.web.page import page_links, read_page

@@ -30,6 +30,7 @@ from twisted.python.failure import Failure
 
 from mpcrawl import __version__
 from mpcrawl.archive.state import from_micros, micros
+from mpcrawl.archive.web_state import WebState
 from mpcrawl.config import Credentials
 from mpcrawl.items import RejectItem, RestObject, TombstoneItem
 from mpcrawl.ledger import SiteLedger, ledger_of
@@ -43,7 +44,6 @@ from mpcrawl.siterun import (
     ids_to_probe,
 )
 from mpcrawl.spiders.fallback import REDIRECTS, FallbackPlan, FallbackSite
-from mpcrawl.spiders.fallback_state import WebState, load_web_state
 from mpcrawl.spiders.support import (
     Ctx,
     counted,
@@ -793,12 +793,14 @@ class WpSpider(Spider):
 
     def _start_fallback(self, run: SiteRun) -> Iterator[Any]:
         """The REST path could not read the site: read its sitemaps, feeds or links."""
-        location = self.ledger.location
+        state = WebState() if self.discover else self.ledger.load_web_state(run)
+        if state is None:  # a file of the site's archive is unreadable: the site ends error
+            return
         fs = FallbackSite(
             site=run.site,
             home=discovery.site_root(run.entry.url),
             hosts=frozenset(run.hosts),
-            state=WebState() if self.discover else load_web_state(location, run.site),
+            state=state,
             run_id=self.ledger.run_id,
             discover=self.discover,
             full=self.full,

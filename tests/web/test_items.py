@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.web_state import load_web_state
 from mpcrawl.archive.writer import ArchiveWriter
 from mpcrawl.ledger import row_of
 from mpcrawl.read import connect
 from mpcrawl.schemas import TABLES
-from mpcrawl.spiders.fallback_state import load_web_state
 from mpcrawl.web.items import WebPageItem, WebTombstoneItem, page_item
 from mpcrawl.web.page import read_page
 
