@@ -34,6 +34,7 @@ from mpcrawl.archive.web_state import WebState
 from mpcrawl.config import Credentials
 from mpcrawl.items import RejectItem, RestObject, TombstoneItem
 from mpcrawl.ledger import SiteLedger, ledger_of
+from mpcrawl.plans.fallback import REDIRECTS, FallbackPlan, FallbackSite
 from mpcrawl.sitelist import iter_shard, load, parse_shard
 from mpcrawl.siterun import (
     SiteRun,
@@ -43,7 +44,6 @@ from mpcrawl.siterun import (
     ids_to_fetch,
     ids_to_probe,
 )
-from mpcrawl.spiders.fallback import REDIRECTS, FallbackPlan, FallbackSite
 from mpcrawl.spiders.support import (
     Ctx,
     counted,
@@ -784,7 +784,6 @@ class WpSpider(Spider):
             fallback.record(run)
             stats = self.crawler.stats
             stats.inc_value(f"mpcrawl/fallback/source/{fallback.source or 'none'}")
-            stats.inc_value("mpcrawl/fallback/pages_new", fallback.pages_new)
             stats.inc_value("mpcrawl/fallback/pages_unchanged", fallback.pages_unchanged)
             stats.inc_value("mpcrawl/fallback/tombstones", fallback.tombstones_new)
         self.ledger.crawl_done(run)

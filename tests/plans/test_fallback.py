@@ -10,7 +10,9 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
 from mpcrawl.archive.web_state import ArchivedPage, WebState
-from mpcrawl.spiders.fallback import FallbackPlan, FallbackSite
+from mpcrawl.pipelines.normalise import NormalisePipeline
+from mpcrawl.plans.fallback import FallbackPlan, FallbackSite
+from mpcrawl.web.items import FetchedPage, WebPageItem
 from mpcrawl.wp.sitename import site_host_keys
 
 HOME = "https://ex.org/"
@@ -107,5 +109,8 @@ def test_without_sitemaps_or_feeds_the_home_pages_links_are_read() -> None:
     site = Site({HOME: (200, home), HOME + "a/": (200, post)})
     fs = plan(site)
     assert fs.source == "links" and list(fs.listed) == [HOME + "a/"]  # other hosts fenced
-    assert [(i.id, i.content_text, i.source) for i in site.items] == [(4, "Hello.", "links")]
+    assert [type(i) for i in site.items] == [FetchedPage]  # the pipelines read the page
+    row = NormalisePipeline().process_item(site.items[0])
+    assert isinstance(row, WebPageItem)
+    assert (row.id, row.content_text, row.source) == (4, "Hello.", "links")
     assert not fs.complete and fs.errors == []

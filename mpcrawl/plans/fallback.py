@@ -11,12 +11,12 @@ Per site, in order, each step only if the one before found nothing:
 
 Then every listed URL on the site's own hosts is fetched, unless the archive holds it
 with the same sitemap ``lastmod``; a URL archived with an ``ETag`` or ``Last-Modified``
-is asked for conditionally. Each page that is a publication (not an archive listing; on
-WordPress, of a type in ``-a types=``) and whose version key is new becomes a
-``web_pages`` row. Only after a *complete* sitemap
-walk, each archived URL missing from it is probed without following redirects: 404/410
-is ``deleted``, a redirect ``redirected`` (with its target). Feeds and links are never
-complete listings, so they tombstone nothing.
+is asked for conditionally. Each page served is yielded as a
+:class:`~mpcrawl.web.items.FetchedPage`: the item pipelines read it, drop listings and
+versions already archived, extract and archive it, as they do REST objects. Only after a
+*complete* sitemap walk, each archived URL missing from it is probed without following
+redirects: 404/410 is ``deleted``, a redirect ``redirected`` (with its target). Feeds and
+links are never complete listings, so they tombstone nothing.
 
 The plan holds no Scrapy machinery of its own: the spider gives it a ``Requester`` that
 counts each request against the site, and calls ``on_failure`` for requests that failed.
@@ -28,23 +28,24 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from mpcrawl.archive.web_state import ArchivedPage, WebState
-from mpcrawl.siterun import SiteRun
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
-from mpcrawl.web.items import WebTombstoneItem, page_item
-from mpcrawl.web.page import page_links, read_page
+from mpcrawl.web.items import FetchedPage, Source, WebTombstoneItem
+from mpcrawl.web.page import page_links
 from mpcrawl.web.sitemaps import Caps, SitemapWalk, robots_sitemaps, well_known_sitemaps
 from mpcrawl.wp.sitename import host_key
 
+if TYPE_CHECKING:  # the archive's state is handed over by the ledger; no reader here
+    from mpcrawl.archive.web_state import ArchivedPage, WebState
+    from mpcrawl.siterun import SiteRun
+
 logger = logging.getLogger(__name__)
 
-Source = Literal["sitemap", "feed", "links"]
 Callback = Callable[[Response], Iterator[Any]]
 OnFailure = Callable[[str], Iterator[Any]]
 REDIRECTS = [301, 302, 303, 307, 308]
@@ -67,7 +68,12 @@ class Requester(Protocol):
 
 @dataclass(slots=True)
 class FallbackSite:
-    """One site's fallback crawl: what was listed, found, fetched and counted."""
+    """One site's fallback crawl: what was listed and fetched, and the plan's own counts.
+
+    Pages fetched are counted by the pipelines (new, unchanged, found); the plan counts
+    only what it settles without an item: pages not fetched or answered 304 (unchanged),
+    and tombstones.
+    """
 
     site: str
     home: str
@@ -86,10 +92,8 @@ class FallbackSite:
     listed: dict[str, datetime | None] = field(default_factory=dict)
     pages_pending: int = 0
     pages_found: int = 0
-    pages_new: int = 0
     pages_unchanged: int = 0
     pages_fetched: int = 0
-    not_publications: int = 0
     tombstones_new: int = 0
     robots_refused: int = 0
     errors: list[str] = field(default_factory=list)
@@ -121,7 +125,7 @@ class FallbackSite:
         return host_key(url) in self.hosts
 
     def record(self, run: SiteRun) -> None:
-        """Put what the fallback found into the site's run (and so its run record).
+        """Add what the plan found to the site's run, beside the REST path's counts.
 
         The outcome keeps what discovery found (``rest_closed``, ``not_wordpress``, ...)
         and ``source`` says what served the site; a page or sitemap that failed makes the
@@ -129,10 +133,9 @@ class FallbackSite:
         """
         run.source = self.source
         run.pages_listed = len(self.listed)
-        run.pages_found = self.pages_found
-        run.posts_new = self.pages_new
-        run.posts_unchanged = self.pages_unchanged
-        run.tombstones_new = self.tombstones_new
+        run.pages_found = (run.pages_found or 0) + self.pages_found
+        run.posts_unchanged += self.pages_unchanged
+        run.tombstones_new += self.tombstones_new
         for message in self.errors:
             run.error(f"fallback: {message}")
         if self.errors and not self.discover:
@@ -295,36 +298,27 @@ class FallbackPlan:
 
     def _page(self, url: str, lastmod: datetime | None, response: Response) -> Iterator[Any]:
         fs = self.fs
-        known = fs.live.get(url)
-        if response.status == 304 and known is not None:
+        if response.status == 304 and url in fs.live:
             fs.pages_found += 1
             fs.pages_unchanged += 1
             return
         if response.status != 200 or not isinstance(response, TextResponse):
             fs.error(f"{url}: status {response.status}")
             return
-        info = read_page(response.text, response.url)
-        if info.listing or (info.post_type is not None and info.post_type not in fs.post_types):
-            fs.not_publications += 1
-            return
-        fs.pages_found += 1
-        item = page_item(
-            info,
+        yield FetchedPage(
             site=fs.site,
             source=fs.source or "links",
-            listed_url=url,
+            url=url,
+            final_url=response.url,
+            html=response.text,
+            body=response.body,
             lastmod=lastmod,
-            raw=response.body,
-            fetched_at=datetime.now(UTC),
-            run_id=fs.run_id,
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
+            fetched_at=datetime.now(UTC),
+            run_id=fs.run_id,
+            post_types=fs.post_types,
         )
-        if known is not None and known.version == item.version_sha256:
-            fs.pages_unchanged += 1
-            return
-        fs.pages_new += 1
-        yield item
 
     def _pages_settled(self) -> Iterator[Any]:
         fs = self.fs
