@@ -93,7 +93,6 @@ class FallbackSite:
     pages_pending: int = 0
     pages_found: int = 0
     pages_unchanged: int = 0
-    pages_fetched: int = 0
     tombstones_new: int = 0
     robots_refused: int = 0
     errors: list[str] = field(default_factory=list)
@@ -285,7 +284,6 @@ class FallbackPlan:
 
         def parsed(response: Response) -> Iterator[Any]:
             fs.pages_pending -= 1
-            fs.pages_fetched += 1
             yield from self._page(url, lastmod, response)
             yield from self._pages_settled()
 
