@@ -47,7 +47,9 @@ class Site:
             req, callback = self.queue.pop(0)
             self.fetched.append(req.url)
             status, body = self.bodies.get(req.url, (404, b"<html>Not found</html>"))
-            kind = XmlResponse if body.lstrip().startswith(b"<?xml") else HtmlResponse
+            kind: type[TextResponse] = HtmlResponse
+            if body.lstrip().startswith(b"<?xml"):
+                kind = XmlResponse
             if req.url.endswith(".txt"):
                 kind = TextResponse
             self._take(
