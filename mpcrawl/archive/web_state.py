@@ -9,6 +9,7 @@ naming it, as for the REST state: the ledger then ends the site ``error``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -43,6 +44,19 @@ class ArchivedPage:
     last_modified: str | None
     post_type: str | None
     id: int | None
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> ArchivedPage:
+        """A ``web_pages`` row's key columns (as read, or as about to be written)."""
+        return cls(
+            version=row["version_sha256"] or "",
+            fetched_at=row["fetched_at"],
+            lastmod=row["lastmod"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            post_type=row["post_type"],
+            id=row["id"],
+        )
 
 
 @dataclass(slots=True)
@@ -94,18 +108,7 @@ def _load_web_state(location: ArchiveLocation, site: str) -> WebState:
         url, fetched = row["url"], row["fetched_at"]
         if not url or fetched is None:
             continue
-        state.add(
-            url,
-            ArchivedPage(
-                version=row["version_sha256"] or "",
-                fetched_at=fetched,
-                lastmod=row["lastmod"],
-                etag=row["etag"],
-                last_modified=row["last_modified"],
-                post_type=row["post_type"],
-                id=row["id"],
-            ),
-        )
+        state.add(url, ArchivedPage.of_row(row))
     for row in _rows(location, "web_tombstones", site, ["url", "detected_at"]):
         page = state.pages.get(row["url"] or "")
         if page is not None and row["detected_at"] and row["detected_at"] > page.fetched_at:

@@ -13,7 +13,7 @@ from scrapy.exceptions import DropItem
 from mpcrawl.archive.state import SiteState, micros
 from mpcrawl.archive.web_state import ArchivedPage, WebState
 from mpcrawl.items import AuthorItem, MediaItem, PostItem, RevisionItem, TermItem
-from mpcrawl.ledger import SiteLedger, ledger_of
+from mpcrawl.ledger import SiteLedger, ledger_of, row_of
 from mpcrawl.pipelines import PipelineItem
 from mpcrawl.siterun import SiteRun
 from mpcrawl.web.items import WebPageItem
@@ -109,17 +109,8 @@ class DedupePipeline:
                 run.posts_unchanged += 1
             self.stats.inc_value("mpcrawl/fallback/pages_unchanged")
             raise DropItem(f"Archived page version: {(item.site, item.url)}")
-        assert item.fetched_at is not None  # set by the normalise pipeline
         state.tombstoned.discard(item.url)
-        state.pages[item.url] = ArchivedPage(
-            version=item.version_sha256 or "",
-            fetched_at=item.fetched_at,
-            lastmod=item.lastmod,
-            etag=item.etag,
-            last_modified=item.last_modified,
-            post_type=item.post_type,
-            id=item.id,
-        )
+        state.pages[item.url] = ArchivedPage.of_row(row_of(item))
         if run is not None:
             run.posts_new += 1
         self.stats.inc_value("mpcrawl/fallback/pages_new")
