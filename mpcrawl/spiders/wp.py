@@ -30,7 +30,6 @@ from twisted.python.failure import Failure
 
 from mpcrawl import __version__
 from mpcrawl.archive.state import from_micros, micros
-from mpcrawl.archive.web_state import WebState
 from mpcrawl.config import Credentials
 from mpcrawl.items import RejectItem, RestObject, TombstoneItem
 from mpcrawl.ledger import SiteLedger, ledger_of
@@ -792,7 +791,8 @@ class WpSpider(Spider):
 
     def _start_fallback(self, run: SiteRun) -> Iterator[Any]:
         """The REST path could not read the site: read its sitemaps, feeds or links."""
-        state = WebState() if self.discover else self.ledger.load_web_state(run)
+        ledger = self.ledger  # discover fetches no page: no state to read
+        state = ledger.web_state_of(run) if self.discover else ledger.load_web_state(run)
         if state is None:  # a file of the site's archive is unreadable: the site ends error
             return
         fs = FallbackSite(
