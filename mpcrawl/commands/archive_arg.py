@@ -33,15 +33,21 @@ def archive_to_read(settings: BaseSettings) -> str:
 
 
 @contextmanager
-def archive_errors(command: ScrapyCommand) -> Iterator[None]:
+def archive_errors(command: ScrapyCommand, archive: str) -> Iterator[None]:
     """The read side's errors as the command's: a path holding no archive is a usage error
-    (exit 2); a file of it that is not Parquet is one line naming it (exit 1)."""
-    from mpcrawl.read import NoArchiveError, UnreadableArchiveError
+    (exit 2); a file of it that is not Parquet is one line naming it (exit 1), whether
+    ``connect`` found it (a local archive) or a query did (object storage)."""
+    import duckdb
+
+    from mpcrawl.read import NoArchiveError, UnreadableArchiveError, unreadable_file
 
     try:
         yield
     except NoArchiveError as exc:
         raise UsageError(str(exc), print_help=False) from None
-    except UnreadableArchiveError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (UnreadableArchiveError, duckdb.Error) as exc:
+        found = str(exc) if isinstance(exc, UnreadableArchiveError) else unreadable_file(archive)
+        if found is None:
+            raise
+        print(f"error: {found}", file=sys.stderr)
         command.exitcode = 1

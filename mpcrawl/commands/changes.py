@@ -96,16 +96,16 @@ class Command(ScrapyCommand):
             raise UsageError("--since must be before --until", print_help=False)
         assert self.settings is not None
         archive = archive_to_read(self.settings)
-        with archive_errors(self):
+        with archive_errors(self, archive):
             con = connect(archive)
+            try:
+                digest = read_changes(
+                    con, since=opts.since, until=opts.until, sites=opts.site, limit=opts.limit
+                )
+            finally:
+                con.close()
         if self.exitcode:
             return
-        try:
-            digest = read_changes(
-                con, since=opts.since, until=opts.until, sites=opts.site, limit=opts.limit
-            )
-        finally:
-            con.close()
         if opts.format == "atom":
             body = render_atom(digest, feed_url=opts.feed_url)
         else:

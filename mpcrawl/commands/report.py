@@ -56,6 +56,6 @@ class Command(ScrapyCommand):
             raise UsageError("--runs must be at least 1", print_help=False)
         assert self.settings is not None
         archive = archive_to_read(self.settings)
-        with archive_errors(self):
+        with archive_errors(self, archive):
             path = write_report(archive, opts.output, runs=opts.runs)
             print(f"Report written to {path.resolve()}")

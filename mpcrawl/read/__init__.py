@@ -14,6 +14,7 @@ mpcrawl.read.NoArchiveError: .../typo holds no mpcrawl archive (no posts/, runs/
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from importlib import resources
 
 import duckdb
@@ -25,7 +26,7 @@ from mpcrawl.archive.fs import EMPTY_FILE, ArchiveLocation, is_part_file
 from mpcrawl.archive.locks import LOCKS_DIR
 from mpcrawl.schemas import TABLES
 
-__all__ = ["NoArchiveError", "UnreadableArchiveError", "connect", "views_sql"]
+__all__ = ["NoArchiveError", "UnreadableArchiveError", "connect", "unreadable_file", "views_sql"]
 
 _FILES_VIEW = re.compile(r"CREATE OR REPLACE VIEW (\w+)_files AS .*")
 
@@ -41,21 +42,23 @@ class UnreadableArchiveError(ValueError):
     """
 
 
-def _unreadable(location: ArchiveLocation, table: str, error: duckdb.Error) -> str:
-    """One line naming the file of ``table`` that DuckDB could not read.
+def unreadable_file(path: str, tables: Iterable[str] = TABLES) -> str | None:
+    """One line naming the first file of ``tables`` that is not readable Parquet, or None.
 
-    Asked only after DuckDB failed, so every Parquet file of the table is opened here to
-    find it; where all open, DuckDB's own first line is the message.
+    For after DuckDB failed to read the archive: every Parquet file's footer is opened
+    to find the one at fault (on object storage, a request per file).
     """
-    for info in location.files(table):
-        if not info.base_name.endswith(".parquet"):
-            continue
-        try:
-            with location.filesystem.open_input_file(info.path) as handle:
-                pq.read_metadata(handle)
-        except (OSError, pa.ArrowException) as exc:
-            return f"{info.path} is not a readable Parquet file: {exc}"
-    return f"{table}: {str(error).splitlines()[0]}"
+    location = ArchiveLocation.parse(path)
+    for table in tables:
+        for info in location.files(table):
+            if not info.base_name.endswith(".parquet"):
+                continue
+            try:
+                with location.filesystem.open_input_file(info.path) as handle:
+                    pq.read_metadata(handle)
+            except (OSError, pa.ArrowException) as exc:
+                return f"{info.path} is not a readable Parquet file: {exc}"
+    return None
 
 
 def views_sql() -> str:
@@ -161,5 +164,6 @@ def connect(path: str = "output", database: str = ":memory:") -> duckdb.DuckDBPy
             if match is None:
                 raise
             con.close()
-            raise UnreadableArchiveError(_unreadable(location, match.group(1), exc)) from None
+            found = unreadable_file(path, [match.group(1)])
+            raise UnreadableArchiveError(found or str(exc).splitlines()[0]) from None
     return con
