@@ -62,7 +62,7 @@ class NormalisePipeline:
             run.pages_found = (run.pages_found or 0) + 1
         return page_row(info, page)
 
-    def _rest(self, item: RestObject) -> PipelineItem:
+    def _rest(self, item: RestObject) -> RowItem:
         try:
             row = self._row(item)
         except records.Unarchivable as exc:

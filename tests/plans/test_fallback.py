@@ -12,6 +12,8 @@ from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from mpcrawl.archive.web_state import ArchivedPage, WebState
 from mpcrawl.pipelines.normalise import NormalisePipeline
 from mpcrawl.plans.fallback import FallbackPlan, FallbackSite
+from mpcrawl.sitelist import SiteEntry
+from mpcrawl.siterun import SiteRun
 from mpcrawl.web.items import FetchedPage, WebPageItem
 from mpcrawl.wp.sitename import site_host_keys
 
@@ -116,3 +118,17 @@ def test_without_sitemaps_or_feeds_the_home_pages_links_are_read() -> None:
     assert isinstance(row, WebPageItem)
     assert (row.id, row.content_text, row.source) == (4, "Hello.", "links")
     assert not fs.complete and fs.errors == []
+
+
+def test_the_record_adds_the_fallbacks_counts_beside_the_rest_ones() -> None:
+    run = SiteRun(SiteEntry("ex.org", HOME), datetime(2026, 1, 1, tzinfo=UTC), set())
+    run.posts_new, run.posts_unchanged, run.tombstones_new, run.pages_found = 5, 3, 1, 2
+    fs = FallbackSite(
+        site="ex.org", home=HOME, hosts=site_host_keys(HOME), state=WebState(), run_id="r"
+    )
+    fs.source, fs.listed = "sitemap", {HOME + "a/": None, HOME + "b/": None}
+    fs.pages_found, fs.pages_unchanged, fs.tombstones_new = 4, 4, 2
+    fs.record(run)
+    assert (run.source, run.pages_listed, run.pages_found) == ("sitemap", 2, 6)
+    assert (run.posts_new, run.posts_unchanged, run.tombstones_new) == (5, 7, 3)
+    assert run.outcome is None and run.errors == 0
