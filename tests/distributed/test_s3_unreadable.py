@@ -8,8 +8,6 @@ naming it and exit 1.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,13 +18,13 @@ from mpcrawl.archive.writer import ArchiveWriter
 from mpcrawl.items import RunItem
 from mpcrawl.ledger import row_of
 from tests.distributed.conftest import S3
-from tests.shared import REPO
+from tests.read.test_unreadable_file import COMMANDS, reading_command
 
 AT = datetime(2026, 1, 2, tzinfo=UTC)
 STRAY = "archive/runs/site=ex.org/year=2024/part-x.parquet"
 
 
-@pytest.mark.parametrize("command", [["report", "-o", "{tmp}/report.html"], ["changes"]])
+@pytest.mark.parametrize("command", COMMANDS)
 def test_report_and_changes_name_the_file(s3: S3, tmp_path: Path, command: list[str]) -> None:
     bucket = s3.new_bucket()
     uri = s3.archive(bucket)
@@ -34,15 +32,7 @@ def test_report_and_changes_name_the_file(s3: S3, tmp_path: Path, command: list[
     writer.write("runs", row_of(RunItem("r1", "ex.org", AT, AT, "ok")))
     writer.close()
     s3.client().put_object(Bucket=bucket, Key=STRAY, Body=os.urandom(64))
-    args = [a.format(tmp=tmp_path) for a in command]
-    result = subprocess.run(
-        [sys.executable, "-m", "scrapy", *args, "-s", f"MPCRAWL_ARCHIVE={uri}"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = reading_command(command, uri, tmp_path)
     assert result.returncode == 1, result.stderr[-2000:]
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {bucket}/{STRAY} is not a readable")

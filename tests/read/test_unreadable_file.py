@@ -53,13 +53,15 @@ def test_connect_names_the_file(good: Path, tmp_path: Path, table: str) -> None:
     assert "\n" not in str(raised.value)
 
 
-@pytest.mark.parametrize("command", [["report", "-o", "{tmp}/report.html"], ["changes"]])
-def test_report_and_changes_print_one_line_and_exit_1(
-    good: Path, tmp_path: Path, command: list[str]
-) -> None:
-    archive, stray = with_stray(good, tmp_path, "web_pages")
+COMMANDS = [["report", "-o", "{tmp}/report.html"], ["changes"]]
+
+
+def reading_command(
+    command: list[str], archive: str, tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    """``scrapy report`` or ``scrapy changes`` on ``archive`` (``{tmp}`` is ``tmp_path``)."""
     args = [a.format(tmp=tmp_path) for a in command]
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "scrapy", *args, "-s", f"MPCRAWL_ARCHIVE={archive}"],
         cwd=REPO,
         capture_output=True,
@@ -67,6 +69,14 @@ def test_report_and_changes_print_one_line_and_exit_1(
         check=False,
         timeout=120,
     )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_report_and_changes_print_one_line_and_exit_1(
+    good: Path, tmp_path: Path, command: list[str]
+) -> None:
+    archive, stray = with_stray(good, tmp_path, "web_pages")
+    result = reading_command(command, str(archive), tmp_path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"error: {stray} is not a readable Parquet file: Parquet magic bytes not found in "
