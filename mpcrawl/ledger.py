@@ -31,6 +31,7 @@ from mpcrawl.archive.compact import compact_small_files
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.locks import LockUnavailable, SiteLocked, SiteLockSet, site_locks
 from mpcrawl.archive.state import ArchiveStateError, SiteState, load_site_state
+from mpcrawl.archive.web_state import WebState, load_web_state
 from mpcrawl.archive.writer import (
     ArchiveError,
     ArchiveWriter,
@@ -162,17 +163,40 @@ class SiteLedger:
         try:
             run.state = load_site_state(self.location, run.site, revisions_due=revisions_due)
         except ArchiveStateError as exc:
-            reason = f"archive: {exc}"
-            logger.error("%s: %s", run.site, reason)
-            run.verdict.archive_failed(reason)
+            self._unreadable(run, exc)
             return None
         return run.state
+
+    def load_web_state(self, run: SiteRun) -> WebState | None:
+        """What the archive holds of the site's pages, read when its fallback path begins.
+
+        None where a file of it cannot be read: the site then ends ``error`` naming the
+        file, as in :meth:`load_state`.
+        """
+        try:
+            run.web_state = load_web_state(self.location, run.site)
+        except ArchiveStateError as exc:
+            self._unreadable(run, exc)
+            return None
+        return run.web_state
+
+    def _unreadable(self, run: SiteRun, exc: ArchiveStateError) -> None:
+        """A file of the site's archive cannot be read: the site ends ``error`` naming it."""
+        reason = f"archive: {exc}"
+        logger.error("%s: %s", run.site, reason)
+        run.verdict.archive_failed(reason)
 
     def state_of(self, run: SiteRun) -> SiteState:
         """The site's known versions, which the dedupe pipeline extends with this run's."""
         if run.state is None:
             run.state = SiteState()
         return run.state
+
+    def web_state_of(self, run: SiteRun) -> WebState:
+        """The site's known page versions, which the dedupe pipeline extends with this run's."""
+        if run.web_state is None:
+            run.web_state = WebState()
+        return run.web_state
 
     # --- the end of a site -----------------------------------------------------------
 
@@ -205,7 +229,7 @@ class SiteLedger:
         outcome, reason = run.verdict.final()
         self._end_site(run, outcome, reason, site_row=True)
         # A finished site's state can be large (every version key): let it go.
-        run.state = None
+        run.state = run.web_state = None
 
     def _site_item(self, run: SiteRun, outcome: Outcome, now: datetime) -> SiteItem:
         entry = run.entry

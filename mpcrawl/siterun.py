@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mpcrawl.archive.state import SiteState
+from mpcrawl.archive.web_state import WebState
 from mpcrawl.items import RunItem
 from mpcrawl.outcomes import Outcome
 from mpcrawl.sitelist import SiteEntry
@@ -30,6 +31,7 @@ class SiteRun:
     state: SiteState | None = None
     verdict: SiteVerdict = field(default_factory=SiteVerdict)
     tally: Tally = field(default_factory=Tally)
+    web_state: WebState | None = None  # the fallback path's, loaded by the ledger
     pending: int = 0  # the site's requests not yet answered
     crawl_done: bool = False  # no request pending, no more to make
     items_yielded: int = 0
@@ -57,8 +59,10 @@ def run_record(
         reason=reason,
         api_root=run.api.root_url if run.api else None,
         requests=tally.requests,
-        posts_new=tally.posts_new + (fallback.pages_new if fallback else 0),
-        posts_unchanged=tally.posts_unchanged + (fallback.pages_unchanged if fallback else 0),
+        posts_new=tally.posts_new,
+        posts_unchanged=tally.posts_unchanged
+        + tally.pages_unchanged
+        + (fallback.pages_unchanged if fallback else 0),
         revisions_new=tally.revisions_new,
         revisions_closed=tally.revisions_closed,
         tombstones_new=tally.tombstones_new + (fallback.tombstones_new if fallback else 0),
@@ -67,7 +71,7 @@ def run_record(
         posts_total=tally.posts_total,
         source=fallback.source if fallback else ("rest" if run.api else None),
         pages_listed=fallback.pages_listed if fallback else None,
-        pages_found=fallback.pages_found if fallback else None,
+        pages_found=fallback.pages_found + tally.pages_found if fallback else None,
         bad_objects=tally.bad_objects,
         rejects=tally.rejects,
         routes_skipped=list(verdict.routes_skipped),

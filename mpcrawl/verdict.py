@@ -56,18 +56,21 @@ Count = Literal[
     "tombstones_new",  # the REST plan's tombstone probes
     "bad_objects",  # the normalise pipeline
     "rejects",  # the normalise pipeline (the plan's entries without an id pass it too)
+    "pages_found",  # the normalise pipeline (fallback pages that are publications)
+    "pages_unchanged",  # the dedupe pipeline (fallback pages fetched, same version)
 ]
 """The counts of a run record, each with its one writer named beside it."""
 
 
 @dataclass(slots=True)
 class FallbackCounts:
-    """What the fallback found for a site, added beside the REST path's counts."""
+    """What the fallback plan settled for a site without an item (pages not fetched as
+    their ``lastmod`` is unchanged, 304 answers, tombstones), added beside the REST path's
+    counts; the pages it fetched are counted by the pipelines in the :class:`Tally`."""
 
     source: str | None
     pages_listed: int
     pages_found: int
-    pages_new: int
     pages_unchanged: int
     tombstones_new: int
     errors: list[str] = field(default_factory=list)
@@ -85,6 +88,8 @@ class Tally:
     tombstones_new: int = 0
     bad_objects: int = 0
     rejects: int = 0
+    pages_found: int = 0
+    pages_unchanged: int = 0
     posts_total: int | None = None  # the main collections' X-WP-Total, summed
     revisions_closed: bool = False  # the revisions probe was refused (401/403, a redirect)
 

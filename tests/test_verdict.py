@@ -59,13 +59,16 @@ def test_an_archive_failure_overrides_a_decision_and_keeps_its_first_cause() -> 
 def test_the_fallbacks_counts_are_added_beside_the_rest_paths() -> None:
     run = site_run()
     run.api = ApiRoot.parse("https://e.org/wp-json/")
-    run.tally.add("posts_new", 3)
-    run.tally.add("posts_unchanged", 2)
+    run.tally.add("posts_new", 3)  # REST posts and fallback pages, new (dedupe)
+    run.tally.add("posts_unchanged", 2)  # the REST plan's sweep
+    run.tally.add("pages_found", 5)  # fallback pages fetched that are publications
+    run.tally.add("pages_unchanged", 1)  # ... fetched again with the same version
     run.verdict.decide("rest_closed", "posts: 401")
-    counts = FallbackCounts("sitemap", 10, 9, 5, 4, 1, errors=["a page: 500", "b page: 500"])
+    # the plan's own: 4 pages settled without a fetch (lastmod, 304), 1 tombstone
+    counts = FallbackCounts("sitemap", 10, 4, 4, 1, errors=["a page: 500", "b page: 500"])
     run.verdict.fallback_finished(counts, discover=False)
     row = record(run)
-    assert (row.posts_new, row.posts_unchanged, row.tombstones_new) == (8, 6, 1)
+    assert (row.posts_new, row.posts_unchanged, row.tombstones_new) == (3, 7, 1)
     assert (row.source, row.pages_listed, row.pages_found) == ("sitemap", 10, 9)
     assert (row.outcome, row.reason) == ("partial", "fallback: b page: 500 (and 1 more)")
 

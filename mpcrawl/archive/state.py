@@ -139,15 +139,20 @@ class SiteState:
                 yield post_type, pid, (low - _OFFSET if low else None)
 
 
-def _dataset(location: ArchiveLocation, name: str, site: str) -> ds.Dataset | None:
-    folder = location.path(name, f"site={check_safe_name(site)}")
-    files = [
+def _files(location: ArchiveLocation, name: str, site: str) -> list[str]:
+    """The Parquet files of a site in table ``name`` (not temporary or hidden ones)."""
+    return [
         info.path
-        for info in location.files(name, f"site={site}")
+        for info in location.files(name, f"site={check_safe_name(site)}")
         if info.base_name.endswith(".parquet") and not info.base_name.startswith((".", "_"))
     ]
+
+
+def _dataset(location: ArchiveLocation, name: str, site: str) -> ds.Dataset | None:
+    files = _files(location, name, site)
     if not files:
         return None
+    folder = location.path(name, f"site={site}")
     return ds.dataset(
         files, format="parquet", filesystem=location.filesystem, partition_base_dir=folder
     )
@@ -174,18 +179,16 @@ def _read(
     return _with_columns(dataset.to_table(columns=present, filter=where), columns)
 
 
-def _batches(
+def column_batches(
     location: ArchiveLocation, name: str, site: str, columns: list[str]
 ) -> Iterator[pa.Table]:
-    """The columns of a site's files, a file and a batch at a time.
+    """The columns of a site's files, a file and a batch at a time; a missing column (an
+    older file) as nulls, a file that is not Parquet an :class:`ArchiveStateError` naming it.
 
     A dataset scan of 1,000,000 rows in 800 files peaked ~75 MB above what it returned,
     whatever its read-ahead; reading file after file adds ~10 MB.
     """
-    dataset = _dataset(location, name, site)
-    if dataset is None:
-        return
-    for path in dataset.files:
+    for path in _files(location, name, site):
         try:
             with location.filesystem.open_input_file(path) as handle:
                 parquet = pq.ParquetFile(handle)
@@ -309,7 +312,8 @@ def load_site_state(
 
 def _load_site_state(location: ArchiveLocation, site: str, revisions_due: bool) -> SiteState:
     state = SiteState()
-    _load_versions(state, _batches(location, "posts", site, ["post_type", "id", "modified_gmt"]))
+    keys = ["post_type", "id", "modified_gmt"]
+    _load_versions(state, column_batches(location, "posts", site, keys))
     stones = _read(location, "tombstones", site, ["post_type", "id", "detected_at", "reason"])
     stone_at: dict[tuple[str, int], int] = defaultdict(int)
     back_at: dict[tuple[str, int], int] = defaultdict(int)
@@ -366,6 +370,6 @@ def _load_site_state(location: ArchiveLocation, site: str, revisions_due: bool) 
     if revisions_due:
         columns = ["post_type", "id", "modified_gmt", "revision_count"]
         state.revisions_due = _revisions_due(
-            state, _newest_counts(_batches(location, "posts", site, columns))
+            state, _newest_counts(column_batches(location, "posts", site, columns))
         )
     return state

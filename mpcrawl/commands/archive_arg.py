@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 
@@ -26,3 +30,24 @@ def archive_to_read(settings: BaseSettings) -> str:
     if location.is_local and not Path(location.root).is_dir():
         raise UsageError(f"MPCRAWL_ARCHIVE={archive}: no archive there", print_help=False)
     return archive
+
+
+@contextmanager
+def archive_errors(command: ScrapyCommand, archive: str) -> Iterator[None]:
+    """The read side's errors as the command's: a path holding no archive is a usage error
+    (exit 2); a file of it that is not Parquet is one line naming it (exit 1), whether
+    ``connect`` found it (a local archive) or a query did (object storage)."""
+    import duckdb
+
+    from mpcrawl.read import NoArchiveError, UnreadableArchiveError, unreadable_file
+
+    try:
+        yield
+    except NoArchiveError as exc:
+        raise UsageError(str(exc), print_help=False) from None
+    except (UnreadableArchiveError, duckdb.Error) as exc:
+        found = str(exc) if isinstance(exc, UnreadableArchiveError) else unreadable_file(archive)
+        if found is None:
+            raise
+        print(f"error: {found}", file=sys.stderr)
+        command.exitcode = 1

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from mpcrawl.commands.archive_arg import archive_to_read
+from mpcrawl.commands.archive_arg import archive_errors, archive_to_read
 
 FORMATS = ("text", "json", "atom")
 
@@ -86,7 +86,7 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         from mpcrawl.changes import read_changes, render_atom, render_json, render_text
-        from mpcrawl.read import NoArchiveError, connect
+        from mpcrawl.read import connect
 
         if args:
             raise UsageError(f"unexpected arguments: {' '.join(args)}")
@@ -96,16 +96,16 @@ class Command(ScrapyCommand):
             raise UsageError("--since must be before --until", print_help=False)
         assert self.settings is not None
         archive = archive_to_read(self.settings)
-        try:
+        with archive_errors(self, archive):
             con = connect(archive)
-        except NoArchiveError as exc:
-            raise UsageError(str(exc), print_help=False) from None
-        try:
-            digest = read_changes(
-                con, since=opts.since, until=opts.until, sites=opts.site, limit=opts.limit
-            )
-        finally:
-            con.close()
+            try:
+                digest = read_changes(
+                    con, since=opts.since, until=opts.until, sites=opts.site, limit=opts.limit
+                )
+            finally:
+                con.close()
+        if self.exitcode:
+            return
         if opts.format == "atom":
             body = render_atom(digest, feed_url=opts.feed_url)
         else:

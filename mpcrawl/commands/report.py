@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from mpcrawl.commands.archive_arg import archive_to_read
+from mpcrawl.commands.archive_arg import archive_errors, archive_to_read
 
 
 class Command(ScrapyCommand):
@@ -48,7 +48,6 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         # Imported here: every ``scrapy`` start-up imports every command module, and the
         # report's duckdb, pyarrow and matplotlib should not slow ``scrapy list``.
-        from mpcrawl.read import NoArchiveError
         from mpcrawl.read.report import write_report
 
         if args:
@@ -57,8 +56,6 @@ class Command(ScrapyCommand):
             raise UsageError("--runs must be at least 1", print_help=False)
         assert self.settings is not None
         archive = archive_to_read(self.settings)
-        try:
+        with archive_errors(self, archive):
             path = write_report(archive, opts.output, runs=opts.runs)
-        except NoArchiveError as exc:
-            raise UsageError(str(exc), print_help=False) from None
-        print(f"Report written to {path.resolve()}")
+            print(f"Report written to {path.resolve()}")

@@ -8,15 +8,15 @@ left the pipelines, this one last.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from mpcrawl.archive.writer import ArchiveError
-from mpcrawl.items import PostItem, RowItem
+from mpcrawl.items import PostItem, RestObject
 from mpcrawl.ledger import SiteLedger, ledger_of, row_of
-from mpcrawl.schemas import TABLES
+from mpcrawl.pipelines import PipelineItem
+from mpcrawl.web.items import FetchedPage
 from mpcrawl.wp.records import year_of
 
 logger = logging.getLogger(__name__)
@@ -32,35 +32,39 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         return cls(ledger_of(crawler))
 
-    def process_item(self, item: Any) -> Any:
-        if not hasattr(item, "table") or item.table not in TABLES:
-            return item
+    def process_item(self, item: PipelineItem) -> PipelineItem:
         try:
-            self._write(item)
+            match item:
+                case RestObject() | FetchedPage():  # not normalised: no row to write
+                    pass
+                case PostItem():
+                    self._post(item)
+                case _:
+                    year = year_of(
+                        getattr(item, "date_gmt", None), getattr(item, "fetched_at", None)
+                    )
+                    self.ledger.writer.write(item.table, row_of(item), year)
         except ArchiveError as exc:
-            self.ledger.archive_failed(exc, getattr(item, "site", None))
+            self.ledger.archive_failed(exc, item.site)
             # The ledger logs a site's first failure; one line per dropped item is noise.
             raise DropItem(f"Not archived: {exc}", log_level="DEBUG") from exc
         return item
 
-    def _write(self, item: RowItem) -> None:
-        writer = self.ledger.writer
-        if isinstance(item, PostItem):
-            if item.archived:
-                return
-            year = year_of(item.date_gmt, item.date, item.fetched_at)
-            writer.write("posts", row_of(item), year)
-            common = {
-                "site": item.site,
-                "post_type": item.post_type,
-                "post_id": item.id,
-                "modified_gmt": item.modified_gmt,
-                "run_id": item.run_id,
-            }
-            for embed in item.embeds:
-                writer.write("embeds", {**embed, **common}, year)
-            for turn in item.turns:
-                writer.write("speech_turns", {**turn, **common}, year)
+    def _post(self, item: PostItem) -> None:
+        """A post version, then its embeds and turns (the writer renames posts last)."""
+        if item.archived:
             return
-        year = year_of(getattr(item, "date_gmt", None), getattr(item, "fetched_at", None))
-        writer.write(item.table, row_of(item), year)
+        writer = self.ledger.writer
+        year = year_of(item.date_gmt, item.date, item.fetched_at)
+        writer.write("posts", row_of(item), year)
+        common = {
+            "site": item.site,
+            "post_type": item.post_type,
+            "post_id": item.id,
+            "modified_gmt": item.modified_gmt,
+            "run_id": item.run_id,
+        }
+        for embed in item.embeds:
+            writer.write("embeds", {**embed, **common}, year)
+        for turn in item.turns:
+            writer.write("speech_turns", {**turn, **common}, year)

@@ -1,4 +1,5 @@
-"""Extract: text, counts, outbound links, video embeds and speaker turns of new versions."""
+"""Extract: text, counts, outbound links, video embeds and speaker turns of new versions,
+of REST posts and revisions and of the fallback path's pages alike."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from mpcrawl.extract.members import member_id_for
 from mpcrawl.extract.speakers import find_turns
 from mpcrawl.extract.text import html_to_text, outbound_links, parse_fragment, word_count
 from mpcrawl.items import PostItem, RevisionItem
+from mpcrawl.pipelines import PipelineItem
+from mpcrawl.web.items import WebPageItem, extract_page
 
 
 class ExtractPipeline:
@@ -25,15 +28,18 @@ class ExtractPipeline:
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
-        if isinstance(item, RevisionItem):
-            item.content_text = html_to_text(item.content_html) if item.content_html else None
-        if isinstance(item, PostItem):
-            self._post(item)
+    def process_item(self, item: PipelineItem) -> PipelineItem:
+        match item:
+            case RevisionItem():
+                item.content_text = html_to_text(item.content_html) if item.content_html else None
+            case PostItem():
+                self._post(item)
+            case WebPageItem():
+                extract_page(item)
+                self._count(item.embeds, item.turn_count or 0)
         return item
 
     def _post(self, item: PostItem) -> None:
-        assert self.stats is not None
         html = item.content_html or ""
         # One parse for links, turns and text; html_to_text changes the tree, so it is last.
         tree = parse_fragment(html)
@@ -56,9 +62,13 @@ class ExtractPipeline:
         ]
         item.embed_count = len(embeds)
         item.turn_count = len(turns)
-        if item.archived:
-            return
+        if not item.archived:
+            self._count(item.embeds, len(turns))
+
+    def _count(self, embeds: list[dict[str, Any]], turns: int) -> None:
+        """The stats of a new version's embeds (per provider) and speaker turns."""
+        assert self.stats is not None
         for embed in embeds:
-            self.stats.inc_value(f"mpcrawl/embeds/{embed.provider}")
+            self.stats.inc_value(f"mpcrawl/embeds/{embed['provider']}")
         if turns:
-            self.stats.inc_value("mpcrawl/turns", len(turns))
+            self.stats.inc_value("mpcrawl/turns", turns)

@@ -1,13 +1,15 @@
-"""Normalise: REST objects become the row items of their tables.
+"""Normalise: REST objects and fetched pages become the row items of their tables.
 
 A value that fits no typed column costs only that column (``bad_values`` says which);
 the object is counted in its site's run record. An object no row can hold (nested too
-deep to write) becomes a ``rejects`` row, also counted.
+deep to write) becomes a ``rejects`` row, also counted. A fetched page is read as a
+publication (:mod:`mpcrawl.web.page`); a listing (home, archive, category) or a page of a
+post type the crawl does not want is dropped, a publication counted in ``pages_found``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -19,14 +21,21 @@ from mpcrawl.items import (
     RejectItem,
     RestObject,
     RevisionItem,
+    RowItem,
     TermItem,
 )
 from mpcrawl.ledger import SiteLedger, ledger_of
+from mpcrawl.pipelines import PipelineItem
+from mpcrawl.web.items import FetchedPage, WebPageItem, page_row
+from mpcrawl.web.page import read_page
 from mpcrawl.wp import records
+
+Row = TypeVar("Row", TermItem, AuthorItem, MediaItem)
 
 
 class NormalisePipeline:
-    """Thin adapter over :mod:`mpcrawl.wp.records`; other items pass through."""
+    """Thin adapter over :mod:`mpcrawl.wp.records` and :mod:`mpcrawl.web.page`; other
+    items pass through."""
 
     def __init__(self, ledger: SiteLedger | None = None) -> None:
         self.ledger = ledger
@@ -35,12 +44,28 @@ class NormalisePipeline:
     def from_crawler(cls, crawler: Crawler) -> NormalisePipeline:
         return cls(ledger_of(crawler))
 
-    def process_item(self, item: Any) -> Any:
-        if isinstance(item, RejectItem):  # a plan's entry without an id: counted here only
-            self._count(item.site, "rejects")
-            return item
-        if not isinstance(item, RestObject):
-            return item
+    def process_item(self, item: PipelineItem) -> PipelineItem:
+        match item:
+            case RestObject():
+                return self._rest(item)
+            case FetchedPage():
+                return self._page(item)
+            case RejectItem():  # a plan's entry without an id: counted here only
+                self._count(item.site, "rejects")
+                return item
+            case _:
+                return item
+
+    def _page(self, page: FetchedPage) -> WebPageItem:
+        info = read_page(page.html, page.final_url)
+        if not page.wanted(info):
+            raise DropItem(f"Not a publication: {page.url}")
+        run = self.ledger.run_for(page.site) if self.ledger is not None else None
+        if run is not None:
+            run.tally.add("pages_found")
+        return page_row(info, page)
+
+    def _rest(self, item: RestObject) -> RowItem:
         try:
             row = self._row(item)
         except records.Unarchivable as exc:
@@ -67,7 +92,7 @@ class NormalisePipeline:
         if run is not None:
             run.tally.add(what)
 
-    def _row(self, item: RestObject) -> Any:
+    def _row(self, item: RestObject) -> RowItem:
         site, fetched_at, run_id = item.site, item.fetched_at, item.run_id
         if item.kind == "post":
             row = records.post_row(
@@ -118,7 +143,7 @@ class NormalisePipeline:
         raise DropItem(f"Unknown REST object kind {item.kind!r}")
 
 
-def _with_id(row: Any, item: RestObject) -> Any:
+def _with_id(row: Row, item: RestObject) -> Row:
     if row.id is None:
         raise DropItem(f"{item.kind} without an id on {item.site}")
     return row

@@ -14,24 +14,52 @@ mpcrawl.read.NoArchiveError: .../typo holds no mpcrawl archive (no posts/, runs/
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from importlib import resources
 
 import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from mpcrawl import defaults
 from mpcrawl.archive.fs import EMPTY_FILE, ArchiveLocation, is_part_file
 from mpcrawl.archive.locks import LOCKS_DIR
 from mpcrawl.schemas import TABLES
 
-__all__ = ["NoArchiveError", "connect", "views_sql"]
+__all__ = ["NoArchiveError", "UnreadableArchiveError", "connect", "unreadable_file", "views_sql"]
 
 _FILES_VIEW = re.compile(r"CREATE OR REPLACE VIEW (\w+)_files AS .*")
 
 
 class NoArchiveError(FileNotFoundError):
     """The path holds no archive: a typo must not read as an empty archive."""
+
+
+class UnreadableArchiveError(ValueError):
+    """A file of the archive is not readable Parquet (a stray file, a truncated copy).
+
+    Its message is one line naming the file, as the crawl's reason for such a site.
+    """
+
+
+def unreadable_file(path: str, tables: Iterable[str] = TABLES) -> str | None:
+    """One line naming the first file of ``tables`` that is not readable Parquet, or None.
+
+    For after DuckDB failed to read the archive: every Parquet file's footer is opened
+    to find the one at fault (on object storage, a request per file).
+    """
+    location = ArchiveLocation.parse(path)
+    for table in tables:
+        for info in location.files(table):
+            if not info.base_name.endswith(".parquet"):
+                continue
+            try:
+                with location.filesystem.open_input_file(info.path) as handle:
+                    pq.read_metadata(handle)
+            except (OSError, pa.ArrowException) as exc:
+                return f"{info.path} is not a readable Parquet file: {exc}"
+    return None
 
 
 def views_sql() -> str:
@@ -95,7 +123,9 @@ def connect(path: str = defaults.ARCHIVE, database: str = ":memory:") -> duckdb.
     """A DuckDB connection with the archive's views (``posts_latest`` and friends).
 
     Raises :class:`NoArchiveError`, naming ``path``, where it holds no table folder (nor
-    the ``_locks`` folder of a first run under way).
+    the ``_locks`` folder of a first run under way), and :class:`UnreadableArchiveError`,
+    naming the file, where a table holds a file that is not Parquet (a local archive's
+    views read every file's schema here; on object storage a query finds it).
     """
     location = ArchiveLocation.parse(path)
     if not _holds_archive(location):
@@ -129,5 +159,12 @@ def connect(path: str = defaults.ARCHIVE, database: str = ":memory:") -> duckdb.
                     )
                 else:
                     statement = _empty_view(table)
-        con.execute(statement)
+        try:
+            con.execute(statement)
+        except duckdb.Error as exc:
+            if match is None:
+                raise
+            con.close()
+            found = unreadable_file(path, [match.group(1)])
+            raise UnreadableArchiveError(found or str(exc).splitlines()[0]) from None
     return con

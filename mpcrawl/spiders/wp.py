@@ -2,7 +2,7 @@
 
 The spider holds no crawl logic of its own. Per site it runs the REST plan
 (:mod:`mpcrawl.plans.rest`) and, where the REST path cannot read the site, the fallback
-plan (:mod:`mpcrawl.spiders.fallback`): it turns their requests into Scrapy requests,
+plan (:mod:`mpcrawl.plans.fallback`): it turns their requests into Scrapy requests,
 hands each answer (or a typed failure) back to the step that asked, counts the site's
 pending requests and yielded items, and tells the ledger (:mod:`mpcrawl.ledger`) when
 the site has nothing left to ask.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy import Request, Spider
@@ -22,13 +22,12 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
 from mpcrawl.ledger import SiteLedger, ledger_of
+from mpcrawl.plans.fallback import REDIRECTS, FallbackPlan, FallbackSite
 from mpcrawl.plans.rest import KNOWN_REST_BASES, Arguments, RestPlan
 from mpcrawl.plans.rest.site import OnFailure, OnResponse, RequestFailed
 from mpcrawl.settings import user_agent
 from mpcrawl.sitelist import iter_shard, load, parse_shard
 from mpcrawl.siterun import SiteRun
-from mpcrawl.spiders.fallback import REDIRECTS, FallbackPlan, FallbackSite
-from mpcrawl.spiders.fallback_state import WebState, load_web_state
 from mpcrawl.spiders.support import Step, counted, failure_of, flag
 from mpcrawl.verdict import FallbackCounts
 from mpcrawl.wp import discovery
@@ -168,17 +167,19 @@ class WpSpider(Spider):
         self.plans.pop(run.site, None)
         self.ledger.crawl_done(run)
 
-    # --- the fallback path: glue only, the plan is mpcrawl.spiders.fallback -----------
+    # --- the fallback path: glue only, the plan is mpcrawl.plans.fallback -----------
 
     def _start_fallback(self, run: SiteRun) -> Iterator[Any]:
         """The REST path could not read the site: read its sitemaps, feeds or links."""
+        ledger = self.ledger  # discover fetches no page: no state to read
+        state = ledger.web_state_of(run) if self.args.discover else ledger.load_web_state(run)
+        if state is None:  # a file of the site's archive is unreadable: the site ends error
+            return
         fs = FallbackSite(
             site=run.site,
             home=discovery.site_root(run.entry.url),
             hosts=frozenset(run.hosts),
-            state=WebState()
-            if self.args.discover
-            else load_web_state(self.ledger.location, run.site),
+            state=state,
             run_id=self.ledger.run_id,
             discover=self.args.discover,
             full=self.args.full,
@@ -186,24 +187,7 @@ class WpSpider(Spider):
         )
         self.fallbacks[run.site] = fs
 
-        requester = Requester(self, run)
-
-        def request(
-            url: str,
-            callback: Callable[[Response], Iterator[Any]],
-            on_failure: Callable[[str], Iterator[Any]],
-            *,
-            headers: dict[str, str] | None = None,
-            follow_redirects: bool = True,
-        ) -> Request:
-            def failed(failure: RequestFailed) -> Iterator[Any]:
-                return on_failure(failure.message)
-
-            return requester(
-                url, callback, failed, headers=headers, follow_redirects=follow_redirects
-            )
-
-        yield from FallbackPlan(fs, request).start()
+        yield from FallbackPlan(fs, Requester(self, run)).start()
 
     def _fallback_finished(self, run: SiteRun, fs: FallbackSite) -> None:
         """The fallback's counts, beside the REST path's (the ledger's transition)."""
@@ -211,7 +195,6 @@ class WpSpider(Spider):
             source=fs.source,
             pages_listed=len(fs.listed),
             pages_found=fs.pages_found,
-            pages_new=fs.pages_new,
             pages_unchanged=fs.pages_unchanged,
             tombstones_new=fs.tombstones_new,
             errors=list(fs.errors),
@@ -219,7 +202,6 @@ class WpSpider(Spider):
         run.verdict.fallback_finished(counts, discover=self.args.discover)
         stats = self.crawler.stats
         stats.inc_value(f"mpcrawl/fallback/source/{fs.source or 'none'}")
-        stats.inc_value("mpcrawl/fallback/pages_new", fs.pages_new)
         stats.inc_value("mpcrawl/fallback/pages_unchanged", fs.pages_unchanged)
         stats.inc_value("mpcrawl/fallback/tombstones", fs.tombstones_new)
 

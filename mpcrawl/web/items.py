@@ -1,15 +1,17 @@
-"""Rows of the fallback path: a page version (``web_pages``), a page gone (``web_tombstones``).
+"""Items of the fallback path: a fetched page, a page version, a page gone.
 
-Built here, from a :class:`~mpcrawl.web.page.PageInfo`, with the same extraction as REST
-posts (``mpcrawl.extract``: text, word count, outbound links, embeds, speaker turns), so
-the pipelines pass these rows straight to the archive writer.
+The fallback plan yields a :class:`FetchedPage` (the response as served, with its
+listing context), as the REST plan yields a ``RestObject``. The item pipelines turn it
+into a :class:`WebPageItem` (normalise, :func:`page_row`), drop versions already
+archived (dedupe), find text counts, links, embeds and turns (extract,
+:func:`extract_page`, as for REST posts) and write it (archive).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from mpcrawl.extract.embeds import find_embeds
@@ -18,7 +20,34 @@ from mpcrawl.extract.speakers import find_turns
 from mpcrawl.extract.text import outbound_links, word_count
 from mpcrawl.web.page import PageInfo, version_key
 
-__all__ = ["WebPageItem", "WebTombstoneItem", "page_item"]
+__all__ = ["FetchedPage", "Source", "WebPageItem", "WebTombstoneItem", "extract_page", "page_row"]
+
+Source = Literal["sitemap", "feed", "links"]
+"""What listed a site's pages on the fallback path."""
+
+
+@dataclass(slots=True)
+class FetchedPage:
+    """A listed page as the site served it (status 200), before normalisation."""
+
+    site: str
+    source: Source
+    url: str  # as listed
+    final_url: str  # after redirects
+    html: str  # the body as text, decoded as Scrapy decodes it
+    body: bytes  # the body byte for byte (``raw_html``)
+    lastmod: datetime | None  # what the listing said
+    etag: str | None
+    last_modified: str | None
+    fetched_at: datetime
+    run_id: str
+    # WordPress post types to archive (from ``-a types=``); pages of other types are no
+    # publications of this crawl
+    post_types: frozenset[str] = frozenset(("post", "page"))
+
+    def wanted(self, info: PageInfo) -> bool:
+        """Whether the page is a publication of this crawl: no listing, a wanted type."""
+        return not info.listing and (info.post_type is None or info.post_type in self.post_types)
 
 
 @dataclass(slots=True)
@@ -27,7 +56,7 @@ class WebPageItem:
 
     table: ClassVar[str] = "web_pages"
     site: str
-    source: str  # how the page was found: "sitemap", "feed" or "links"
+    source: Source
     url: str  # as listed
     final_url: str | None = None  # after redirects
     post_type: str | None = None
@@ -52,6 +81,7 @@ class WebPageItem:
     raw_html: bytes | None = None
     fetched_at: datetime | None = None
     run_id: str | None = None
+    media_html: str = ""  # not a column: where the extract pipeline looks for embeds
 
 
 @dataclass(slots=True)
@@ -71,55 +101,46 @@ class WebTombstoneItem:
     run_id: str
 
 
-def page_item(
-    info: PageInfo,
-    *,
-    site: str,
-    source: str,
-    listed_url: str,
-    lastmod: datetime | None,
-    raw: bytes,
-    fetched_at: datetime,
-    run_id: str,
-    etag: str | None = None,
-    last_modified: str | None = None,
-) -> WebPageItem:
-    """The row of a page version, with embeds and turns found as for REST posts.
+def page_row(info: PageInfo, page: FetchedPage) -> WebPageItem:
+    """The row of a page version, keyed by what a reader sees (:func:`version_key`).
 
-    Where the page shows no modification time, the sitemap's ``lastmod`` stands for it.
+    Where the page shows no modification time, the listing's ``lastmod`` stands for it.
     """
     html = info.content_html
-    embeds = find_embeds(info.media_html, info.url) if info.media_html else []
-    turns = find_turns(html) if html else []
-    host = urlsplit(info.url).hostname
     return WebPageItem(
-        site=site,
-        source=source,
-        url=listed_url,
-        final_url=info.url if info.url != listed_url else None,
+        site=page.site,
+        source=page.source,
+        url=page.url,
+        final_url=info.url if info.url != page.url else None,
         post_type=info.post_type,
         id=info.wp_id,
         title=info.title,
         date_gmt=info.date_gmt,
-        modified_gmt=info.modified_gmt or lastmod,
-        lastmod=lastmod,
+        modified_gmt=info.modified_gmt or page.lastmod,
+        lastmod=page.lastmod,
         content_html=html or None,
         content_text=info.content_text if html else None,
         protected=info.protected,
-        word_count=word_count(info.content_text),
-        embed_count=len(embeds),
-        turn_count=len(turns),
-        outbound_links=outbound_links(html, info.url, host) if html else [],
-        embeds=[asdict(e) for e in embeds],
-        turns=[
-            asdict(t) | {"turn": n, "speaker_member_id": member_id_for(t)}
-            for n, t in enumerate(turns)
-        ],
         extractor=info.extractor,
         version_sha256=version_key(info),
-        etag=etag,
-        last_modified=last_modified,
-        raw_html=raw,
-        fetched_at=fetched_at,
-        run_id=run_id,
+        etag=page.etag,
+        last_modified=page.last_modified,
+        raw_html=page.body,
+        fetched_at=page.fetched_at,
+        run_id=page.run_id,
+        media_html=info.media_html,
     )
+
+
+def extract_page(item: WebPageItem) -> None:
+    """Fill the row's word count, outbound links, embeds and turns, as for REST posts."""
+    html, url = item.content_html or "", item.final_url or item.url
+    embeds = find_embeds(item.media_html, url) if item.media_html else []
+    turns = find_turns(html) if html else []
+    item.word_count = word_count(item.content_text or "")
+    item.outbound_links = outbound_links(html, url, urlsplit(url).hostname) if html else []
+    item.embeds = [asdict(e) for e in embeds]
+    item.turns = [
+        asdict(t) | {"turn": n, "speaker_member_id": member_id_for(t)} for n, t in enumerate(turns)
+    ]
+    item.embed_count, item.turn_count = len(embeds), len(turns)

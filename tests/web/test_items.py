@@ -9,12 +9,18 @@ from pathlib import Path
 import pytest
 
 from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.web_state import load_web_state
 from mpcrawl.archive.writer import ArchiveWriter
 from mpcrawl.ledger import row_of
 from mpcrawl.read import connect
 from mpcrawl.schemas import TABLES
-from mpcrawl.spiders.fallback_state import load_web_state
-from mpcrawl.web.items import WebPageItem, WebTombstoneItem, page_item
+from mpcrawl.web.items import (
+    FetchedPage,
+    WebPageItem,
+    WebTombstoneItem,
+    extract_page,
+    page_row,
+)
 from mpcrawl.web.page import read_page
 
 PAGE = (
@@ -28,23 +34,21 @@ PAGE = (
 
 @pytest.mark.parametrize("cls", [WebPageItem, WebTombstoneItem])
 def test_fields_are_the_tables_columns_in_order(cls: type) -> None:
-    assert [f.name for f in dataclasses.fields(cls)] == TABLES[cls.table].schema.names
+    columns = TABLES[cls.table].schema.names
+    names = [f.name for f in dataclasses.fields(cls)]
+    assert names[: len(columns)] == columns
+    assert names[len(columns) :] == (["media_html"] if cls is WebPageItem else [])
 
 
 def test_a_page_version_and_a_tombstone_round_trip(tmp_path: Path) -> None:
     now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     raw = PAGE.encode() + b"\xff not utf-8"
-    item = page_item(
-        read_page(PAGE, "https://ex.org/bus/"),
-        site="ex.org",
-        source="sitemap",
-        listed_url="https://ex.org/bus/",
-        lastmod=now,
-        raw=raw,
-        fetched_at=now,
-        run_id="r1",
-        etag='"abc"',
-    )
+    fetched = FetchedPage(
+        "ex.org", "sitemap", "https://ex.org/bus/", "https://ex.org/bus/", PAGE, raw, now,
+        '"abc"', None, now, "r1",
+    )  # fmt: skip
+    item = page_row(read_page(PAGE, fetched.final_url), fetched)
+    extract_page(item)
     assert item.id == 9 and item.embed_count == 1 and item.embeds[0]["video_id"] == "dQw4w9WgXcQ"
     stone = WebTombstoneItem(
         "ex.org", "https://ex.org/old/", "post", 8, "v", now, "redirected", 301,

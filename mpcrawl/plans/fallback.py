@@ -11,12 +11,12 @@ Per site, in order, each step only if the one before found nothing:
 
 Then every listed URL on the site's own hosts is fetched, unless the archive holds it
 with the same sitemap ``lastmod``; a URL archived with an ``ETag`` or ``Last-Modified``
-is asked for conditionally. Each page that is a publication (not an archive listing; on
-WordPress, of a type in ``-a types=``) and whose version key is new becomes a
-``web_pages`` row. Only after a *complete* sitemap
-walk, each archived URL missing from it is probed without following redirects: 404/410
-is ``deleted``, a redirect ``redirected`` (with its target). Feeds and links are never
-complete listings, so they tombstone nothing.
+is asked for conditionally. Each page served is yielded as a
+:class:`~mpcrawl.web.items.FetchedPage`: the item pipelines read it, drop listings and
+versions already archived, extract and archive it, as they do REST objects. Only after a
+*complete* sitemap walk, each archived URL missing from it is probed without following
+redirects: 404/410 is ``deleted``, a redirect ``redirected`` (with its target). Feeds and
+links are never complete listings, so they tombstone nothing.
 
 The plan holds no Scrapy machinery of its own: the spider gives it a ``Requester`` that
 counts each request against the site, and calls ``on_failure`` for requests that failed.
@@ -25,48 +25,39 @@ counts each request against the site, and calls ``on_failure`` for requests that
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from mpcrawl.spiders.fallback_state import ArchivedPage, WebState
+from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
-from mpcrawl.web.items import WebTombstoneItem, page_item
-from mpcrawl.web.page import page_links, read_page
+from mpcrawl.web.items import FetchedPage, Source, WebTombstoneItem
+from mpcrawl.web.page import page_links
 from mpcrawl.web.sitemaps import Caps, SitemapWalk, robots_sitemaps, well_known_sitemaps
 from mpcrawl.wp.sitename import host_key
 
+if TYPE_CHECKING:  # the archive's state is handed over by the ledger; no reader here
+    from mpcrawl.archive.web_state import ArchivedPage, WebState
+
 logger = logging.getLogger(__name__)
 
-Source = Literal["sitemap", "feed", "links"]
-Callback = Callable[[Response], Iterator[Any]]
-OnFailure = Callable[[str], Iterator[Any]]
 REDIRECTS = [301, 302, 303, 307, 308]
 GONE = (404, 410)
 
 
-class Requester(Protocol):
-    """Makes a request of the site, counted against it; the spider provides it."""
-
-    def __call__(
-        self,
-        url: str,
-        callback: Callback,
-        on_failure: OnFailure,
-        *,
-        headers: dict[str, str] | None = None,
-        follow_redirects: bool = True,
-    ) -> Request: ...
-
-
 @dataclass(slots=True)
 class FallbackSite:
-    """One site's fallback crawl: what was listed, found, fetched and counted."""
+    """One site's fallback crawl: what was listed and fetched, and the plan's own counts.
+
+    Pages fetched are counted by the pipelines (new, unchanged, found); the plan counts
+    only what it settles without an item: pages not fetched or answered 304 (unchanged),
+    and tombstones.
+    """
 
     site: str
     home: str
@@ -85,10 +76,7 @@ class FallbackSite:
     listed: dict[str, datetime | None] = field(default_factory=dict)
     pages_pending: int = 0
     pages_found: int = 0
-    pages_new: int = 0
     pages_unchanged: int = 0
-    pages_fetched: int = 0
-    not_publications: int = 0
     tombstones_new: int = 0
     robots_refused: int = 0
     errors: list[str] = field(default_factory=list)
@@ -107,12 +95,17 @@ class FallbackSite:
         """
         return self.source == "sitemap" and self.walk.complete and bool(self.listed)
 
-    def error(self, message: str) -> None:
-        """A failed sitemap or page; robots.txt refusals are obeyed, not failures."""
-        if "robots.txt" in message:
+    def failed(self, what: str, failure: RequestFailed) -> None:
+        """A request got no answer; robots.txt refusals are obeyed, not failures."""
+        message = f"{what}: {failure.message}"
+        if failure.kind == "refused":
             self.robots_refused += 1
             logger.info("%s: fallback: %s", self.site, message)
             return
+        self.error(message)
+
+    def error(self, message: str) -> None:
+        """A failed sitemap or page: the site ends ``partial``."""
         self.errors.append(message)
         logger.warning("%s: fallback: %s", self.site, message)
 
@@ -133,7 +126,7 @@ class FallbackPlan:
         """The first request: robots.txt, for its ``Sitemap:`` lines."""
         logger.info("%s: REST API unusable; reading sitemaps, feeds or links", self.fs.site)
         yield self.request(
-            urljoin(self.fs.home, "/robots.txt"), self._robots, lambda why: self._sitemaps([])
+            urljoin(self.fs.home, "/robots.txt"), self._robots, lambda _failure: self._sitemaps([])
         )
 
     def _robots(self, response: Response) -> Iterator[Any]:
@@ -172,10 +165,10 @@ class FallbackPlan:
                 self.fs.walk.failed(url, f"status {response.status}")
             yield from self._sitemap_settled()
 
-        def failed(why: str) -> Iterator[Any]:
+        def failed(failure: RequestFailed) -> Iterator[Any]:
             self.fs.sitemaps_pending -= 1
             if not probe:
-                self.fs.walk.failed(url, why)
+                self.fs.walk.failed(url, failure.message)
             yield from self._sitemap_settled()
 
         yield self.request(url, parsed, failed)
@@ -203,8 +196,8 @@ class FallbackPlan:
             links = page_links(body, response.url) if response.status == 200 else []
             yield from self._next_feed(candidates, [u for u in links if fs.on_site(u)])
 
-        def failed(why: str) -> Iterator[Any]:
-            fs.error(f"home page: {why}")
+        def failed(failure: RequestFailed) -> Iterator[Any]:
+            fs.failed("home page", failure)
             yield from self._next_feed(well_known_feeds(fs.home), [])
 
         yield self.request(fs.home, home, failed)
@@ -226,7 +219,7 @@ class FallbackPlan:
             found = {e.url: e.updated for e in entries if fs.on_site(e.url)}
             yield from self._listed(dict(list(found.items())[: fs.caps.max_urls]))
 
-        yield self.request(url, parsed, lambda why: self._next_feed(rest, links))
+        yield self.request(url, parsed, lambda _failure: self._next_feed(rest, links))
 
     # --- pages ------------------------------------------------------------------------
 
@@ -260,49 +253,39 @@ class FallbackPlan:
 
         def parsed(response: Response) -> Iterator[Any]:
             fs.pages_pending -= 1
-            fs.pages_fetched += 1
             yield from self._page(url, lastmod, response)
             yield from self._pages_settled()
 
-        def failed(why: str) -> Iterator[Any]:
+        def failed(failure: RequestFailed) -> Iterator[Any]:
             fs.pages_pending -= 1
-            fs.error(f"{url}: {why}")
+            fs.failed(url, failure)
             yield from self._pages_settled()
 
         yield self.request(url, parsed, failed, headers=headers or None)
 
     def _page(self, url: str, lastmod: datetime | None, response: Response) -> Iterator[Any]:
         fs = self.fs
-        known = fs.live.get(url)
-        if response.status == 304 and known is not None:
+        if response.status == 304 and url in fs.live:
             fs.pages_found += 1
             fs.pages_unchanged += 1
             return
         if response.status != 200 or not isinstance(response, TextResponse):
             fs.error(f"{url}: status {response.status}")
             return
-        info = read_page(response.text, response.url)
-        if info.listing or (info.post_type is not None and info.post_type not in fs.post_types):
-            fs.not_publications += 1
-            return
-        fs.pages_found += 1
-        item = page_item(
-            info,
+        yield FetchedPage(
             site=fs.site,
             source=fs.source or "links",
-            listed_url=url,
+            url=url,
+            final_url=response.url,
+            html=response.text,
+            body=response.body,
             lastmod=lastmod,
-            raw=response.body,
-            fetched_at=datetime.now(UTC),
-            run_id=fs.run_id,
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
+            fetched_at=datetime.now(UTC),
+            run_id=fs.run_id,
+            post_types=fs.post_types,
         )
-        if known is not None and known.version == item.version_sha256:
-            fs.pages_unchanged += 1
-            return
-        fs.pages_new += 1
-        yield item
 
     def _pages_settled(self) -> Iterator[Any]:
         fs = self.fs
@@ -319,8 +302,8 @@ class FallbackPlan:
         def probed(response: Response) -> Iterator[Any]:
             return self._gone(url, known, response)
 
-        def failed(why: str) -> Iterator[Any]:
-            self.fs.error(f"{url}: {why}")
+        def failed(failure: RequestFailed) -> Iterator[Any]:
+            self.fs.failed(url, failure)
             return iter(())
 
         return self.request(url, probed, failed, follow_redirects=False)

@@ -9,8 +9,10 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
-from mpcrawl.spiders.fallback import FallbackPlan, FallbackSite
-from mpcrawl.spiders.fallback_state import ArchivedPage, WebState
+from mpcrawl.archive.web_state import ArchivedPage, WebState
+from mpcrawl.pipelines.normalise import NormalisePipeline
+from mpcrawl.plans.fallback import FallbackPlan, FallbackSite
+from mpcrawl.web.items import FetchedPage, WebPageItem
 from mpcrawl.wp.sitename import site_host_keys
 
 HOME = "https://ex.org/"
@@ -45,7 +47,9 @@ class Site:
             req, callback = self.queue.pop(0)
             self.fetched.append(req.url)
             status, body = self.bodies.get(req.url, (404, b"<html>Not found</html>"))
-            kind = XmlResponse if body.lstrip().startswith(b"<?xml") else HtmlResponse
+            kind: type[TextResponse] = HtmlResponse
+            if body.lstrip().startswith(b"<?xml"):
+                kind = XmlResponse
             if req.url.endswith(".txt"):
                 kind = TextResponse
             self._take(
@@ -107,5 +111,8 @@ def test_without_sitemaps_or_feeds_the_home_pages_links_are_read() -> None:
     site = Site({HOME: (200, home), HOME + "a/": (200, post)})
     fs = plan(site)
     assert fs.source == "links" and list(fs.listed) == [HOME + "a/"]  # other hosts fenced
-    assert [(i.id, i.content_text, i.source) for i in site.items] == [(4, "Hello.", "links")]
+    assert [type(i) for i in site.items] == [FetchedPage]  # the pipelines read the page
+    row = NormalisePipeline().process_item(site.items[0])
+    assert isinstance(row, WebPageItem)
+    assert (row.id, row.content_text, row.source) == (4, "Hello.", "links")
     assert not fs.complete and fs.errors == []

@@ -1,0 +1,116 @@
+"""What the archive holds for a site's pages read by the fallback path: its web state.
+
+As on the REST path (:mod:`mpcrawl.archive.state`) there is no watermark: per URL, the
+newest archived version's key, the sitemap ``lastmod`` and the HTTP validators it was
+fetched with, unless a tombstone came after it. Only those columns are read, a file and
+a batch at a time, and a file that is not Parquet raises :class:`ArchiveStateError`
+naming it, as for the REST state: the ledger then ends the site ``error``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.state import ArchiveStateError, column_batches
+
+__all__ = ["ArchivedPage", "WebState", "load_web_state"]
+
+_PAGE_COLUMNS = [
+    "url",
+    "post_type",
+    "id",
+    "version_sha256",
+    "lastmod",
+    "etag",
+    "last_modified",
+    "fetched_at",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedPage:
+    """The newest archived version of one URL."""
+
+    version: str
+    fetched_at: datetime
+    lastmod: datetime | None
+    etag: str | None
+    last_modified: str | None
+    post_type: str | None
+    id: int | None
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> ArchivedPage:
+        """A ``web_pages`` row's key columns (as read, or as about to be written)."""
+        return cls(
+            version=row["version_sha256"] or "",
+            fetched_at=row["fetched_at"],
+            lastmod=row["lastmod"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            post_type=row["post_type"],
+            id=row["id"],
+        )
+
+
+@dataclass(slots=True)
+class WebState:
+    """A site's archived pages (newest version per URL) and the URLs tombstoned since.
+
+    The dedupe pipeline adds each version this run archives, so a URL listed twice is
+    written once.
+    """
+
+    pages: dict[str, ArchivedPage] = field(default_factory=dict)
+    tombstoned: set[str] = field(default_factory=set)
+
+    @property
+    def live(self) -> dict[str, ArchivedPage]:
+        """Archived pages not tombstoned since their newest version."""
+        return {u: p for u, p in self.pages.items() if u not in self.tombstoned}
+
+    def add(self, url: str, page: ArchivedPage) -> None:
+        """Keep ``page`` as ``url``'s newest version unless a newer one is known."""
+        known = self.pages.get(url)
+        if known is None or page.fetched_at > known.fetched_at:
+            self.pages[url] = page
+
+
+def _rows(
+    location: ArchiveLocation, table: str, site: str, columns: list[str]
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for batch in column_batches(location, table, site, columns):
+        rows += batch.to_pylist()
+    return rows
+
+
+def load_web_state(location: ArchiveLocation, site: str) -> WebState:
+    """Read one site's fallback state from ``web_pages`` and ``web_tombstones``.
+
+    Any file that cannot be read raises :class:`ArchiveStateError` naming it.
+    """
+    try:
+        return _load_web_state(location, site)
+    except (OSError, pa.ArrowException) as exc:
+        raise ArchiveStateError(f"cannot read the site's archive: {exc}") from exc
+
+
+def _load_web_state(location: ArchiveLocation, site: str) -> WebState:
+    state = WebState()
+    for row in _rows(location, "web_pages", site, _PAGE_COLUMNS):
+        url, fetched = row["url"], row["fetched_at"]
+        if not url or fetched is None:
+            continue
+        state.add(url, ArchivedPage.of_row(row))
+    for row in _rows(location, "web_tombstones", site, ["url", "detected_at"]):
+        page = state.pages.get(row["url"] or "")
+        if page is not None and row["detected_at"] and row["detected_at"] > page.fetched_at:
+            state.tombstoned.add(row["url"])
+    return state
