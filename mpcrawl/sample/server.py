@@ -611,6 +611,7 @@ class SampleSite:
         self.types: JSON = bundle["types"]
         self.taxonomies: JSON = bundle["taxonomies"]
         self.block_theme_types = False  # see list_block_theme_types()
+        self.robots_txt = ROBOTS_TXT  # a test may change it between runs
         self.index: JSON = bundle["index"]
         self.site_info: JSON = bundle["site"]
         self.notable: dict[str, list[int]] = {} if self.synthetic else bundle["notable"]
@@ -710,8 +711,11 @@ class SampleSite:
         title: str | None = None,
         excerpt: str | None = None,
         modified_gmt: str | datetime | None = None,
+        fields: JSON | None = None,
     ) -> JSON:
-        """Change a post and bump ``modified``/``modified_gmt`` (default: now, but always later)."""
+        """Change a post and bump ``modified``/``modified_gmt`` (default: now, but always later);
+        ``fields`` sets other top-level fields as WordPress stores them (``categories``,
+        ``status``, ``date_gmt``...)."""
         with self._lock:
             post: JSON = json.loads(json.dumps(self._require(post_id)))
             if content is not None:
@@ -720,6 +724,7 @@ class SampleSite:
                 post["title"]["rendered"] = title
             if excerpt is not None:
                 post["excerpt"]["rendered"] = excerpt
+            post.update(fields or {})
             stamp = self._stamp(modified_gmt, after=post["modified_gmt"])
             post["modified"] = post["modified_gmt"] = stamp
             self._store(post)
@@ -1118,7 +1123,7 @@ class SampleSite:
 
     def _web(self, path: str, params: dict[str, str]) -> tuple[int, Headers, bytes]:
         if path == "/robots.txt":
-            return 200, [("Content-Type", "text/plain; charset=utf-8")], ROBOTS_TXT.encode()
+            return 200, [("Content-Type", "text/plain; charset=utf-8")], self.robots_txt.encode()
         if (
             path.startswith(("/wp-content/", "/wp-admin/", "/wp-includes/"))
             or path == "/favicon.ico"
