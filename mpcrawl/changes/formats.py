@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -192,3 +193,10 @@ def render_json(digest: Digest) -> str:
         ],
     }
     return json.dumps(_jsonable(doc), indent=2, ensure_ascii=False) + "\n"
+
+
+def replace_file(path: Path, body: bytes) -> None:
+    """Write ``path`` whole or not at all (a feed reader never sees half a feed)."""
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_bytes(body)
+    temp.replace(path)

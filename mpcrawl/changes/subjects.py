@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mpcrawl.changes.atom import render_atom, xml_safe
+from mpcrawl.changes.formats import replace_file
 from mpcrawl.changes.model import Digest
 
 Subject = Literal["site", "member", "party", "constituency"]
@@ -105,10 +106,16 @@ def opml(title: str, feeds: list[tuple[str, str]], now: datetime) -> bytes:
     return xml + b"\n"
 
 
-def _replace_file(path: Path, body: bytes) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_bytes(body)
-    temp.replace(path)
+def _file_name(stem: str, taken: set[str]) -> str:
+    """``stem.xml``, numbered where two values share a slug ("Labour", "labour.").
+
+    >>> _file_name("party-labour", {"party-labour.xml"})
+    'party-labour-2.xml'
+    """
+    n = 1
+    while (name := f"{stem}-{n}.xml" if n > 1 else f"{stem}.xml") in taken:
+        n += 1
+    return name
 
 
 def write_split(
@@ -126,14 +133,17 @@ def write_split(
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     listed: list[tuple[str, str]] = []
+    taken: set[str] = set()
     for value, part in split(digest, about, by).items():
-        name = f"{by}-{slug(value)}.xml"
+        name = _file_name(f"{by}-{slug(value)}", taken)
+        taken.add(name)
         url = f"{feed_base.rstrip('/')}/{name}" if feed_base else name
         title = f"mpcrawl: what changed, {by} {value}"
-        feed = render_atom(part, title=title, feed_url=url if feed_base else None,
-                           feed_id=f"changes/{by}/{slug(value)}", now=moment)  # fmt: skip
-        _replace_file(folder / name, feed)
+        self_link = url if feed_base else None
+        feed_id = f"changes/{name.removesuffix('.xml')}"
+        feed = render_atom(part, title=title, feed_url=self_link, feed_id=feed_id, now=moment)
+        replace_file(folder / name, feed)
         written[value] = folder / name
         listed.append((f"{by}: {value}", url))
-    _replace_file(folder / OPML_FILE, opml(f"mpcrawl: what changed, by {by}", listed, moment))
+    replace_file(folder / OPML_FILE, opml(f"mpcrawl: what changed, by {by}", listed, moment))
     return written

@@ -181,12 +181,11 @@ class Command(ScrapyCommand):
 
 
 def _write(body: bytes, output: str | None) -> None:
-    """To stdout, or to a file replaced whole (a reader never sees half a feed)."""
+    """To stdout, or to a file replaced whole."""
+    from mpcrawl.changes.formats import replace_file
+
     if output is None:
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
-        return
-    path = Path(output)
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_bytes(body)
-    temp.replace(path)
+    else:
+        replace_file(Path(output), body)
