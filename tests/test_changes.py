@@ -203,9 +203,9 @@ def test_both_paths_are_told_in_text_json_and_atom(world: World, tmp_path: Path)
 def test_a_fallback_sites_first_crawl_is_told(world: World) -> None:
     first = digest(world.night2, "--since", "2000-01-01", "--site", world.web_site)
     (crawl_entry,) = [c for c in told(first)[world.web_site] if c["kind"] == "first_crawl"]
-    assert crawl_entry["source"] == "sitemap" and crawl_entry["counts"]["page"] == 12
+    assert crawl_entry["source"] == "sitemap" and crawl_entry["counts"]["post"] == 12
     text = changes(world.night2, "--since", "2000-01-01", "--site", world.web_site).stdout
-    assert b"first crawl 12 pages, 1 video archived from its sitemap" in text
+    assert b"first crawl 12 posts, 1 video archived from its sitemap" in text
 
 
 def test_which_fields_changed_is_told_in_words(world: World) -> None:

@@ -1,8 +1,9 @@
 -- scrapy changes: one row per site whose first archiving run falls in its window: what it
--- archived per type (REST posts and fallback pages alike), its videos, turns and revisions,
+-- archived per type (REST posts and fallback pages alike; a page whose type is not printed
+-- counts as a post, as in scrapy report), its videos, turns and revisions,
 -- and the run's outcome and source.
 WITH per_type AS (
-    SELECT site, any_value(run_id) AS run_id, coalesce(post_type, 'page') AS post_type,
+    SELECT site, any_value(run_id) AS run_id, coalesce(post_type, 'post') AS post_type,
         count(*) AS n, max(fetched_at) AS last_at
     FROM changes_versions WHERE inside AND first_run AND version = 1 GROUP BY ALL
 ),
