@@ -1,5 +1,6 @@
 """``scrapy changes`` against the real WordPress: an edit, a trash and a delete, told once,
-read through its REST API and, with the API hidden, from its sitemaps and pages."""
+read through its REST API and, with the API closed to anonymous readers, from its sitemaps
+and pages."""
 
 from __future__ import annotations
 
@@ -56,13 +57,13 @@ def test_edit_trash_and_delete_are_exactly_the_digest(
     assert json.loads(changes(archive, "--format", "json").stdout)["sites"] == []
 
 
-def test_with_the_api_hidden_edit_trash_and_delete_are_told_from_the_pages(
+def test_with_the_api_closed_edit_trash_and_delete_are_told_from_the_pages(
     wordpress: WordPress, tmp_path: Path
 ) -> None:
     from mpcrawl.read.report import build_report
     from tests.test_report import Page, number
 
-    inst = wordpress.fork("changes_hidden", PRETTY, rest="hidden")
+    inst = wordpress.fork("changes_closed", PRETTY, rest="closed")
     try:
         archive = tmp_path / "archive"
         edited, trashed, deleted = _crawl_then_edit_trash_delete(inst, archive)
