@@ -317,6 +317,19 @@ WEB_TOMBSTONES = pa.schema(
     ]
 )
 
+# Each site's robots.txt as fetched by Scrapy's RobotsTxtMiddleware, once per run
+# (mpcrawl.robotstxt): `scrapy changes` tells new Disallow lines that cover archived URLs.
+ROBOTS = pa.schema(
+    [
+        ("site", pa.string()),
+        ("url", pa.string()),
+        ("status", pa.int32()),
+        ("body", pa.binary()),
+        ("fetched_at", UTC_TS),
+        ("run_id", pa.string()),
+    ]
+)
+
 # Objects no row of their table can hold (no usable id, nested too deep), kept whole.
 REJECTS = pa.schema(
     [
@@ -359,5 +372,6 @@ TABLES: dict[str, Table] = {
         Table("web_pages", WEB_PAGES, ("site", "url", "version_sha256"), True, "date_gmt"),
         Table("web_tombstones", WEB_TOMBSTONES, ("site", "url", "detected_at"), False),
         Table("rejects", REJECTS, ("site", "kind", "raw_sha256"), False),
+        Table("robots", ROBOTS, ("site", "run_id"), False),
     )
 }

@@ -68,6 +68,7 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "mpcrawl.ledger.SiteLedger": 100,
     "mpcrawl.extensions.ProgressLog": 500,
+    "mpcrawl.robotstxt.RobotsArchive": 600,  # each site's robots.txt into `robots`
 }
 
 DOWNLOADER_MIDDLEWARES = {

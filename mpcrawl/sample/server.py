@@ -711,8 +711,11 @@ class SampleSite:
         title: str | None = None,
         excerpt: str | None = None,
         modified_gmt: str | datetime | None = None,
+        fields: JSON | None = None,
     ) -> JSON:
-        """Change a post and bump ``modified``/``modified_gmt`` (default: now, but always later)."""
+        """Change a post and bump ``modified``/``modified_gmt`` (default: now, but always later);
+        ``fields`` sets other top-level fields as WordPress stores them (``categories``,
+        ``status``, ``date_gmt``...)."""
         with self._lock:
             post: JSON = json.loads(json.dumps(self._require(post_id)))
             if content is not None:
@@ -721,6 +724,7 @@ class SampleSite:
                 post["title"]["rendered"] = title
             if excerpt is not None:
                 post["excerpt"]["rendered"] = excerpt
+            post.update(fields or {})
             stamp = self._stamp(modified_gmt, after=post["modified_gmt"])
             post["modified"] = post["modified_gmt"] = stamp
             self._store(post)

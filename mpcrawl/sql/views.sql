@@ -21,6 +21,7 @@ CREATE OR REPLACE VIEW tombstones_files AS SELECT * FROM read_parquet(mpcrawl_gl
 CREATE OR REPLACE VIEW runs_files AS SELECT * FROM read_parquet(mpcrawl_glob('runs'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW web_pages_files AS SELECT * FROM read_parquet(mpcrawl_glob('web_pages'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW web_tombstones_files AS SELECT * FROM read_parquet(mpcrawl_glob('web_tombstones'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW robots_files AS SELECT * FROM read_parquet(mpcrawl_glob('robots'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW rejects_files AS SELECT * FROM read_parquet(mpcrawl_glob('rejects'), hive_partitioning = true, union_by_name = true);
 
 -- One row per version key.
@@ -34,6 +35,7 @@ CREATE OR REPLACE VIEW media AS SELECT * FROM media_files QUALIFY row_number() O
 CREATE OR REPLACE VIEW tombstones AS SELECT * FROM tombstones_files QUALIFY row_number() OVER (PARTITION BY site, post_type, id, detected_at ORDER BY run_id) = 1;
 CREATE OR REPLACE VIEW sites AS SELECT * FROM sites_files QUALIFY row_number() OVER (PARTITION BY site, run_id ORDER BY checked_at) = 1;
 CREATE OR REPLACE VIEW runs AS SELECT * FROM runs_files QUALIFY row_number() OVER (PARTITION BY run_id, site ORDER BY finished_at) = 1;
+CREATE OR REPLACE VIEW robots AS SELECT * FROM robots_files QUALIFY row_number() OVER (PARTITION BY site, run_id ORDER BY fetched_at) = 1;
 CREATE OR REPLACE VIEW rejects AS SELECT * FROM rejects_files QUALIFY row_number() OVER (PARTITION BY site, kind, raw_sha256 ORDER BY fetched_at) = 1;
 
 -- The newest row of objects that have no modification time.
@@ -129,3 +131,45 @@ UNION ALL
 SELECT site, source, post_type, id, coalesce(final_url, url) AS url, title, date_gmt, modified_gmt,
        content_html, content_text, word_count, embed_count, turn_count, fetched_at, run_id
 FROM web_pages_latest;
+
+-- Both paths in one shape, for readers that count what a site publishes (scrapy report):
+-- the videos and speaker turns of every current publication, each presence event
+-- (REST `deleted`/`hidden`, fallback `deleted`/`redirected`, both `returned`), and
+-- publications found gone with when they were next seen again (`returned_at`).
+CREATE OR REPLACE VIEW publication_embeds AS
+SELECT e.site, 'rest' AS source, p.link AS url, e.position, e.provider, e.video_id, e.canonical_url,
+       e.embed_src, e.title, e.kind
+FROM embeds_latest AS e
+JOIN posts_latest AS p ON p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id
+UNION ALL
+SELECT site, source, url, e.position, e.provider, e.video_id, e.canonical_url, e.embed_src, e.title, e.kind
+FROM (SELECT site, source, coalesce(final_url, url) AS url, unnest(embeds) AS e FROM web_pages_latest);
+
+CREATE OR REPLACE VIEW publication_turns AS
+SELECT t.site, 'rest' AS source, p.link AS url, t.turn, t.speaker, t.speaker_member_id, t.party,
+       t.constituency, t.role, t.text
+FROM turns_latest AS t
+JOIN posts_latest AS p ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.post_id
+UNION ALL
+SELECT site, source, url, t.turn, t.speaker, t.speaker_member_id, t.party, t.constituency, t.role, t.text
+FROM (SELECT site, source, coalesce(final_url, url) AS url, unnest(turns) AS t FROM web_pages_latest);
+
+CREATE OR REPLACE VIEW presence_events AS
+SELECT site, 'rest' AS path, post_type, id, NULL AS url, reason, detected_at, run_id FROM tombstones
+UNION ALL
+SELECT site, 'web', post_type, id, url, reason, detected_at, run_id FROM web_tombstones;
+
+CREATE OR REPLACE VIEW gone_publications AS
+SELECT site, post_type, id, reason, detected_at, last_seen_modified_gmt, title, link, run_id, returned_at
+FROM deleted_posts
+UNION ALL
+SELECT t.site, t.post_type, t.id, t.reason, t.detected_at, NULL, w.title, t.url, t.run_id,
+    (SELECT min(b.at) FROM (
+        SELECT detected_at AS at FROM web_tombstones AS r
+        WHERE r.site = t.site AND r.url = t.url AND r.reason = 'returned'
+        UNION ALL SELECT fetched_at FROM web_pages AS v WHERE v.site = t.site AND v.url = t.url
+     ) AS b WHERE b.at > t.detected_at) AS returned_at
+FROM web_tombstones AS t
+LEFT JOIN (SELECT site, url, arg_max(title, fetched_at) AS title FROM web_pages GROUP BY ALL) AS w
+    ON w.site = t.site AND w.url = t.url
+WHERE t.reason IS DISTINCT FROM 'returned';

@@ -101,6 +101,7 @@ class Overview:
 class SiteActivity:
     site: str
     name: str | None
+    source: str  # what served its publications: rest, sitemap, feed, links (comma-separated)
     posts: int
     pages: int
     words: int
@@ -108,6 +109,8 @@ class SiteActivity:
     first_post: datetime | None
     latest_post: datetime | None
     posts_last_year: int
+    videos: int
+    turns: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,11 +183,23 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> list[tuple[
 
 
 def _prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """UTC, and the live posts read once into a temporary table (every section uses them)."""
+    """UTC, and the live publications of both paths read once into temporary tables (every
+    section uses them): ``report_live`` (a page read on the fallback path whose type is not
+    printed counts as a post), its videos ``report_embeds`` and turns ``report_turns``."""
     con.execute("SET TimeZone = 'UTC'")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE report_live AS SELECT site, post_type, id, title, link, "
-        "date_gmt, modified_gmt, coalesce(word_count, 0) AS word_count FROM posts_latest"
+        "CREATE OR REPLACE TEMP TABLE report_live AS SELECT site, source, "
+        "coalesce(post_type, 'post') AS post_type, id, url AS link, title, date_gmt, "
+        "modified_gmt, coalesce(word_count, 0) AS word_count FROM publications"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE report_embeds AS SELECT e.*, p.title AS post_title, "
+        "p.date_gmt, coalesce(p.post_type, 'post') AS live_type FROM publication_embeds e "
+        "JOIN publications p ON p.site = e.site AND p.url = e.url"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE report_turns AS SELECT t.*, p.date_gmt "
+        "FROM publication_turns t JOIN publications p ON p.site = t.site AND p.url = t.url"
     )
 
 
@@ -262,12 +277,9 @@ def overview(con: duckdb.DuckDBPyConnection) -> Overview:
     )[0]
     versions, embeds, turns, tombstones = _rows(
         con,
-        "SELECT (SELECT count(*) FROM posts), "
-        "(SELECT count(*) FROM embeds_latest e JOIN report_live p "
-        "  ON p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id), "
-        "(SELECT count(*) FROM turns_latest t JOIN report_live p "
-        "  ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.post_id), "
-        "(SELECT count(*) FROM deleted_posts)",
+        "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM web_pages), "
+        "(SELECT count(*) FROM report_embeds), (SELECT count(*) FROM report_turns), "
+        "(SELECT count(*) FROM gone_publications)",
     )[0]
     return Overview(
         sites=sites,
@@ -357,14 +369,20 @@ def posts_by_site(con: duckdb.DuckDBPyConnection) -> Monthly:
 def activity(con: duckdb.DuckDBPyConnection, now: datetime, limit: int) -> tuple[SiteActivity, ...]:
     rows = _rows(
         con,
-        "SELECT p.site, any_value(s.name), count(*) FILTER (p.post_type = 'post') AS posts, "
+        "WITH v AS (SELECT site, count(*) AS n FROM report_embeds GROUP BY site), "
+        "t AS (SELECT site, count(*) AS n FROM report_turns GROUP BY site) "
+        "SELECT p.site, any_value(s.name), string_agg(DISTINCT p.source, ', ' ORDER BY p.source), "
+        "count(*) FILTER (p.post_type = 'post') AS posts, "
         "count(*) FILTER (p.post_type = 'page'), "
         "coalesce(sum(p.word_count) FILTER (p.post_type = 'post'), 0), "
         "median(p.word_count) FILTER (p.post_type = 'post'), "
         "min(p.date_gmt) FILTER (p.post_type = 'post'), "
         "max(p.date_gmt) FILTER (p.post_type = 'post'), "
-        "count(*) FILTER (p.post_type = 'post' AND p.date_gmt > ?::TIMESTAMPTZ - INTERVAL 365 DAY) "
+        "count(*) FILTER (p.post_type = 'post' "
+        "  AND p.date_gmt > ?::TIMESTAMPTZ - INTERVAL 365 DAY), "
+        "coalesce(any_value(v.n), 0), coalesce(any_value(t.n), 0) "
         "FROM report_live p LEFT JOIN sites_latest s ON s.site = p.site "
+        "LEFT JOIN v ON v.site = p.site LEFT JOIN t ON t.site = p.site "
         "GROUP BY p.site ORDER BY posts DESC, p.site LIMIT ?",
         now,
         limit,
@@ -373,13 +391,16 @@ def activity(con: duckdb.DuckDBPyConnection, now: datetime, limit: int) -> tuple
         SiteActivity(
             site=r[0],
             name=r[1],
-            posts=r[2],
-            pages=r[3],
-            words=int(r[4]),
-            median_words=None if r[5] is None else float(r[5]),
-            first_post=r[6],
-            latest_post=r[7],
-            posts_last_year=r[8],
+            source=r[2],
+            posts=r[3],
+            pages=r[4],
+            words=int(r[5]),
+            median_words=None if r[6] is None else float(r[6]),
+            first_post=r[7],
+            latest_post=r[8],
+            posts_last_year=r[9],
+            videos=int(r[10]),
+            turns=int(r[11]),
         )
         for r in rows
     )
@@ -403,9 +424,8 @@ def word_bins(con: duckdb.DuckDBPyConnection) -> tuple[tuple[str, int], ...]:
 def embeds_by_provider(con: duckdb.DuckDBPyConnection) -> Monthly:
     rows = _rows(
         con,
-        "SELECT coalesce(e.provider, 'unknown'), strftime(p.date_gmt, '%Y-%m'), count(*) "
-        "FROM embeds_latest e JOIN report_live p "
-        "ON p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id GROUP BY ALL",
+        "SELECT coalesce(provider, 'unknown'), strftime(date_gmt, '%Y-%m'), count(*) "
+        "FROM report_embeds GROUP BY ALL",
     )
     totals: dict[str, int] = {}
     for provider, _, count in rows:
@@ -416,10 +436,8 @@ def embeds_by_provider(con: duckdb.DuckDBPyConnection) -> Monthly:
 def videos(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[Video, ...]:
     rows = _rows(
         con,
-        "SELECT p.date_gmt, p.site, p.title, p.link, e.provider, e.title, e.canonical_url "
-        "FROM embeds_latest e JOIN report_live p "
-        "ON p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id "
-        "ORDER BY p.date_gmt DESC NULLS LAST, p.site, p.id, e.position LIMIT ?",
+        "SELECT date_gmt, site, post_title, url, provider, title, canonical_url "
+        "FROM report_embeds ORDER BY date_gmt DESC NULLS LAST, site, url, position LIMIT ?",
         limit,
     )
     return tuple(Video(*r) for r in rows)
@@ -434,7 +452,7 @@ def history(con: duckdb.DuckDBPyConnection) -> Monthly:
         "WHERE version > 1 GROUP BY ALL "
         "UNION ALL SELECT CASE reason WHEN 'returned' THEN 'back' "
         "ELSE coalesce(reason, 'gone') END, strftime(detected_at, '%Y-%m'), count(*) "
-        "FROM tombstones GROUP BY ALL",
+        "FROM presence_events GROUP BY ALL",
     )
     reasons = sorted({r[0] for r in rows} - {"edits", "back"})
     back = ["back"] if any(r[0] == "back" for r in rows) else []
@@ -466,7 +484,8 @@ def tombstones(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[Tombstone, .
     rows = _rows(
         con,
         "SELECT detected_at, site, post_type, id, reason, title, link, last_seen_modified_gmt, "
-        "returned_at FROM deleted_posts ORDER BY detected_at DESC, site, post_type, id LIMIT ?",
+        "returned_at FROM gone_publications ORDER BY detected_at DESC, site, post_type, id, link "
+        "LIMIT ?",
         limit,
     )
     return tuple(Tombstone(*r) for r in rows)
@@ -476,11 +495,9 @@ def speakers(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[Speaker, ...]:
     """The most frequent speakers of Hansard-style exchanges, by turns."""
     rows = _rows(
         con,
-        "SELECT t.speaker, mode(t.party), mode(t.role), count(*) AS turns, "
-        "count(DISTINCT (t.site, t.post_type, t.post_id)), count(DISTINCT t.site) "
-        "FROM turns_latest t JOIN report_live p "
-        "ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.post_id "
-        "WHERE t.speaker IS NOT NULL GROUP BY t.speaker ORDER BY turns DESC, t.speaker LIMIT ?",
+        "SELECT speaker, mode(party), mode(role), count(*) AS turns, "
+        "count(DISTINCT (site, url)), count(DISTINCT site) FROM report_turns "
+        "WHERE speaker IS NOT NULL GROUP BY speaker ORDER BY turns DESC, speaker LIMIT ?",
         limit,
     )
     return tuple(Speaker(*r) for r in rows)
@@ -490,10 +507,8 @@ def hansard(con: duckdb.DuckDBPyConnection) -> Monthly:
     """Exchanges (posts with speaker turns) and turns per month of publication."""
     rows = _rows(
         con,
-        "WITH t AS (SELECT t.site, t.post_type, t.post_id, strftime(p.date_gmt, '%Y-%m') AS month "
-        "  FROM turns_latest t JOIN report_live p "
-        "  ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.post_id) "
-        "SELECT 'exchanges', month, count(DISTINCT (site, post_type, post_id)) FROM t GROUP BY ALL "
+        "WITH t AS (SELECT site, url, strftime(date_gmt, '%Y-%m') AS month FROM report_turns) "
+        "SELECT 'exchanges', month, count(DISTINCT (site, url)) FROM t GROUP BY ALL "
         "UNION ALL SELECT 'turns', month, count(*) FROM t GROUP BY ALL",
     )
     return monthly(rows, ["exchanges", "turns"])

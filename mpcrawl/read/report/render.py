@@ -306,8 +306,11 @@ def content_section(data: ReportData) -> Html:
         + table(
             [
                 "site",
+                "source",
                 "posts",
                 "pages",
+                "videos",
+                "speaker turns",
                 "words in posts",
                 "median words per post",
                 "first post (UTC)",
@@ -317,8 +320,11 @@ def content_section(data: ReportData) -> Html:
             (
                 [
                     _site_label(a.site, a.name),
+                    a.source,
                     a.posts,
                     a.pages,
+                    a.videos,
+                    a.turns,
                     a.words,
                     a.median_words,
                     when(a.first_post, time=False),
@@ -327,8 +333,8 @@ def content_section(data: ReportData) -> Html:
                 ]
                 for a in data.activity
             ),
-            numeric=(1, 2, 3, 4, 7),
-            classes=["site", "", "", "", "", "t", "t", ""],
+            numeric=(2, 3, 4, 5, 6, 7, 10),
+            classes=["site", "", "", "", "", "", "", "", "t", "t", ""],
         )
     )
     labels = [label for label, _ in data.word_bins]
