@@ -142,14 +142,19 @@ def test_more_changes_than_the_limit_are_counted(sample_site: SampleSite, archiv
     assert ": 3 changes since" in text.splitlines()[0]
     assert "  … and 2 more edits" in text.splitlines()
     assert changes(archive, "--limit", "1", "--site", site["site"]).stdout.decode() == text
-    assert changes(archive, "--site", "another.example.org").stdout == b""
+    typo = changes(archive, "--site", "another.example.org")
+    assert typo.returncode == 2 and typo.stdout == b""
+    assert typo.stderr.decode() == (
+        f"scrapy changes: error: unknown site another.example.org; {archive} holds: "
+        f"{site['site']}\n"
+    )
 
 
 def test_bad_arguments_are_usage_errors(archive: Path, tmp_path: Path) -> None:
     assert changes(archive).returncode == 2  # no archive there
     tmp_path.joinpath("folder").mkdir()
     not_archive = changes(tmp_path / "folder")
-    assert not_archive.returncode == 2 and b"holds no mpcrawl archive" in not_archive.stderr
+    assert not_archive.returncode == 2 and b"no archive there" in not_archive.stderr
     empty = tmp_path / "empty"
     ArchiveWriter(ArchiveLocation.parse(str(empty)), "r0").close()  # an archive, no rows yet
     assert changes(empty).returncode == 0 and changes(empty).stdout == b""

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from mpcrawl.commands.archive_arg import archive_to_read
+from mpcrawl.commands.archive_arg import archive_to_read, check_sites, one_line_errors, output_file
 
 FORMATS = ("text", "json", "atom")
 
@@ -54,6 +53,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
+        one_line_errors(parser, "changes")
         parser.add_argument(
             "--since",
             type=parse_time,
@@ -96,6 +96,12 @@ class Command(ScrapyCommand):
             raise UsageError("--since must be before --until", print_help=False)
         assert self.settings is not None
         archive = archive_to_read(self.settings)
+        if opts.site:
+            from mpcrawl.archive.compact import archived_sites
+            from mpcrawl.archive.fs import ArchiveLocation
+
+            check_sites(opts.site, archived_sites(ArchiveLocation.parse(archive)), archive)
+        path = None if opts.output is None else output_file(opts.output)
         try:
             con = connect(archive)
         except NoArchiveError as exc:
@@ -110,11 +116,10 @@ class Command(ScrapyCommand):
             body = render_atom(digest, feed_url=opts.feed_url)
         else:
             body = (render_json(digest) if opts.format == "json" else render_text(digest)).encode()
-        if opts.output is None:
+        if path is None:
             sys.stdout.buffer.write(body)
             sys.stdout.flush()
             return
-        path = Path(opts.output)
         temp = path.with_name(f".{path.name}.tmp")
         temp.write_bytes(body)
         temp.replace(path)

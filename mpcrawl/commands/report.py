@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from mpcrawl.commands.archive_arg import archive_to_read
+from mpcrawl.commands.archive_arg import archive_to_read, one_line_errors, output_file
 
 
 class Command(ScrapyCommand):
@@ -30,6 +30,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
+        one_line_errors(parser, "report")
         parser.add_argument(
             "-o",
             "--output",
@@ -58,7 +59,7 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         archive = archive_to_read(self.settings)
         try:
-            path = write_report(archive, opts.output, runs=opts.runs)
+            path = write_report(archive, output_file(opts.output), runs=opts.runs)
         except NoArchiveError as exc:
             raise UsageError(str(exc), print_help=False) from None
         print(f"Report written to {path.resolve()}")

@@ -149,8 +149,8 @@ class WpSpider(Spider):
         self.types = [t.strip() for t in types.split(",") if t.strip()]
         if not self.types:
             raise ValueError("-a types= names no type")
-        self.full = flag(full)
-        self.discover = flag(discover)
+        self.full = flag("full", full)
+        self.discover = flag("discover", discover)
         self.shard = parse_shard(shard) if shard else None
         self.fallbacks: dict[str, FallbackSite] = {}
 
