@@ -202,23 +202,43 @@ def test_booleans_take_the_usual_spellings(value: str, meaning: bool) -> None:
     assert (spider.full, spider.discover) == (meaning, meaning)
 
 
-def test_feeds_hold_posts_only_in_the_posts_columns(tmp_path: Path) -> None:
-    """``-o`` in three formats at once (a folder made), one crawl: every row a post, the
-    posts columns."""
-    jsonl, table, xml = tmp_path / "p.jsonl", tmp_path / "p.csv", tmp_path / "out" / "p.xml"
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One crawl of the sample site with ``-o`` in three formats (a folder to be made)."""
+    out = tmp_path_factory.mktemp("crawled")
+    jsonl, table, xml = out / "p.jsonl", out / "p.csv", out / "new" / "p.xml"
     with SampleSite() as site:
         result = crawl(
-            tmp_path / "archive",
+            out / "archive",
             f"site={site.url}",
             *("-o", str(jsonl), "-o", str(table), "-o", str(xml)),
             LOG_LEVEL="WARNING",
         )
     assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def test_feeds_hold_posts_only_in_the_posts_columns(crawled: Path) -> None:
+    """Every row a post, the posts table's columns, whatever the format."""
     columns = TABLES["posts"].schema.names
-    posts = scalar(read(tmp_path / "archive"), "SELECT count(*) FROM posts")
-    rows = [json.loads(line) for line in jsonl.read_text().splitlines()]
+    posts = scalar(read(crawled / "archive"), "SELECT count(*) FROM posts")
+    rows = [json.loads(line) for line in (crawled / "p.jsonl").read_text().splitlines()]
     assert len(rows) == posts and {tuple(row) for row in rows} == {tuple(columns)}
-    with table.open(newline="") as file:
+    with (crawled / "p.csv").open(newline="") as file:
         reader = csv.DictReader(file)
         assert reader.fieldnames == columns and len(list(reader)) == posts
-    assert len(ElementTree.parse(xml).getroot()) == posts
+    assert len(ElementTree.parse(crawled / "new" / "p.xml").getroot()) == posts
+
+
+def test_the_readme_commands_that_run_offline_run(crawled: Path, tmp_path: Path) -> None:
+    """The README's unmarked ``scrapy`` blocks, on the crawled archive, files in tmp."""
+    from tests.test_docs import SHELL, scrapy_commands
+
+    readme = [b for b in SHELL if b.page.name == "README.md" and b.needs is None]
+    commands = [words for block in readme for words in scrapy_commands(block.code)]
+    assert [words[0] for words in commands] == ["report", "changes"]
+    for words in commands:
+        words = [str(tmp_path / w) if w.endswith(".html") else w for w in words]
+        result = scrapy(*words, "-s", f"MPCRAWL_ARCHIVE={crawled / 'archive'}")
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "report.html").stat().st_size > 10_000
