@@ -6,21 +6,32 @@ DEMO_STAMP := $(VENV)/.installed-demo
 
 .PHONY: demo test lint bench clean-output
 
+# setuptools >= 77 reads the SPDX licence of pyproject.toml; the Scrapyd egg
+# (mpcrawl/fanout/egg.py) is built with the venv's own setuptools, so upgrade it here.
 $(BIN)/python:
+	@echo "== 1/3 Creating the virtual environment in $(VENV)"
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install --upgrade pip "setuptools>=77"
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e '.[test]'
+	@echo "== Installing mpcrawl with its test tools (pytest, ruff, mypy, Scrapyd, Spark)"
+	$(BIN)/pip install -e '.[test]'
 	touch $(STAMP) $(DEMO_STAMP)
 
 # The demo and the README's examples only: no test tools.
 $(DEMO_STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e '.[analysis]'
+	@echo "== 2/3 Installing mpcrawl and the README's readers (pandas, polars)"
+	$(BIN)/pip install -e '.[analysis]'
 	touch $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)
+	@echo "== 3/3 Serving the sample site and crawling it"
 	$(BIN)/python -m mpcrawl.sample.demo
+
+# The sample site changes (an edit, a deletion, a new post); crawl again; scrapy changes.
+.PHONY: demo-changes
+demo-changes: $(DEMO_STAMP)
+	$(BIN)/python -m mpcrawl.sample.demo --change
 
 test: $(STAMP)
 	bash tests/wordpress/install.sh

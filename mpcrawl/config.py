@@ -5,6 +5,7 @@ Every default lives in ``mpcrawl/settings.py``; this module only checks and conv
 
 from __future__ import annotations
 
+import difflib
 import netrc
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,9 +62,8 @@ class Config:
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
         """Check every ``MPCRAWL_*`` setting; the first bad one raises :class:`ConfigError`."""
-        archive = settings.get("MPCRAWL_ARCHIVE")
-        if not isinstance(archive, str) or not archive:
-            raise ConfigError(f"MPCRAWL_ARCHIVE must be a path or URI, not {archive!r}")
+        _refuse_unknown(settings)
+        archive = _archive(settings.get("MPCRAWL_ARCHIVE"))
         netrc_path = settings.get("MPCRAWL_NETRC") or None
         if netrc_path is not None and not Path(netrc_path).is_file():
             raise ConfigError(f"MPCRAWL_NETRC={netrc_path!r}: no such file")
@@ -107,11 +107,48 @@ class Config:
 _BUILT: WeakKeyDictionary[Crawler, Config] = WeakKeyDictionary()
 
 
+def _refuse_unknown(settings: BaseSettings) -> None:
+    """An ``MPCRAWL_*`` name that is no setting is a typo: refused with the closest name."""
+    from mpcrawl import settings as defaults
+
+    known = [name for name in vars(defaults) if name.startswith("MPCRAWL_")]
+    for name in sorted(name for name, _value in settings.items() if name.startswith("MPCRAWL_")):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(sorted(known))}"
+            raise ConfigError(f"unknown setting {name}; {hint}")
+
+
+ARCHIVE_SCHEMES = ("file", "s3")
+
+
+def _archive(value: object) -> str:
+    """A folder (a file there is refused) or a URI of a filesystem the archive supports."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"MPCRAWL_ARCHIVE must be a path or URI, not {value!r}")
+    scheme = urlsplit(value).scheme.lower() if "://" in value else ""
+    if scheme and scheme not in ARCHIVE_SCHEMES:
+        raise ConfigError(
+            f"MPCRAWL_ARCHIVE={value}: {scheme}:// is not supported; "
+            "give a folder or s3://bucket/prefix"
+        )
+    if not scheme and Path(value).exists() and not Path(value).is_dir():
+        raise ConfigError(f"MPCRAWL_ARCHIVE={value}: a file, not an archive folder")
+    return value
+
+
 def _read_netrc(path: str) -> dict[str, Credentials]:
     try:
         entries = netrc.netrc(path).hosts
     except (OSError, netrc.NetrcParseError) as exc:
-        raise ConfigError(f"MPCRAWL_NETRC={path!r}: {exc}") from None
+        # WordPress shows an application password in groups with spaces: netrc reads
+        # "efgh" as the next keyword unless the password is in double quotes.
+        hint = (
+            '; a password with spaces goes in double quotes: password "abcd efgh ..."'
+            if "bad follower token" in str(exc)
+            else ""
+        )
+        raise ConfigError(f"MPCRAWL_NETRC={path!r}: {exc}{hint}") from None
     # Python's netrc files a `default` entry under the name "default" (as it would a machine
     # called default): neither is ever used, so no host gets a password meant for all.
     return {

@@ -11,7 +11,13 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from mpcrawl.commands.archive_arg import archive_errors, archive_to_read
+from mpcrawl.commands.archive_arg import (
+    archive_errors,
+    archive_to_read,
+    check_sites,
+    one_line_errors,
+    output_file,
+)
 
 FORMATS = ("text", "json", "atom")
 SPLITS = ("site", "member", "party", "constituency")
@@ -64,6 +70,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
+        one_line_errors(parser, "changes")
         parser.add_argument(
             "--since",
             type=parse_time,
@@ -149,6 +156,12 @@ class Command(ScrapyCommand):
             since = now - timedelta(days=opts.days or FEED_DAYS)
         assert self.settings is not None
         archive = archive_to_read(self.settings)
+        if opts.site:
+            from mpcrawl.archive.compact import archived_sites
+            from mpcrawl.archive.fs import ArchiveLocation
+
+            check_sites(opts.site, archived_sites(ArchiveLocation.parse(archive)), archive)
+        path = None if opts.output is None or opts.split_by else output_file(opts.output)
         with archive_errors(self, archive):
             con = connect(archive)
             try:
@@ -174,7 +187,7 @@ class Command(ScrapyCommand):
             else:
                 text = render_json(digest) if opts.format == "json" else render_text(digest)
                 body = text.encode()
-            _write(body, opts.output)
+            _write(body, path)
         failures = notify(digest, opts.notify) if opts.notify else []
         for line in failures:
             print(line, file=sys.stderr)
@@ -182,12 +195,12 @@ class Command(ScrapyCommand):
             self.exitcode = 1
 
 
-def _write(body: bytes, output: str | None) -> None:
+def _write(body: bytes, path: Path | None) -> None:
     """To stdout, or to a file replaced whole."""
     from mpcrawl.changes.formats import replace_file
 
-    if output is None:
+    if path is None:
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
     else:
-        replace_file(Path(output), body)
+        replace_file(path, body)

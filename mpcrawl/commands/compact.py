@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from mpcrawl.commands.archive_arg import archive_to_read, check_sites, one_line_errors
+
 logger = logging.getLogger(__name__)
 
 
@@ -39,6 +41,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
+        one_line_errors(parser, "compact")
         parser.add_argument(
             "--table",
             action="append",
@@ -68,11 +71,11 @@ class Command(ScrapyCommand):
         row_group_rows = ROW_GROUP_ROWS if opts.row_group_rows is None else opts.row_group_rows
         if row_group_rows < 1:
             raise UsageError("--row-group-rows must be positive", print_help=False)
-        archive = self.settings.get("MPCRAWL_ARCHIVE")
+        archive = archive_to_read(self.settings)
         try:
             location = ArchiveLocation.parse(str(archive))
             if args:
-                _check_sites(args, archived_sites(location), str(archive))
+                check_sites(args, archived_sites(location), archive)
             report = compact(
                 location,
                 args or None,
@@ -86,19 +89,3 @@ class Command(ScrapyCommand):
             return
         print(report.line())
         self.exitcode = 1 if report.locked or report.failed else 0
-
-
-def _check_sites(names: list[str], known: list[str], archive: str) -> None:
-    """Every SITE must be a ``site=`` folder of the archive: a typo compacts nothing."""
-    unknown = [name for name in names if name not in known]
-    if not unknown:
-        return
-    hint = (
-        " (a site name such as www.example.org.uk, not a URL)"
-        if any("/" in name for name in unknown)
-        else ""
-    )
-    held = ", ".join(known) if known else "no site yet"
-    raise UsageError(
-        f"unknown site {', '.join(unknown)}{hint}; {archive} holds: {held}", print_help=False
-    )

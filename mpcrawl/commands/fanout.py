@@ -19,6 +19,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict, closest_scrapy_cfg, get_config
 
+from mpcrawl.commands.archive_arg import one_line_errors
 from mpcrawl.fanout.client import ScrapydError, add_version, public_url, schedule, wait
 from mpcrawl.fanout.egg import build_egg
 from mpcrawl.fanout.plan import ShardJob, plan_jobs
@@ -53,6 +54,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
+        one_line_errors(parser, "fanout")
         parser.add_argument(
             "--nodes",
             metavar="URL[,URL...]",

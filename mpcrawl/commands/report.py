@@ -8,7 +8,12 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from mpcrawl.commands.archive_arg import archive_errors, archive_to_read
+from mpcrawl.commands.archive_arg import (
+    archive_errors,
+    archive_to_read,
+    one_line_errors,
+    output_file,
+)
 
 
 class Command(ScrapyCommand):
@@ -30,6 +35,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
+        one_line_errors(parser, "report")
         parser.add_argument(
             "-o",
             "--output",
@@ -57,5 +63,5 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         archive = archive_to_read(self.settings)
         with archive_errors(self, archive):
-            path = write_report(archive, opts.output, runs=opts.runs)
+            path = write_report(archive, output_file(opts.output), runs=opts.runs)
             print(f"Report written to {path.resolve()}")

@@ -30,8 +30,17 @@ class Step:
     on_failure: OnFailure
 
 
-def flag(value: Any) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
+FLAG_SPELLINGS = {"1": True, "true": True, "yes": True, "on": True}
+FLAG_SPELLINGS |= {"0": False, "false": False, "no": False, "off": False}
+
+
+def flag(name: str, value: Any) -> bool:
+    """A yes/no ``-a`` argument; any other spelling is refused (``-a full=maybe`` is no
+    full crawl, nor a silent sweep)."""
+    spelling = str(value).strip().lower()
+    if spelling not in FLAG_SPELLINGS:
+        raise ValueError(f"-a {name}={value}: give 1/0, true/false, yes/no or on/off")
+    return FLAG_SPELLINGS[spelling]
 
 
 def failure_of(exc: BaseException | None, url: str) -> RequestFailed:

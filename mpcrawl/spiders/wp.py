@@ -70,7 +70,7 @@ class WpSpider(Spider):
         kinds = tuple(t.strip() for t in types.split(",") if t.strip())
         if not kinds:
             raise ValueError("-a types= names no type")
-        self.args = Arguments(kinds, full=flag(full), discover=flag(discover))
+        self.args = Arguments(kinds, full=flag("full", full), discover=flag("discover", discover))
         self.shard = parse_shard(shard) if shard else None
         self.plans: dict[str, RestPlan] = {}
         self.fallbacks: dict[str, FallbackSite] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 
 import pytest
@@ -11,9 +10,7 @@ from hypothesis import strategies as st
 
 from mpcrawl.extract.members import match_member, member_id_for, members
 from mpcrawl.extract.speakers import Turn, find_turns
-from tests.shared import SHARED
-
-SEED = SHARED / "seeds" / "wp-post-4407.json"
+from tests.shared import seed_post
 
 
 def test_packaged_list_has_every_seat_and_its_attribution() -> None:
@@ -28,7 +25,7 @@ def test_packaged_list_has_every_seat_and_its_attribution() -> None:
 
 
 def test_seed_speakers_link_to_their_member_ids() -> None:
-    html = json.loads(SEED.read_text(encoding="utf-8"))["content"]["rendered"]
+    html = seed_post()["content"]["rendered"]
     assert [member_id_for(t) for t in find_turns(html)] == [39, 1533, 39, 1533]
 
 

@@ -16,18 +16,15 @@ from hypothesis import strategies as st
 from benchmarks.score_speakers import HELDOUT, exactly_right, load, score
 from mpcrawl.extract.speakers import Turn, find_turns, party_name
 from mpcrawl.sample.generate import DATA_DIR, MP_NAME, SITE_FILE
-from tests.shared import SHARED
+from tests.shared import seed_post, shared_path
 
-SEED = SHARED / "seeds" / "wp-post-4407.json"
-FIXTURES = SHARED / "wp-fixtures" / "rest"
-BLOCKS = SHARED / "wp-fixtures" / "blocks"
 CASES = load()  # the set the rules were written from; the held-out set is scored, not tested
 NEGATIVES = [c for c in CASES + load(HELDOUT) if not c["turns"]]
 BY_ID = {c["id"]: c for c in CASES}
 
 
 def test_seed_gives_exactly_the_four_turns() -> None:
-    html = json.loads(SEED.read_text(encoding="utf-8"))["content"]["rendered"]
+    html = seed_post()["content"]["rendered"]
     turns = find_turns(html)
     minister = "The Minister of State, Home Department"
     assert [(t.speaker, t.party, t.constituency, t.role) for t in turns] == [
@@ -362,7 +359,7 @@ def test_bold_name_alone_needs_the_question_and_the_speech(html: str) -> None:
 
 
 def test_bold_name_then_speech_in_a_post_quoting_one_question() -> None:
-    seed = json.loads(SEED.read_text(encoding="utf-8"))["content"]["rendered"]
+    seed = seed_post()["content"]["rendered"]
     flat = find_turns(seed)
     html = "<p>I asked about live facial recognition:</p>" + "".join(
         f"<p><strong>{t.speaker}</strong> {t.text}</p>" for t in flat
@@ -496,12 +493,13 @@ def _rendered(data: Any) -> Iterator[str]:
 
 def test_real_wordpress_posts_give_no_turns() -> None:
     seen = 0
-    for path in sorted(FIXTURES.rglob("*.json")):
+    for path in sorted(shared_path("wp-fixtures", "rest").rglob("*.json")):
         for html in _rendered(json.loads(path.read_text(encoding="utf-8"))):
             seen += 1
             assert find_turns(html) == [], path
     assert seen > 300
-    blocks = sorted(BLOCKS.glob("*.html"))  # the block fixtures' source and server-rendered HTML
+    # the block fixtures' source and server-rendered HTML
+    blocks = sorted(shared_path("wp-fixtures", "blocks").glob("*.html"))
     assert len(blocks) > 10
     for path in blocks:
         assert find_turns(path.read_text(encoding="utf-8")) == [], path
