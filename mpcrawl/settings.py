@@ -27,6 +27,15 @@ MPCRAWL_SITE_MAX_SECONDS = 6 * 3600  # seconds per site per run (as MPCRAWL_LOCK
 # part files one partition folder of a site may hold before the end of the site's run
 # merges its small ones; 0: never (then only `scrapy compact` merges)
 MPCRAWL_COMPACT_AFTER = 4
+# Evidence (README: "Evidence: WARC capture"): every request and response as WARC/1.1 in
+# <archive>/warc/site=<site>/, files closed and published from this size on
+MPCRAWL_WARC = True
+MPCRAWL_WARC_FILE_BYTES = 1_000_000_000
+# with MPCRAWL_WARC, also each new post version's page and its requisites on the site's
+# hosts (stylesheets, scripts, images, fonts), at most this many and bytes per page
+MPCRAWL_CAPTURE_PAGES = False
+MPCRAWL_CAPTURE_MAX_REQUISITES = 40
+MPCRAWL_CAPTURE_MAX_BYTES = 8 * 1024 * 1024
 
 # The crawl sends "mpcrawl/<version> (+MPCRAWL_CONTACT_URL)" unless USER_AGENT is set.
 USER_AGENT = f"mpcrawl/0.1.0 (+{MPCRAWL_CONTACT_URL})"
@@ -69,7 +78,12 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "mpcrawl.middlewares.RetryAfterMiddleware": 550,
     "mpcrawl.middlewares.SiteAccountingMiddleware": 950,
+    # next to the downloader: sees the raw response before HttpCompressionMiddleware (590)
+    # decodes it, and the request with every header the middlewares above added
+    "mpcrawl.capture.WarcRecorderMiddleware": 960,
 }
+
+SPIDER_MIDDLEWARES = {"mpcrawl.capture.WarcStampMiddleware": 950}
 
 ITEM_PIPELINES = {
     "mpcrawl.pipelines.normalise.NormalisePipeline": 100,

@@ -52,6 +52,9 @@ class WebPageItem:
     raw_html: bytes | None = None
     fetched_at: datetime | None = None
     run_id: str | None = None
+    warc_filename: str | None = None  # the response's WARC record (mpcrawl.capture)
+    warc_record_offset: int | None = None
+    warc_record_length: int | None = None
 
 
 @dataclass(slots=True)
