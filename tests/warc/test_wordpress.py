@@ -1,0 +1,64 @@
+"""WARC capture of the real WordPress (REST, with an application password) and of the same
+site with its REST API closed (the fallback's pages)."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from mpcrawl.read import connect
+from mpcrawl.read.warc import record_for
+from tests.warc.support import assert_rows_point_at_their_objects, check_all, crawl, records
+from tests.wordpress.wpserver import Instance
+
+
+def test_rest_crawl_with_credentials_records_no_secret(
+    wordpress_fork: Instance, tmp_path: Path
+) -> None:
+    instance, archive = wordpress_fork, tmp_path / "archive"
+    login, password = instance.auth
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1:{instance.port} login {login} password {password}\n")
+    netrc.chmod(0o600)
+    stats = crawl(archive, instance.url, MPCRAWL_NETRC=str(netrc))
+    assert stats["mpcrawl/site/ok"] == 1
+    files = check_all(archive)
+    for table in ("posts", "terms", "authors", "media"):
+        assert_rows_point_at_their_objects(archive, table)
+    assert assert_rows_point_at_their_objects(archive, "revisions", key="revision_id") > 0
+
+    revision_requests = [
+        r for f in files for r in records(f) if r[0] == "request" and "/revisions" in r[1]
+    ]
+    assert revision_requests
+    for _kind, _uri, headers, http, _payload in revision_requests:
+        assert headers["WARC-Mpcrawl-Removed-Headers"] == "Authorization"
+        assert not any(name.lower() == "authorization" for name, _ in http)
+    raw = b"".join(gzip.decompress(f.read_bytes()) for f in files)
+    assert password.encode() not in raw and password.replace(" ", "").encode() not in raw
+    assert b"Basic " not in raw
+
+
+def test_fallback_pages_point_at_the_page_they_were_read_from(
+    closed_wordpress: dict[str, Instance], tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    site = closed_wordpress["closed-pretty"]
+    stats = crawl(archive, site.url)
+    assert stats["mpcrawl/site/rest_closed"] == 1
+    check_all(archive)
+    con = connect(str(archive))
+    rows = con.sql(
+        "SELECT url, title, raw_html, warc_filename, warc_record_offset, warc_record_length "
+        "FROM web_pages"
+    ).fetchall()
+    assert len(rows) > 10
+    for url, title, raw_html, *pointer in rows:
+        capture = record_for(
+            str(archive),
+            dict(zip(("warc_filename", "warc_record_offset", "warc_record_length"), pointer)),
+        )
+        assert capture.record_type == "response" and capture.status == 200, url
+        assert capture.payload == raw_html and (title or "").split()[0] in capture.text()
+    kinds = con.sql("SELECT DISTINCT kind FROM post_captures").fetchall()
+    assert kinds == [("web_page",)]
