@@ -13,6 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from mpcrawl.read import connect
 from mpcrawl.read.warc import record_for
+from mpcrawl.schemas import WARC_COLUMNS
 from tests.inprocess import wp_crawler
 
 WARCIO = str(Path(sys.executable).with_name("warcio"))
@@ -56,6 +57,11 @@ def records(path: Path) -> list[Any]:
                 )
             )
     return out
+
+
+def pointer_of(values: Any) -> dict[str, Any]:
+    """The three ``warc_*`` values of a row as the mapping ``record_for`` takes."""
+    return dict(zip(WARC_COLUMNS, values, strict=True))
 
 
 def objects_of(payload: bytes) -> list[dict[str, Any]]:
