@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import time
+from functools import partial
 from pathlib import Path
 
 from mpcrawl.read import connect
@@ -17,8 +18,9 @@ KILLS = 10
 SMALL_WARCS = {"MPCRAWL_WARC_FILE_BYTES": "60000"}  # a file published every few pages
 
 
-def alive(process: Crawl) -> bool:
-    return process.process.poll() is None
+def recording(archive: Path, before: set[Path], process: Crawl) -> bool:
+    """The run has begun a WARC file of its own (or ended)."""
+    return bool(set(temp_warcs(archive)) - before) or process.process.poll() is not None
 
 
 def temp_warcs(archive: Path) -> list[Path]:
@@ -30,7 +32,7 @@ def test_ten_sigkills_leave_no_invalid_warc_and_a_rerun_repairs(archive: Path) -
         for n in range(KILLS):
             before = set(temp_warcs(archive))  # a dead run's, removed by the next run
             process = Crawl(archive, f"site={site.url}", **SMALL_WARCS)
-            wait_for(lambda: bool(set(temp_warcs(archive)) - before) or not alive(process))
+            wait_for(partial(recording, archive, before, process))
             time.sleep(0.4 * n)  # each kill a little later in the crawl
             process.send_signal(signal.SIGKILL)
             process.finish()
