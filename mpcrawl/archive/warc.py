@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 import secrets
 import shutil
@@ -32,12 +31,9 @@ from warcio.timeutils import timestamp_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.warcindex import INDEX_SUFFIX, WARC_SUFFIX, index_entries, site_folder
 from mpcrawl.archive.writer import publish
-from mpcrawl.wp.sitename import check_safe_name
 
-WARC_DIR = "warc"
-WARC_SUFFIX = ".warc.gz"
-INDEX_SUFFIX = ".cdxj"
 TEMP_SUFFIX = ".tmp"
 
 
@@ -58,11 +54,6 @@ class Archived:
     date: str  # the original record's WARC-Date, for a revisit's WARC-Refers-To-Date
     uri: str
     pointer: RecordPointer
-
-
-def site_folder(site: str) -> tuple[str, str]:
-    """The site's WARC folder, relative to the archive root: ``("warc", "site=<site>")``."""
-    return WARC_DIR, f"site={check_safe_name(site)}"
 
 
 def remove_temp_warcs(location: ArchiveLocation, site: str) -> int:
@@ -86,34 +77,22 @@ def _index_lines(path: str, filename: str) -> list[str]:
 
 def load_archived(location: ArchiveLocation, site: str) -> dict[str, Archived]:
     """Per URI, the payload of the newest ``response`` record among the site's WARCs."""
-    files = {i.base_name: i.path for i in location.files(*site_folder(site))}
-    folder = "/".join(site_folder(site))
     newest: dict[str, tuple[str, Archived]] = {}
-    for name in sorted(files):
-        if not name.endswith(WARC_SUFFIX) or name.startswith("."):
+    for entry in index_entries(location, site, missing=_index_now):
+        if entry.revisit or not entry.digest:
             continue
-        index = files.get(name.removesuffix(WARC_SUFFIX) + INDEX_SUFFIX)
-        if index is not None:
-            with location.filesystem.open_input_stream(index) as stream:
-                lines = stream.read().decode("utf-8").splitlines()
-        else:  # published, then killed before its index: index it now
-            with _local_copy(location, files[name]) as path:
-                lines = _index_lines(path, name)
-        for line in lines:
-            _surt, ts, body = line.split(" ", 2)
-            entry = json.loads(body)
-            if entry.get("mime") == "warc/revisit" or "digest" not in entry:
-                continue
-            digest = entry["digest"]
-            digest = digest if ":" in digest else f"sha1:{digest}"
-            seen = newest.get(entry["url"])
-            if seen is None or seen[0] <= ts:
-                pointer = RecordPointer(
-                    f"{folder}/{name}", int(entry["offset"]), int(entry["length"])
-                )
-                archived = Archived(digest, timestamp_to_iso_date(ts), entry["url"], pointer)
-                newest[entry["url"]] = (ts, archived)
+        seen = newest.get(entry.url)
+        if seen is None or seen[0] <= entry.ts:
+            pointer = RecordPointer(entry.filename, entry.offset, entry.length)
+            archived = Archived(entry.digest, timestamp_to_iso_date(entry.ts), entry.url, pointer)
+            newest[entry.url] = (entry.ts, archived)
     return {url: archived for url, (_ts, archived) in newest.items()}
+
+
+def _index_now(location: ArchiveLocation, path: str, name: str) -> list[str]:
+    """A WARC published, then killed before its index: index it now."""
+    with _local_copy(location, path) as local:
+        return _index_lines(local, name)
 
 
 @contextlib.contextmanager
@@ -123,7 +102,10 @@ def _local_copy(location: ArchiveLocation, path: str) -> Iterator[str]:
         return
     with tempfile.TemporaryDirectory(prefix="mpcrawl-warc-") as tmp:
         local = os.path.join(tmp, os.path.basename(path))
-        with location.filesystem.open_input_stream(path) as src, open(local, "wb") as dst:
+        with (
+            location.filesystem.open_input_stream(path, compression=None) as src,
+            open(local, "wb") as dst,
+        ):
             shutil.copyfileobj(src, dst)
         yield local
 
@@ -213,7 +195,10 @@ class SiteWarcs:
         if self.location.is_local:
             publish(temp, final)
             return
-        with open(temp, "rb") as src, self.location.filesystem.open_output_stream(final) as dst:
+        with (
+            open(temp, "rb") as src,
+            self.location.filesystem.open_output_stream(final, compression=None) as dst,
+        ):
             shutil.copyfileobj(src, dst)
         os.unlink(temp)
 
