@@ -159,10 +159,13 @@ class WarcRecorderMiddleware:
             return response
         try:
             request.meta[POINTER] = self._record(run.site, request, response)
-        except (OSError, ValueError) as exc:
+        except OSError as exc:  # the archive's own trouble: no more records for the site
             self.failed.add(run.site)
             self.crawler.stats.inc_value("mpcrawl/archive/errors")
             logger.error("%s: WARC write failed, no more records for the site: %s", run.site, exc)
+        except Exception as exc:  # one exchange warcio cannot record costs that record only
+            self.crawler.stats.inc_value("mpcrawl/warc/errors")
+            logger.error("%s: %s not recorded in WARC: %s", run.site, request.url, exc)
         return response
 
     def _record(self, site: str, request: Request, response: Response) -> RecordPointer:

@@ -27,9 +27,11 @@ MPCRAWL_SITE_MAX_SECONDS = 6 * 3600  # seconds per site per run (as MPCRAWL_LOCK
 # part files one partition folder of a site may hold before the end of the site's run
 # merges its small ones; 0: never (then only `scrapy compact` merges)
 MPCRAWL_COMPACT_AFTER = 4
-# Evidence (README: "Evidence: WARC capture"): every request and response as WARC/1.1 in
-# <archive>/warc/site=<site>/, files closed and published from this size on
-MPCRAWL_WARC = True
+# Evidence (docs/evidence.md): every request and response as WARC/1.1 in
+# <archive>/warc/site=<site>/, files closed and published from this size on. Off by default:
+# measured, it costs ~1.3x the crawl time on a fast local site and as many bytes as the
+# Parquet archive on a first crawl (docs/benchmarks.md)
+MPCRAWL_WARC = False
 MPCRAWL_WARC_FILE_BYTES = 1_000_000_000
 # with MPCRAWL_WARC, also each new post version's page and its requisites on the site's
 # hosts (stylesheets, scripts, images, fonts), at most this many and bytes per page

@@ -141,6 +141,8 @@ class SiteWarcs:
         for record in records:
             start = current.handle.tell()
             current.writer.write_record(record)
+            if record.raw_stream is not None:  # warcio spools a revisit's (empty) block
+                record.raw_stream.close()
             end = current.handle.tell()
             pointers.append(RecordPointer(self._relative(current.name), start, end - start))
             current.records += 1

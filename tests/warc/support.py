@@ -20,8 +20,8 @@ WARCIO = str(Path(sys.executable).with_name("warcio"))
 
 
 def crawl(archive: Path, url: str, **settings: Any) -> dict[str, Any]:
-    """One in-process crawl of ``url`` into ``archive``; Scrapy's stats."""
-    crawler = wp_crawler(archive, **settings)
+    """One in-process crawl of ``url`` into ``archive``, recording WARC; Scrapy's stats."""
+    crawler = wp_crawler(archive, **{"MPCRAWL_WARC": True, **settings})
     asyncio.run(crawler.crawl_async(site=url))
     return crawler.stats.get_stats()
 
@@ -91,3 +91,15 @@ def assert_rows_point_at_their_objects(archive: Path, table: str, key: str = "id
         assert capture.record_type == "response" and capture.status == 200
         assert value in {o.get("id") for o in objects_of(capture.payload)}, (table, value)
     return len(rows)
+
+
+def wacz_validate(path: Path) -> bool:
+    """``wacz validate`` (py-wacz's own checks: contents, frictionless, hashes)."""
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("wacz")), "validate", "-f", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Validation succeeded" in result.stdout, result.stdout[-2000:]
+    return result.returncode == 0

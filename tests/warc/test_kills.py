@@ -15,7 +15,7 @@ from tests.test_kills import Crawl, wait_for
 from tests.warc.support import check_all, pointer_of, published
 
 KILLS = 10
-SMALL_WARCS = {"MPCRAWL_WARC_FILE_BYTES": "60000"}  # a file published every few pages
+SMALL_WARCS = {"MPCRAWL_WARC": "True", "MPCRAWL_WARC_FILE_BYTES": "60000"}  # small files
 
 
 def recording(archive: Path, before: set[Path], process: Crawl) -> bool:
