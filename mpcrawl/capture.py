@@ -116,9 +116,6 @@ class WarcRecorderMiddleware:
                 "DOWNLOAD_MAXSIZE",
                 "DOWNLOAD_TIMEOUT",
                 "REDIRECT_MAX_TIMES",
-                "MPCRAWL_CAPTURE_PAGES",
-                "MPCRAWL_CAPTURE_MAX_REQUISITES",
-                "MPCRAWL_CAPTURE_MAX_BYTES",
             )
         )
         return {

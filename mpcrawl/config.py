@@ -59,9 +59,6 @@ class Config:
     credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
     warc: bool  # record every exchange as WARC (mpcrawl.capture)
     warc_file_bytes: int
-    capture_pages: bool
-    capture_max_requisites: int
-    capture_max_bytes: int
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
@@ -94,11 +91,6 @@ class Config:
             credentials=_read_netrc(netrc_path) if netrc_path is not None else {},
             warc=settings.getbool("MPCRAWL_WARC"),
             warc_file_bytes=_positive_int(settings, "MPCRAWL_WARC_FILE_BYTES"),
-            capture_pages=settings.getbool("MPCRAWL_CAPTURE_PAGES"),
-            capture_max_requisites=_positive_int(
-                settings, "MPCRAWL_CAPTURE_MAX_REQUISITES", minimum=0
-            ),
-            capture_max_bytes=_positive_int(settings, "MPCRAWL_CAPTURE_MAX_BYTES"),
         )
 
     @classmethod

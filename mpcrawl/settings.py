@@ -33,11 +33,6 @@ MPCRAWL_COMPACT_AFTER = 4
 # Parquet archive on a first crawl (docs/benchmarks.md)
 MPCRAWL_WARC = False
 MPCRAWL_WARC_FILE_BYTES = 1_000_000_000
-# with MPCRAWL_WARC, also each new post version's page and its requisites on the site's
-# hosts (stylesheets, scripts, images, fonts), at most this many and bytes per page
-MPCRAWL_CAPTURE_PAGES = False
-MPCRAWL_CAPTURE_MAX_REQUISITES = 40
-MPCRAWL_CAPTURE_MAX_BYTES = 8 * 1024 * 1024
 
 # The crawl sends "mpcrawl/<version> (+MPCRAWL_CONTACT_URL)" unless USER_AGENT is set.
 USER_AGENT = f"mpcrawl/0.1.0 (+{MPCRAWL_CONTACT_URL})"
