@@ -86,6 +86,24 @@ def _pairs(headers: Any, skip: frozenset[bytes]) -> tuple[list[tuple[str, str]],
     return kept, removed
 
 
+def _record_with_body(
+    builder: Any,
+    url: str,
+    kind: str,
+    body: bytes,
+    http: StatusAndHeaders,
+    warc_headers: dict[str, str],
+) -> Any:
+    return builder.create_warc_record(
+        url,
+        kind,
+        payload=io.BytesIO(body),
+        length=len(body),
+        http_headers=http,
+        warc_headers_dict=warc_headers,
+    )
+
+
 class WarcRecorderMiddleware:
     """Writes each exchange of a site to its WARC files (``MPCRAWL_WARC``)."""
 
@@ -189,14 +207,7 @@ class WarcRecorderMiddleware:
                 url, digest, last.uri, last.date, http_headers=http, warc_headers_dict=warc_headers
             )
         else:
-            record = builder.create_warc_record(
-                url,
-                "response",
-                payload=io.BytesIO(body),
-                length=len(body),
-                http_headers=http,
-                warc_headers_dict=warc_headers,
-            )
+            record = _record_with_body(builder, url, "response", body, http, warc_headers)
         req = self._request_record(builder, request, request.url, date, record)
         pointer, _ = warcs.write([record, req])
         if last is not None and last.digest == digest:
@@ -224,15 +235,7 @@ class WarcRecorderMiddleware:
         }
         if dropped:
             warc_headers[REMOVED] = ", ".join(dropped)
-        body = request.body or b""
-        return builder.create_warc_record(
-            url,
-            "request",
-            payload=io.BytesIO(body),
-            length=len(body),
-            http_headers=http,
-            warc_headers_dict=warc_headers,
-        )
+        return _record_with_body(builder, url, "request", request.body or b"", http, warc_headers)
 
     def site_ended(self, site: str, **kwargs: Any) -> None:
         """Publish the site's open WARC before its part files (no row points at nothing)."""
