@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 from mpcrawl.read import connect
 from mpcrawl.read.warc import record_for
 from mpcrawl.sample.server import SampleSite
+from tests.shared import REPO
 from tests.warc.support import (
     assert_rows_point_at_their_objects,
     check_all,
     crawl,
     published,
     records,
+    wacz_validate,
 )
 
 
@@ -61,6 +66,31 @@ def test_every_exchange_recorded_rows_index_it_and_a_quiet_night_adds_revisits(
         assert headers["WARC-Refers-To-Target-URI"] == _uri
     assert files[-1].stat().st_size < 20_000  # kilobytes, not the first night's size
     assert published(archive) == files
+
+    wacz = tmp_path / "all.wacz"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "wacz",
+            "-o",
+            str(wacz),
+            "-s",
+            f"MPCRAWL_ARCHIVE={archive}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "3 WARC files" in result.stdout
+    assert wacz_validate(wacz)
+    with zipfile.ZipFile(wacz) as package:
+        names = set(package.namelist())
+    assert {"datapackage.json", "pages/pages.jsonl", "indexes/index.cdx.gz"} <= names
+    assert {f"archive/{f.name}" for f in files} <= names
 
 
 def test_a_row_without_a_capture_and_an_archive_written_without_warc(
