@@ -40,10 +40,13 @@ def free_port() -> int:
 
 @contextmanager
 def replay(wacz: Path, workdir: Path) -> Iterator[str]:
-    """pywb serving ``wacz`` as collection ``mpcrawl``; yields the collection's base URL."""
+    """pywb serving ``wacz`` as collection ``mpcrawl``; yields the collection's base URL.
+
+    pywb 2.10 adds a WACZ only by unpacking it (its WARCs and CDXJ index) into the collection.
+    """
     bin_dir = pywb_venv()
     workdir.mkdir(parents=True, exist_ok=True)
-    for args in (["init", "mpcrawl"], ["add", "mpcrawl", str(wacz)]):
+    for args in (["init", "mpcrawl"], ["add", "--unpack-wacz", "mpcrawl", str(wacz)]):
         result = subprocess.run(
             [str(bin_dir / "wb-manager"), *args],
             cwd=workdir,
@@ -52,7 +55,11 @@ def replay(wacz: Path, workdir: Path) -> Iterator[str]:
             timeout=300,
             check=False,
         )
-        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.returncode == 0 and "Error" not in result.stdout + result.stderr, (
+            result.stdout[-2000:] + result.stderr[-2000:]
+        )
+    # the page itself at /mpcrawl/<ts>/<url> (rewritten), not pywb's top frame around it
+    (workdir / "config.yaml").write_text("framed_replay: false\n")
     port = free_port()
     log = (workdir / "wayback.log").open("w")
     process = subprocess.Popen(
