@@ -4,7 +4,7 @@ Settings: crawls run with AutoThrottle off and 2 concurrent requests per site. N
 these machines is ±20%, so each figure is a ratio against a reference from the same run;
 nothing here is asserted by the test suite.
 
-``python -m benchmarks.run [--skip wordpress,fallback,writer,pipelines,state,memory,startup]``
+``python -m benchmarks.run [--skip wordpress,fallback,writer,pipelines,state,memory,startup,warc]``
 runs the default families; ``python -m benchmarks.run fleet`` (``make bench-fleet``,
 20–30 min) runs only the named ones, here the fleet simulation of
 ``benchmarks/bench_fleet.py``.
@@ -28,10 +28,11 @@ from benchmarks import (
     bench_memory,
     bench_startup,
     bench_state,
+    bench_warc,
 )
 from benchmarks.bench_support import Row, wordpress, wordpress_missing
 
-FAMILIES = ("wordpress", "fallback", "writer", "pipelines", "state", "memory", "startup")
+FAMILIES = ("wordpress", "fallback", "writer", "pipelines", "state", "memory", "startup", "warc")
 OPT_IN = ("fleet",)  # run only when named: the fleet simulation takes 20-30 minutes
 
 
@@ -116,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += guarded("memory", lambda: [bench_memory.bench()])
     if "startup" not in skip:
         rows += guarded("startup", lambda: [bench_startup.bench()])
+    if "warc" not in skip:
+        rows += guarded("warc", bench_warc.bench)
     if fleet:
         try:
             fleet_rows, fleet_tables = bench_fleet.bench()

@@ -58,6 +58,8 @@ class Config:
     site_max_requests: int
     site_max_seconds: float
     credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
+    warc: bool  # record every exchange as WARC (mpcrawl.capture)
+    warc_file_bytes: int
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
@@ -87,6 +89,8 @@ class Config:
             site_max_requests=_positive_int(settings, "MPCRAWL_SITE_MAX_REQUESTS"),
             site_max_seconds=_positive_float(settings, "MPCRAWL_SITE_MAX_SECONDS"),
             credentials=_read_netrc(netrc_path) if netrc_path is not None else {},
+            warc=settings.getbool("MPCRAWL_WARC"),
+            warc_file_bytes=_positive_int(settings, "MPCRAWL_WARC_FILE_BYTES"),
         )
 
     @classmethod

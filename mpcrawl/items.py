@@ -27,6 +27,9 @@ class RestObject:
     run_id: str
     post_type: str | None = None  # posts/pages/any type's slug; taxonomy for terms
     parent_id: int | None = None  # the post a revision belongs to
+    warc_filename: str | None = None  # the response's WARC record (mpcrawl.capture)
+    warc_record_offset: int | None = None
+    warc_record_length: int | None = None
 
 
 @dataclass(slots=True)
@@ -64,6 +67,9 @@ class PostItem:
     fetched_at: datetime | None = None
     run_id: str | None = None
     bad_values: list[str] | None = None
+    warc_filename: str | None = None
+    warc_record_offset: int | None = None
+    warc_record_length: int | None = None
     excerpt_html: str | None = None  # not a column: read by the extract pipeline
     archived: bool = False  # not a column: already in the archive, passed on for feeds only
     embeds: list[dict[str, Any]] = field(default_factory=list)
@@ -90,6 +96,9 @@ class RevisionItem:
     fetched_at: datetime | None = None
     run_id: str | None = None
     bad_values: list[str] | None = None
+    warc_filename: str | None = None
+    warc_record_offset: int | None = None
+    warc_record_length: int | None = None
 
 
 @dataclass(slots=True)
@@ -109,6 +118,9 @@ class TermItem:
     fetched_at: datetime | None = None
     run_id: str | None = None
     bad_values: list[str] | None = None
+    warc_filename: str | None = None
+    warc_record_offset: int | None = None
+    warc_record_length: int | None = None
 
 
 @dataclass(slots=True)
@@ -125,6 +137,9 @@ class AuthorItem:
     fetched_at: datetime | None = None
     run_id: str | None = None
     bad_values: list[str] | None = None
+    warc_filename: str | None = None
+    warc_record_offset: int | None = None
+    warc_record_length: int | None = None
 
 
 @dataclass(slots=True)
@@ -147,6 +162,9 @@ class MediaItem:
     fetched_at: datetime | None = None
     run_id: str | None = None
     bad_values: list[str] | None = None
+    warc_filename: str | None = None
+    warc_record_offset: int | None = None
+    warc_record_length: int | None = None
 
 
 @dataclass(slots=True)

@@ -49,6 +49,10 @@ from mpcrawl.wp.sitename import host_key, site_host_keys
 
 logger = logging.getLogger(__name__)
 
+# Signal sent with ``site=`` when a site's run ends, before its part files are finished
+# and its lock released: a component writing files of its own (WARCs) publishes them here.
+site_ending = object()
+
 CUT_SHORT_REASON = "run cut short before the site finished"
 FORCED_STOP_REASON = "run stopped by force (second signal) before the site finished"
 
@@ -260,6 +264,7 @@ class SiteLedger:
         run.finished = True
         now = datetime.now(UTC)
         item = run_record(run, self.run_id, now, outcome, reason)
+        self.crawler.signals.send_catch_log(site_ending, site=run.site)
         try:
             if site_row:
                 self.writer.write("sites", row_of(self._site_item(run, outcome, now)))

@@ -58,6 +58,16 @@ class Table:
         return self.schema.append(pa.field("year", pa.int64()))
 
 
+# Where the row's response lies in the site's WARC files (mpcrawl.capture), as Common
+# Crawl's index names it: a path under the archive root, the record's offset and length
+# in bytes (its gzip member). Null in rows of runs without MPCRAWL_WARC, and older rows.
+WARC_COLUMNS = ("warc_filename", "warc_record_offset", "warc_record_length")
+WARC_POINTER = [
+    ("warc_filename", pa.string()),
+    ("warc_record_offset", pa.int64()),
+    ("warc_record_length", pa.int64()),
+]
+
 POSTS = pa.schema(
     [
         ("site", pa.string()),
@@ -90,6 +100,7 @@ POSTS = pa.schema(
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
         ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
+        *WARC_POINTER,
     ]
 )
 
@@ -110,6 +121,7 @@ REVISIONS = pa.schema(
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
         ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
+        *WARC_POINTER,
     ]
 )
 
@@ -163,6 +175,7 @@ TERMS = pa.schema(
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
         ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
+        *WARC_POINTER,
     ]
 )
 
@@ -177,6 +190,7 @@ AUTHORS = pa.schema(
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
         ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
+        *WARC_POINTER,
     ]
 )
 
@@ -197,6 +211,7 @@ MEDIA = pa.schema(
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
         ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
+        *WARC_POINTER,
     ]
 )
 
@@ -299,6 +314,7 @@ WEB_PAGES = pa.schema(
         ("raw_html", pa.binary()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        *WARC_POINTER,
     ]
 )
 

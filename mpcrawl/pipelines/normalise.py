@@ -26,6 +26,7 @@ from mpcrawl.items import (
 )
 from mpcrawl.ledger import SiteLedger, ledger_of
 from mpcrawl.pipelines import PipelineItem
+from mpcrawl.schemas import WARC_COLUMNS
 from mpcrawl.web.items import FetchedPage, WebPageItem, page_row
 from mpcrawl.web.page import read_page
 from mpcrawl.wp import records
@@ -82,6 +83,8 @@ class NormalisePipeline:
             return RejectItem(**reject)
         if getattr(row, "bad_values", None):
             self._count(item.site, "bad_objects")
+        for name in WARC_COLUMNS:  # the response's WARC record, where one was written
+            setattr(row, name, getattr(item, name))
         return row
 
     def _count(self, site: str, what: Literal["bad_objects", "rejects"]) -> None:

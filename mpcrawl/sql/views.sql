@@ -173,3 +173,24 @@ FROM web_tombstones AS t
 LEFT JOIN (SELECT site, url, arg_max(title, fetched_at) AS title FROM web_pages GROUP BY ALL) AS w
     ON w.site = t.site AND w.url = t.url
 WHERE t.reason IS DISTINCT FROM 'returned';
+
+-- Captures (issue 25): where each object's response lies in the site's WARC files, per URL
+-- and per object. Rows written without MPCRAWL_WARC (and older archives) have no pointer;
+-- UNION ALL BY NAME gives those columns even where no file holds them yet.
+CREATE OR REPLACE VIEW post_captures AS
+WITH pointer AS (
+    SELECT NULL::VARCHAR AS warc_filename, NULL::BIGINT AS warc_record_offset,
+           NULL::BIGINT AS warc_record_length
+    WHERE false
+), p AS (
+    SELECT * FROM posts UNION ALL BY NAME SELECT * FROM pointer
+), w AS (
+    SELECT * FROM web_pages UNION ALL BY NAME SELECT * FROM pointer
+)
+SELECT site, 'post' AS kind, post_type, id, link AS url, modified_gmt, fetched_at, run_id,
+       warc_filename, warc_record_offset, warc_record_length
+FROM p WHERE warc_filename IS NOT NULL
+UNION ALL
+SELECT site, 'web_page' AS kind, post_type, id, coalesce(final_url, url) AS url, modified_gmt,
+       fetched_at, run_id, warc_filename, warc_record_offset, warc_record_length
+FROM w WHERE warc_filename IS NOT NULL;

@@ -44,6 +44,9 @@ class FetchedPage:
     # WordPress post types to archive (from ``-a types=``); pages of other types are no
     # publications of this crawl
     post_types: frozenset[str] = frozenset(("post", "page"))
+    warc_filename: str | None = None  # the response's WARC record (mpcrawl.capture)
+    warc_record_offset: int | None = None
+    warc_record_length: int | None = None
 
     def wanted(self, info: PageInfo) -> bool:
         """Whether the page is a publication of this crawl: no listing, a wanted type."""
@@ -82,6 +85,9 @@ class WebPageItem:
     fetched_at: datetime | None = None
     run_id: str | None = None
     media_html: str = ""  # not a column: where the extract pipeline looks for embeds
+    warc_filename: str | None = None  # the response's WARC record (mpcrawl.capture)
+    warc_record_offset: int | None = None
+    warc_record_length: int | None = None
 
 
 @dataclass(slots=True)
@@ -129,6 +135,9 @@ def page_row(info: PageInfo, page: FetchedPage) -> WebPageItem:
         fetched_at=page.fetched_at,
         run_id=page.run_id,
         media_html=info.media_html,
+        warc_filename=page.warc_filename,
+        warc_record_offset=page.warc_record_offset,
+        warc_record_length=page.warc_record_length,
     )
 
 

@@ -1,0 +1,67 @@
+"""``scrapy wacz -o FILE.wacz``: the archive's WARC captures as one WACZ 1.1.1 package.
+
+Exit status 0 when written, 1 when there is nothing to package (no WARC record for the
+sites and window) or py-wacz refuses, 2 for a bad argument.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any, ClassVar
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from mpcrawl.commands.archive_arg import archive_to_read
+from mpcrawl.commands.changes import parse_time
+
+logger = logging.getLogger(__name__)
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": True}
+
+    def syntax(self) -> str:
+        return "-o FILE.wacz [--site SITE] [--since TIME] [--until TIME]"
+
+    def short_desc(self) -> str:
+        return "Package the archive's WARC captures as a WACZ file (replayable in pywb)"
+
+    def long_desc(self) -> str:
+        return (
+            "Write the WARC files of the archive (MPCRAWL_ARCHIVE), of every site or the "
+            "SITEs named, with a record captured in [--since, --until), into one WACZ 1.1.1 "
+            "package: the WARCs, a CDXJ index, pages/pages.jsonl (each captured post page) "
+            "and datapackage.json with every file's hash."
+        )
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-o", "--output", metavar="FILE.wacz", help="the WACZ to write")
+        parser.add_argument("--site", action="append", help="only this site (repeatable)")
+        parser.add_argument("--since", type=parse_time, help="captures from TIME on")
+        parser.add_argument("--until", type=parse_time, help="captures before TIME")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if args:
+            raise UsageError(f"unexpected argument {args[0]!r}", print_help=False)
+        if not opts.output or not opts.output.endswith(".wacz"):
+            raise UsageError("-o FILE.wacz is required", print_help=False)
+        if opts.since and opts.until and opts.since >= opts.until:
+            raise UsageError("--since must be before --until", print_help=False)
+        assert self.settings is not None
+        archive = archive_to_read(self.settings)
+        from mpcrawl.read.wacz import WaczError, write_wacz
+
+        try:
+            summary = write_wacz(
+                archive, opts.output, sites=opts.site, since=opts.since, until=opts.until
+            )
+        except WaczError as exc:
+            logger.error("%s", exc)
+            self.exitcode = 1
+            return
+        print(f"{summary.path}: {summary.warcs} WARC files, {summary.pages} pages")

@@ -1,0 +1,105 @@
+"""What the WARC tests read: the archive's published WARCs, checked and listed by warcio."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from mpcrawl.read import connect
+from mpcrawl.read.warc import record_for
+from mpcrawl.schemas import WARC_COLUMNS
+from tests.inprocess import wp_crawler
+
+WARCIO = str(Path(sys.executable).with_name("warcio"))
+
+
+def crawl(archive: Path, url: str, **settings: Any) -> dict[str, Any]:
+    """One in-process crawl of ``url`` into ``archive``, recording WARC; Scrapy's stats."""
+    crawler = wp_crawler(archive, **{"MPCRAWL_WARC": True, **settings})
+    asyncio.run(crawler.crawl_async(site=url))
+    return crawler.stats.get_stats()
+
+
+def published(archive: Path) -> list[Path]:
+    return sorted(p for p in (archive / "warc").glob("site=*/*.warc.gz"))
+
+
+def check_all(archive: Path) -> list[Path]:
+    """Every published WARC passes ``warcio check`` (digests verified); the files."""
+    files = published(archive)
+    assert files, "no WARC was published"
+    result = subprocess.run(
+        [WARCIO, "check", *map(str, files)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return files
+
+
+def records(path: Path) -> list[Any]:
+    """(type, target URI, WARC headers, HTTP headers, payload) of each record of a file."""
+    out = []
+    with path.open("rb") as handle:
+        for record in ArchiveIterator(handle):
+            http = record.http_headers
+            out.append(
+                (
+                    record.rec_type,
+                    record.rec_headers.get_header("WARC-Target-URI"),
+                    dict(record.rec_headers.headers),
+                    list(http.headers) if http is not None else [],
+                    record.content_stream().read(),
+                )
+            )
+    return out
+
+
+def pointer_of(values: Any) -> dict[str, Any]:
+    """The three ``warc_*`` values of a row as the mapping ``record_for`` takes."""
+    return dict(zip(WARC_COLUMNS, values, strict=True))
+
+
+def objects_of(payload: bytes) -> list[dict[str, Any]]:
+    data = json.loads(payload)
+    return data if isinstance(data, list) else [data]
+
+
+def assert_rows_point_at_their_objects(archive: Path, table: str, key: str = "id") -> int:
+    """Each row of ``table`` reads back a ``response`` record whose JSON holds the object."""
+    con = connect(str(archive))
+    rows = con.sql(
+        f"SELECT {key} AS key, warc_filename, warc_record_offset, warc_record_length FROM {table}"
+    ).fetchall()
+    assert rows
+    for value, *pointer in rows:
+        assert pointer[0] is not None, f"{table} {value}: no WARC pointer"
+        capture = record_for(
+            str(archive),
+            dict(
+                zip(
+                    ("warc_filename", "warc_record_offset", "warc_record_length"),
+                    pointer,
+                    strict=True,
+                )
+            ),
+        )
+        assert capture.record_type == "response" and capture.status == 200
+        assert value in {o.get("id") for o in objects_of(capture.payload)}, (table, value)
+    return len(rows)
+
+
+def wacz_validate(path: Path) -> bool:
+    """``wacz validate`` (py-wacz's own checks: contents, frictionless, hashes)."""
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("wacz")), "validate", "-f", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Validation succeeded" in result.stdout, result.stdout[-2000:]
+    return result.returncode == 0

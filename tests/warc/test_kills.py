@@ -1,0 +1,52 @@
+"""SIGKILLs during a recording crawl leave only valid published WARCs; a rerun repairs."""
+
+from __future__ import annotations
+
+import signal
+import time
+from functools import partial
+from pathlib import Path
+
+from mpcrawl.read import connect
+from mpcrawl.read.warc import record_for
+from mpcrawl.sample.server import SampleSite
+from tests.crawl import crawl
+from tests.test_kills import Crawl, wait_for
+from tests.warc.support import check_all, pointer_of, published
+
+KILLS = 10
+SMALL_WARCS = {"MPCRAWL_WARC": "True", "MPCRAWL_WARC_FILE_BYTES": "60000"}  # small files
+
+
+def recording(archive: Path, before: set[Path], process: Crawl) -> bool:
+    """The run has begun a WARC file of its own (or ended)."""
+    return bool(set(temp_warcs(archive)) - before) or process.process.poll() is not None
+
+
+def temp_warcs(archive: Path) -> list[Path]:
+    return list((archive / "warc").glob("site=*/.*.tmp"))
+
+
+def test_ten_sigkills_leave_no_invalid_warc_and_a_rerun_repairs(archive: Path) -> None:
+    with SampleSite(posts=3000) as site:
+        for n in range(KILLS):
+            before = set(temp_warcs(archive))  # a dead run's, removed by the next run
+            process = Crawl(archive, f"site={site.url}", **SMALL_WARCS)
+            wait_for(partial(recording, archive, before, process))
+            time.sleep(0.4 * n)  # each kill a little later in the crawl
+            process.send_signal(signal.SIGKILL)
+            process.finish()
+            if published(archive):
+                check_all(archive)
+        assert published(archive), "no kill came after a WARC was published"
+        result = crawl(archive, f"site={site.url}", **SMALL_WARCS)
+        assert result.returncode == 0, result.stderr[-2000:]
+    check_all(archive)
+    assert not temp_warcs(archive), "the rerun removes a dead run's temporary WARCs"
+    con = connect(str(archive))
+    rows = con.sql(
+        "SELECT warc_filename, warc_record_offset, warc_record_length FROM posts"
+    ).fetchall()
+    assert len(rows) == 3000 + sum(1 for _ in site.pages.visible())
+    for pointer in rows:
+        assert record_for(str(archive), pointer_of(pointer)).record_type == "response"

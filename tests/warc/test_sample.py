@@ -1,0 +1,110 @@
+"""WARC capture of the sample site, in process: valid files, rows as their index, revisits."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from mpcrawl.read import connect
+from mpcrawl.read.warc import record_for
+from mpcrawl.sample.server import SampleSite
+from tests.shared import REPO
+from tests.warc.support import (
+    assert_rows_point_at_their_objects,
+    check_all,
+    crawl,
+    published,
+    records,
+    wacz_validate,
+)
+
+
+def test_every_exchange_recorded_rows_index_it_and_a_quiet_night_adds_revisits(
+    sample_site: SampleSite, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    first = crawl(archive, sample_site.url)
+    assert first["mpcrawl/site/ok"] == 1
+    [warc] = check_all(archive)
+    recs = records(warc)
+    assert recs[0][0] == "warcinfo"
+    info = recs[0][4].decode()
+    assert "software: mpcrawl/" in info and "http-header-user-agent: mpcrawl/" in info
+    assert "not-byte-exact:" in info and "ROBOTSTXT_OBEY=True" in info
+    types = [r[0] for r in recs[1:]]
+    # one request and one response record per exchange Scrapy downloaded
+    assert types.count("request") == types.count("response") == first["downloader/response_count"]
+    uris = {r[1] for r in recs if r[0] == "response"}
+    assert any(u.endswith("/robots.txt") for u in uris)
+    for kind, _uri, headers, _http, _payload in recs[1:]:
+        assert headers["WARC-Date"] and headers["WARC-Block-Digest"].startswith("sha1:")
+        if kind == "response":
+            assert headers["WARC-Payload-Digest"].startswith("sha1:")
+            assert headers["WARC-IP-Address"] == "127.0.0.1"
+
+    for table in ("posts", "terms", "authors", "media"):
+        assert assert_rows_point_at_their_objects(archive, table) > 0
+    con = connect(str(archive))
+    total = con.sql("SELECT count(*) FROM posts").fetchall()[0][0]
+    captures = con.sql("SELECT count(*), count(DISTINCT warc_filename) FROM post_captures")
+    assert captures.fetchall() == [(total, 1)]
+
+    # The second run sweeps (new URLs, so new responses); the third asks the same URLs
+    # again and every payload is the one archived: revisits only, no new row.
+    crawl(archive, sample_site.url)
+    third = crawl(archive, sample_site.url)
+    assert third["mpcrawl/site/ok"] == 1 and "mpcrawl/posts/new" not in third
+    files = check_all(archive)
+    assert len(files) == 3
+    last = [r for r in records(files[-1]) if r[0] != "warcinfo"]
+    assert {r[0] for r in last} == {"revisit", "request"}
+    assert third["mpcrawl/warc/revisits"] == third["downloader/response_count"]
+    for _kind, _uri, headers, _http, _payload in (r for r in last if r[0] == "revisit"):
+        assert headers["WARC-Profile"].endswith("/revisit/identical-payload-digest")
+        assert headers["WARC-Refers-To-Target-URI"] == _uri
+    assert files[-1].stat().st_size < 20_000  # kilobytes, not the first night's size
+    assert published(archive) == files
+
+    wacz = tmp_path / "all.wacz"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "wacz",
+            "-o",
+            str(wacz),
+            "-s",
+            f"MPCRAWL_ARCHIVE={archive}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "3 WARC files" in result.stdout
+    assert wacz_validate(wacz)
+    with zipfile.ZipFile(wacz) as package:
+        names = set(package.namelist())
+    assert {"datapackage.json", "pages/pages.jsonl", "indexes/index.cdx.gz"} <= names
+    assert {f"archive/{f.name}" for f in files} <= names
+
+
+def test_a_row_without_a_capture_and_an_archive_written_without_warc(
+    sample_site: SampleSite, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    stats = crawl(archive, sample_site.url, MPCRAWL_WARC=False)
+    assert stats["mpcrawl/site/ok"] == 1 and not (archive / "warc").exists()
+    con = connect(str(archive))
+    assert con.sql("SELECT count(*) FROM posts WHERE warc_filename IS NULL").fetchall()[0][0] > 0
+    assert con.sql("SELECT count(*) FROM post_captures").fetchall() == [(0,)]
+    try:
+        record_for(str(archive), {"warc_filename": None})
+    except LookupError as exc:
+        assert "no WARC pointer" in str(exc)
+    else:
+        raise AssertionError("a row without a pointer read back a record")

@@ -1,0 +1,109 @@
+"""WARC capture of the real WordPress (REST, with an application password) and of the same
+site with its REST API closed (the fallback's pages)."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from mpcrawl.read import connect
+from mpcrawl.read.wacz import write_wacz
+from mpcrawl.read.warc import record_for
+from tests.test_report import browse
+from tests.warc.pywb import replay
+from tests.warc.support import (
+    assert_rows_point_at_their_objects,
+    check_all,
+    crawl,
+    pointer_of,
+    records,
+    wacz_validate,
+)
+from tests.wordpress.wpserver import Instance
+
+# Crawls of the real WordPress leave one tempfile.SpooledTemporaryFile unclosed somewhere
+# (not traced down yet; the sample site's crawls leave none, and neither warcio's writer nor
+# cdxj-indexer's index of a crawl's WARC does), reported when garbage-collected.
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
+def test_rest_crawl_with_credentials_records_no_secret(
+    wordpress_fork: Instance, tmp_path: Path
+) -> None:
+    instance, archive = wordpress_fork, tmp_path / "archive"
+    login, password = instance.auth
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1:{instance.port} login {login} password {password}\n")
+    netrc.chmod(0o600)
+    stats = crawl(archive, instance.url, MPCRAWL_NETRC=str(netrc))
+    assert stats["mpcrawl/site/ok"] == 1
+    files = check_all(archive)
+    for table in ("posts", "terms", "authors", "media"):
+        assert_rows_point_at_their_objects(archive, table)
+    assert assert_rows_point_at_their_objects(archive, "revisions", key="revision_id") > 0
+
+    revision_requests = [
+        r for f in files for r in records(f) if r[0] == "request" and "/revisions" in r[1]
+    ]
+    assert revision_requests
+    for _kind, _uri, headers, http, _payload in revision_requests:
+        assert headers["WARC-Mpcrawl-Removed-Headers"] == "Authorization"
+        assert not any(name.lower() == "authorization" for name, _ in http)
+    raw = b"".join(gzip.decompress(f.read_bytes()) for f in files)
+    assert password.encode() not in raw and password.replace(" ", "").encode() not in raw
+    assert b"Basic " not in raw
+
+
+@pytest.fixture(scope="module")
+def fallback_archive(
+    closed_wordpress: dict[str, Instance], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The seeded site with its REST API closed, crawled once through the fallback."""
+    archive = tmp_path_factory.mktemp("fallback") / "archive"
+    stats = crawl(archive, closed_wordpress["closed-pretty"].url)
+    assert stats["mpcrawl/site/rest_closed"] == 1
+    return archive
+
+
+def test_fallback_pages_point_at_the_page_they_were_read_from(fallback_archive: Path) -> None:
+    archive = fallback_archive
+    check_all(archive)
+    con = connect(str(archive))
+    rows = con.sql(
+        "SELECT url, title, raw_html, warc_filename, warc_record_offset, warc_record_length "
+        "FROM web_pages"
+    ).fetchall()
+    assert len(rows) > 10
+    for url, title, raw_html, *pointer in rows:
+        capture = record_for(str(archive), pointer_of(pointer))
+        assert capture.record_type == "response" and capture.status == 200, url
+        assert capture.payload == raw_html
+        assert all(w in capture.text() for w in (title or "").split()[:1])
+    kinds = con.sql("SELECT DISTINCT kind FROM post_captures").fetchall()
+    assert kinds == [("web_page",)]
+
+
+def test_the_wacz_validates_and_pywb_replays_a_post_in_chromium(
+    fallback_archive: Path, chromium: str, tmp_path: Path
+) -> None:
+    wacz = tmp_path / "site.wacz"
+    summary = write_wacz(str(fallback_archive), str(wacz))
+    assert summary.pages > 10
+    assert wacz_validate(wacz)
+    con = connect(str(fallback_archive))
+    title, text, *pointer = con.sql(
+        "SELECT title, content_text, warc_filename, warc_record_offset, warc_record_length "
+        "FROM web_pages WHERE post_type = 'post' AND word_count > 50 ORDER BY id LIMIT 1"
+    ).fetchall()[0]
+    capture = record_for(str(fallback_archive), pointer_of(pointer))
+    ts = "".join(ch for ch in capture.date if ch.isdigit())[:14]
+    with replay(wacz, tmp_path / "pywb") as base:
+        dom = browse(chromium, tmp_path, "--dump-dom", f"{base}/{ts}/{capture.uri}")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", dom.stdout)).split())
+    assert title in shown
+    assert " ".join(text.split()[:12]) in shown
