@@ -1,0 +1,34 @@
+"""Wix (the Wix.com Website Builder and its blog app).
+
+Evidence, from Wix's published markup (no Wix page is served by the tests: Wix is not
+self-hostable, so this profile is checked on a captured page's shape only):
+
+- ``<meta name="generator" content="Wix.com Website Builder">`` in the head;
+- blog posts carry ``og:type`` ``article`` and ``article:published_time`` /
+  ``article:modified_time`` with offsets, and a ``BlogPosting`` in JSON-LD;
+- the post body in ``[data-hook="post-description"]`` (the blog's rich content viewer);
+- every other page (``og:type`` ``website``: home, blog feed, category and tag pages) is a
+  listing or a static page with no date.
+"""
+
+from __future__ import annotations
+
+from mpcrawl.web.profiles import Page, Profile
+
+
+def _matches(page: Page) -> bool:
+    return page.meta.get("generator", "").startswith("Wix.com")
+
+
+def _listing(page: Page) -> bool:
+    return page.meta.get("og:type") != "article"
+
+
+PROFILE = Profile(
+    name="wix",
+    matches=_matches,
+    identity=lambda page: (None, "post" if page.meta.get("og:type") == "article" else None),
+    listing=_listing,
+    content=('//*[@data-hook="post-description"]',),
+    drop=('.//*[@data-hook="post-footer"]', './/*[@data-hook="share-buttons"]'),
+)
