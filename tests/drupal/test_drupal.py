@@ -33,6 +33,8 @@ def truth(site: Site) -> list[Truth]:
 
 def crawl(drupal: Drupal, variant: str, archive: Path) -> Figures:
     site = drupal.sites[variant]  # type: ignore[index]
+    # types=: the fallback keeps only pages of the crawl's WordPress types (post, page);
+    # a Drupal node's type is its bundle
     figures = measure(archive, site.url, truth(site), types="posts,pages,article")
     print(figures.line(f"drupal7 {variant}"))
     return figures

@@ -39,6 +39,7 @@ class Figures:
     found: int
     listings_archived: int
     date_exact: int
+    date_wrong: int  # a date the page does not say: another day, or one where it shows none
     dated: int
     undated_null: int
     undated: int
@@ -57,6 +58,11 @@ class Figures:
         return f"{name}: " + json.dumps({k: v for k, v in asdict(self).items() if k != "stats"})
 
 
+def _path(url: str) -> str:
+    """A URL's path without its trailing slash (a permalink with or without it)."""
+    return urlsplit(url).path.rstrip("/") or "/"
+
+
 def crawl_in_process(archive: Path, url: str, **args: str) -> dict[str, Any]:
     """``scrapy crawl wp -a site=URL`` in this process; Scrapy's stats."""
     crawler = wp_crawler(archive)
@@ -71,8 +77,8 @@ def measure(archive: Path, url: str, truth: list[Truth], **args: str) -> Figures
         "SELECT url, final_url, id, post_type, date_gmt, content_text, embed_count, turn_count"
         " FROM web_pages_latest"
     ).fetchall()
-    by_path = {urlsplit(r[1] or r[0]).path: r for r in rows}
-    want = {t.path: t for t in truth}
+    by_path = {_path(r[1] or r[0]): r for r in rows}
+    want = {_path(t.path): t for t in truth}
     got = {p: r for p, r in by_path.items() if p in want}
     similarity = [
         difflib.SequenceMatcher(
@@ -85,11 +91,10 @@ def measure(archive: Path, url: str, truth: list[Truth], **args: str) -> Figures
         published=len(truth),
         found=len(got),
         listings_archived=len(by_path) - len(got),
-        date_exact=sum(1 for t in dated if t.path in got and got[t.path][4] == t.date_gmt),
+        date_exact=sum(1 for p, r in got.items() if r[4] and r[4] == want[p].date_gmt),
+        date_wrong=sum(1 for p, r in got.items() if r[4] is not None and r[4] != want[p].date_gmt),
         dated=len(dated),
-        undated_null=sum(
-            1 for t in truth if not t.date_gmt and t.path in got and not got[t.path][4]
-        ),
+        undated_null=sum(1 for p, r in got.items() if want[p].date_gmt is None and r[4] is None),
         undated=len(truth) - len(dated),
         ids=sum(1 for r in got.values() if r[2] is not None),
         types=sum(1 for r in got.values() if r[3] is not None),
