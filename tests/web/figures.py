@@ -40,6 +40,7 @@ class Figures:
     listings_archived: int
     date_exact: int
     date_wrong: int  # a date the page does not say: another day, or one where it shows none
+    date_swapped: int  # of those, day and month exchanged
     dated: int
     undated_null: int
     undated: int
@@ -61,6 +62,12 @@ class Figures:
 def _path(url: str) -> str:
     """A URL's path without its trailing slash (a permalink with or without it)."""
     return urlsplit(url).path.rstrip("/") or "/"
+
+
+def _swapped(got: datetime | None, want: datetime | None) -> bool:
+    if got is None or want is None or want.day == want.month:
+        return False
+    return (got.year, got.month, got.day) == (want.year, want.day, want.month)
 
 
 def crawl_in_process(archive: Path, url: str, **args: str) -> dict[str, Any]:
@@ -93,6 +100,7 @@ def measure(archive: Path, url: str, truth: list[Truth], **args: str) -> Figures
         listings_archived=len(by_path) - len(got),
         date_exact=sum(1 for p, r in got.items() if r[4] and r[4] == want[p].date_gmt),
         date_wrong=sum(1 for p, r in got.items() if r[4] is not None and r[4] != want[p].date_gmt),
+        date_swapped=sum(1 for p, r in got.items() if _swapped(r[4], want[p].date_gmt)),
         dated=len(dated),
         undated_null=sum(1 for p, r in got.items() if want[p].date_gmt is None and r[4] is None),
         undated=len(truth) - len(dated),

@@ -7,6 +7,7 @@ page is, its id, type, dates and body, as a reader of the archive would see them
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -100,3 +101,15 @@ def test_a_wagtail_display_date_is_read_in_the_pages_language() -> None:
         2025, 8, 2, tzinfo=UTC
     )
     assert page("wagtail-post-ambiguous.html", lang="en").date_gmt is None  # no order known
+
+
+def test_a_drupal7_theme_without_rdfa_gives_the_display_day_only_when_unambiguous() -> None:
+    # Themes that strip RDFa leave "Submitted by admin on Sat, 01/14/2023 - 01:37" (the
+    # site's month-first default format) under <html xml:lang="en">: no order is known
+    def without_rdfa(name: str) -> PageInfo:
+        html = (PAGES / name).read_text()
+        html = re.sub(r' property="dc:date dc:created" content="[^"]*"', "", html)
+        return read_page(html, "http://127.0.0.1:8000/x")
+
+    assert without_rdfa("drupal7-node-video.html").date_gmt == datetime(2023, 1, 14, tzinfo=UTC)
+    assert without_rdfa("drupal7-node-exchange.html").date_gmt is None  # 02/11/2023

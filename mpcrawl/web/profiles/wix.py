@@ -9,6 +9,16 @@ self-hostable, so this profile is checked on a captured page's shape only):
 - the post body in ``[data-hook="post-description"]`` (the blog's rich content viewer);
 - every other page (``og:type`` ``website``: home, blog feed, category and tag pages) is a
   listing or a static page with no date.
+
+>>> from lxml import html
+>>> doc = html.document_fromstring(
+...     '<html><head><meta name="generator" content="Wix.com Website Builder">'
+...     '<meta property="og:type" content="article"></head><body>'
+...     '<div data-hook="post-description"><p>Text</p></div></body></html>')
+>>> meta = {"generator": "Wix.com Website Builder", "og:type": "article"}
+>>> page = Page(doc, frozenset(), meta, {})
+>>> PROFILE.matches(page), PROFILE.listing(page), PROFILE.identity(page)
+(True, False, (None, 'post'))
 """
 
 from __future__ import annotations
