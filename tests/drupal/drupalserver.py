@@ -34,14 +34,13 @@ import tarfile
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from tests.shared import SHARED
-from tests.wordpress.wpserver import _die_with_parent, _free_port, _stop_process, _which
+from tests.web.cms import build_cache, serve
+from tests.wordpress.wpserver import _free_port, _stop_process, _which
 
 HERE = Path(__file__).resolve().parent
 PLATFORMS = SHARED / "platforms"
@@ -154,34 +153,25 @@ class Drupal:
 
     # ------------------------------------------------------------------ the cache
     def _build_cache(self) -> None:
-        self.cache.parent.mkdir(parents=True, exist_ok=True)
-        build = Path(tempfile.mkdtemp(prefix=self.cache.name + ".", dir=self.cache.parent))
-        try:
-            www = build / "www"
-            with tarfile.open(DRUPAL_TARBALL) as tar:
-                tar.extractall(build, filter="data")
-            (build / "drupal-7.105").rename(www)
-            modules = www / "sites" / "all" / "modules"
-            with tarfile.open(XMLSITEMAP_TARBALL) as tar:
-                tar.extractall(modules, filter="data")
-            shutil.copyfile(HERE / "settings.php", www / "sites" / "default" / "settings.php")
-            for variant in VARIANTS:
-                env = {
-                    **os.environ,
-                    "MPCRAWL_DRUPAL_DB": str(build / f"{variant}.sqlite"),
-                    "MPCRAWL_DRUPAL_FILES": str(build / f"files-{variant}"),
-                }
-                cmd = [str(_which("php")), "-d", "memory_limit=1G", "-d", "display_errors=stderr"]
-                cmd += [str(HERE / "site.php"), str(www), variant]
-                _run([*cmd, str(build / f"manifest-{variant}.json")], f"site.php {variant}", env)
-            (build / "ready").write_text(self._key())
-            try:
-                build.rename(self.cache)
-            except OSError:  # another session built it first
-                shutil.rmtree(build, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(build, ignore_errors=True)
-            raise
+        build_cache(self.cache, self._build)
+
+    def _build(self, build: Path) -> None:
+        www = build / "www"
+        with tarfile.open(DRUPAL_TARBALL) as tar:
+            tar.extractall(build, filter="data")
+        (build / "drupal-7.105").rename(www)
+        with tarfile.open(XMLSITEMAP_TARBALL) as tar:
+            tar.extractall(www / "sites" / "all" / "modules", filter="data")
+        shutil.copyfile(HERE / "settings.php", www / "sites" / "default" / "settings.php")
+        for variant in VARIANTS:
+            env = {
+                **os.environ,
+                "MPCRAWL_DRUPAL_DB": str(build / f"{variant}.sqlite"),
+                "MPCRAWL_DRUPAL_FILES": str(build / f"files-{variant}"),
+            }
+            cmd = [str(_which("php")), "-d", "memory_limit=1G", "-d", "display_errors=stderr"]
+            cmd += [str(HERE / "site.php"), str(www), variant]
+            _run([*cmd, str(build / f"manifest-{variant}.json")], f"site.php {variant}", env)
 
     # ------------------------------------------------------------------ sites
     def _start_site(self, variant: Variant) -> None:
@@ -219,33 +209,8 @@ class Drupal:
         cmd = [str(_which("php")), "-d", "display_errors=0", "-d", "log_errors=1"]
         cmd += ["-d", f"error_log={state / 'php-errors.log'}", "-d", "opcache.enable_cli=1"]
         cmd += ["-q", "-S", f"127.0.0.1:{port}", "-t", str(self.docroot), str(HERE / "router.php")]
-        with open(state / "server.log", "ab") as log:
-            site.process = subprocess.Popen(
-                cmd,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if site.process.poll() is not None:
-                site.process = None
-                return False
-            try:
-                with urllib.request.urlopen(site.url + "/", timeout=30) as resp:
-                    resp.read()
-                return True
-            except urllib.error.HTTPError as exc:
-                exc.close()
-                raise DrupalError(f"{site.variant}: home page answers {exc.code}") from exc
-            except OSError:
-                time.sleep(0.05)
-        _stop_process(site.process, signal.SIGINT)
-        site.process = None
-        return False
+        site.process = serve(cmd, env, state / "server.log", site.url)
+        return site.process is not None
 
 
 def main(argv: list[str] | None = None) -> int:

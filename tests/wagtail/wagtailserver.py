@@ -25,14 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from tests.drupal.drupalserver import cache_root
 from tests.shared import REPO
-from tests.wordpress.wpserver import _die_with_parent, _free_port, _stop_process
+from tests.web.cms import build_cache, serve
+from tests.wordpress.wpserver import _free_port, _stop_process
 
 HERE = Path(__file__).resolve().parent
 SETTINGS = "tests.wagtail.mpsite.settings"
@@ -101,24 +100,16 @@ class Wagtail:
         self.stop()
 
     def _build_cache(self) -> None:
-        self.cache.parent.mkdir(parents=True, exist_ok=True)
-        build = Path(tempfile.mkdtemp(prefix=self.cache.name + ".", dir=self.cache.parent))
-        try:
-            db = build / "wagtail.sqlite3"
-            cmd = [sys.executable, "-m", "tests.wagtail.seed", str(build / "manifest.json")]
-            proc = subprocess.run(
-                cmd, cwd=REPO, env=self._env(db), capture_output=True, text=True, check=False
-            )
-            if proc.returncode != 0:
-                raise WagtailError(f"seed failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
-            (build / "ready").write_text("ok\n")
-            try:
-                build.rename(self.cache)
-            except OSError:  # another session built it first
-                shutil.rmtree(build, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(build, ignore_errors=True)
-            raise
+        build_cache(self.cache, self._build)
+
+    def _build(self, build: Path) -> None:
+        db = build / "wagtail.sqlite3"
+        cmd = [sys.executable, "-m", "tests.wagtail.seed", str(build / "manifest.json")]
+        proc = subprocess.run(
+            cmd, cwd=REPO, env=self._env(db), capture_output=True, text=True, check=False
+        )
+        if proc.returncode != 0:
+            raise WagtailError(f"seed failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
 
     def _serve(self, db: Path) -> bool:
         port = _free_port()
@@ -127,34 +118,10 @@ class Wagtail:
         with sqlite3.connect(db) as con:
             con.execute("UPDATE wagtailcore_site SET hostname = '127.0.0.1', port = ?", (port,))
         cmd = [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"]
-        with open(self.state_dir / "server.log", "ab") as log:
-            self.process = subprocess.Popen(
-                cmd,
-                cwd=REPO,
-                env=self._env(db),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
         self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.process = None
-                return False
-            try:
-                with urllib.request.urlopen(self.url + "/", timeout=30) as resp:
-                    resp.read()
-                return True
-            except urllib.error.HTTPError as exc:
-                exc.close()
-                raise WagtailError(f"home page answers {exc.code}") from exc
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        return False
+        log = self.state_dir / "server.log"
+        self.process = serve(cmd, self._env(db), log, self.url, cwd=REPO)
+        return self.process is not None
 
 
 if __name__ == "__main__":

@@ -19,22 +19,19 @@ import shutil
 import signal
 import subprocess
 import tarfile
-import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from tests.drupal.drupalserver import cache_root
 from tests.shared import SHARED
+from tests.web.cms import build_cache, serve
 from tests.wordpress.wpserver import (
     HERE as WP_HERE,
 )
 from tests.wordpress.wpserver import (
     WordPress,
     WordPressError,
-    _die_with_parent,
     _free_port,
     _stop_process,
     _which,
@@ -91,83 +88,45 @@ class WordPress71:
             self.process = None
 
     def _build_cache(self) -> None:
-        self.cache.parent.mkdir(parents=True, exist_ok=True)
-        build = Path(tempfile.mkdtemp(prefix=self.cache.name + ".", dir=self.cache.parent))
         database = f"{SEED_DB}_{os.getpid()}"
         try:
-            with tarfile.open(TARBALL) as tar:
-                tar.extractall(build, filter="data")
-            www = build / "www"
-            (build / "wp-7.1.0").rename(www)
-            shutil.copyfile(HERE / "wp-config.php", www / "wp-config.php")
-            mu = www / "wp-content" / "mu-plugins"
-            mu.mkdir(exist_ok=True)
-            shutil.copyfile(WP_HERE / "mu-plugin.php", mu / "mpcrawl-test-site.php")
-            shutil.copyfile(WP_HERE / "rest-closed.php", mu / "mpcrawl-rest-closed.php")
-            self.wp._mysql(f"DROP DATABASE IF EXISTS {database}; CREATE DATABASE {database};")
-            env = self._env(database, "http://wp71-seed.invalid")
-            cmd = [str(_which("php")), "-d", "memory_limit=1G", str(HERE / "seed.php")]
-            proc = subprocess.run(
-                [*cmd, str(www), str(build / "manifest.json")],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if proc.returncode != 0 or not (build / "manifest.json").is_file():
-                raise WordPressError(
-                    f"seed.php failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
-                )
-            dump = [str(_which("mariadb-dump")), "--no-defaults", f"--socket={self.wp.socket}"]
-            dump += ["--user=root", "--skip-dump-date", database]
-            with open(build / "seed.sql", "wb") as out:
-                subprocess.run(dump, stdout=out, check=True)
-            (build / "ready").write_text("ok\n")
-            try:
-                build.rename(self.cache)
-            except OSError:  # another session built it first
-                shutil.rmtree(build, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(build, ignore_errors=True)
-            raise
+            build_cache(self.cache, lambda build: self._build(build, database))
         finally:
             self.wp._mysql(f"DROP DATABASE IF EXISTS {database};", check=False)
+
+    def _build(self, build: Path, database: str) -> None:
+        with tarfile.open(TARBALL) as tar:
+            tar.extractall(build, filter="data")
+        www = build / "www"
+        (build / "wp-7.1.0").rename(www)
+        shutil.copyfile(HERE / "wp-config.php", www / "wp-config.php")
+        mu = www / "wp-content" / "mu-plugins"
+        mu.mkdir(exist_ok=True)
+        shutil.copyfile(WP_HERE / "mu-plugin.php", mu / "mpcrawl-test-site.php")
+        shutil.copyfile(WP_HERE / "rest-closed.php", mu / "mpcrawl-rest-closed.php")
+        self.wp._mysql(f"DROP DATABASE IF EXISTS {database}; CREATE DATABASE {database};")
+        env = self._env(database, "http://wp71-seed.invalid")
+        cmd = [str(_which("php")), "-d", "memory_limit=1G", str(HERE / "seed.php")]
+        proc = subprocess.run(
+            [*cmd, str(www), str(build / "manifest.json")],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0 or not (build / "manifest.json").is_file():
+            raise WordPressError(f"seed.php failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        dump = [str(_which("mariadb-dump")), "--no-defaults", f"--socket={self.wp.socket}"]
+        dump += ["--user=root", "--skip-dump-date", database]
+        with open(build / "seed.sql", "wb") as out:
+            subprocess.run(dump, stdout=out, check=True)
 
     def _serve(self, database: str) -> bool:
         port = _free_port()
         self.url = f"http://127.0.0.1:{port}"
         cmd = [str(_which("php")), "-d", "display_errors=0", "-d", "opcache.enable_cli=1", "-q"]
-        cmd += [
-            "-S",
-            f"127.0.0.1:{port}",
-            "-t",
-            str(self.cache / "www"),
-            str(WP_HERE / "router.php"),
-        ]
+        cmd += ["-S", f"127.0.0.1:{port}", "-t", str(self.cache / "www")]
+        cmd += [str(WP_HERE / "router.php")]
         env = {**self._env(database, self.url), "PHP_CLI_SERVER_WORKERS": "2"}
-        with open(self.state_dir / "server.log", "ab") as log:
-            self.process = subprocess.Popen(
-                cmd,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.process = None
-                return False
-            try:
-                with urllib.request.urlopen(self.url + "/", timeout=30) as resp:
-                    resp.read()
-                return True
-            except urllib.error.HTTPError as exc:
-                exc.close()
-                raise WordPressError(f"WordPress 7.1 home page answers {exc.code}") from exc
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        return False
+        self.process = serve(cmd, env, self.state_dir / "server.log", self.url)
+        return self.process is not None
