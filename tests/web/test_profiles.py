@@ -58,8 +58,11 @@ def test_a_drupal7_article_quoting_an_exchange_keeps_its_bold_labels() -> None:
     ]
 
 
-def test_the_drupal7_front_page_is_a_listing() -> None:
-    info = page("drupal7-front.html")
+@pytest.mark.parametrize(
+    "name", ["drupal7-front.html", "drupal7-node-listing-page-2.html", "drupal7-taxonomy-term.html"]
+)
+def test_drupal7_front_pager_and_taxonomy_pages_are_listings(name: str) -> None:
+    info = page(name)
     assert info.platform == "drupal7" and info.listing and info.wp_id is None
 
 
