@@ -41,16 +41,19 @@ class FetchedPage:
     last_modified: str | None
     fetched_at: datetime
     run_id: str
-    # WordPress post types to archive (from ``-a types=``); pages of other types are no
-    # publications of this crawl
+    # WordPress post types to archive (from ``-a types=``); WordPress pages of other types
+    # are no publications of this crawl (other platforms' types are their own: all kept)
     post_types: frozenset[str] = frozenset(("post", "page"))
     warc_filename: str | None = None  # the response's WARC record (mpcrawl.capture)
     warc_record_offset: int | None = None
     warc_record_length: int | None = None
 
     def wanted(self, info: PageInfo) -> bool:
-        """Whether the page is a publication of this crawl: no listing, a wanted type."""
-        return not info.listing and (info.post_type is None or info.post_type in self.post_types)
+        """Whether the page is a publication of this crawl: no listing, and on WordPress a
+        wanted type (``types=`` names WordPress types; a Drupal ``article`` is kept)."""
+        if info.listing:
+            return False
+        return info.platform != "wordpress" or info.post_type in (None, *self.post_types)
 
 
 @dataclass(slots=True)
@@ -84,10 +87,10 @@ class WebPageItem:
     raw_html: bytes | None = None
     fetched_at: datetime | None = None
     run_id: str | None = None
-    media_html: str = ""  # not a column: where the extract pipeline looks for embeds
     warc_filename: str | None = None  # the response's WARC record (mpcrawl.capture)
     warc_record_offset: int | None = None
     warc_record_length: int | None = None
+    media_html: str = ""  # not a column: where the extract pipeline looks for embeds
 
 
 @dataclass(slots=True)

@@ -16,11 +16,12 @@ that shows no date, so it is the last resort, and only for pages of other platfo
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -28,18 +29,11 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from mpcrawl.extract.text import html_to_text
+from mpcrawl.web.dates import as_midnight, day_first, display_date, parse_datetime, printed_days
+from mpcrawl.web.profiles import Page, Platform, Profile, detect
 
 __all__ = ["PageInfo", "page_links", "parse_datetime", "read_page", "version_key"]
 
-_ID_QUERY = re.compile(r"[?&](?:p|page_id)=(\d+)(?:&|$)")
-_BODY_ID = re.compile(r"^(?:postid|page-id)-(\d+)$")
-_REST_ID = re.compile(r"/wp/v2/[a-z0-9_-]+/(\d+)(?:$|[/?&])|%2Fwp%2Fv2%2F[a-z0-9_-]+%2F(\d+)$")
-_ARTICLE_ID = re.compile(r"^post-(\d+)$")
-# Body classes of WordPress archive pages: lists of publications, not publications.
-_LISTING_CLASSES = frozenset(
-    ("home", "blog", "archive", "category", "tag", "author", "date", "search", "error404")
-)
-_CONTAINERS = ("wp-block-post-content", "entry-content")
 _NONCE_PARAMS = re.compile(r"(?:^|_)(?:wp)?nonce$|^ver$", re.IGNORECASE)
 _SKIP_LINK = re.compile(
     r"/(?:wp-admin|wp-login\.php|wp-json|xmlrpc\.php|feed|comments|wp-content|wp-includes)\b"
@@ -63,30 +57,13 @@ class PageInfo:
     modified_gmt: datetime | None = None
     content_html: str = ""
     content_text: str = ""
-    extractor: str = "none"  # "wordpress" (the theme's content element) or "trafilatura"
+    platform: Platform = "generic"
+    # the platform's body element ("wordpress", "drupal7"...), "trafilatura" or "none"
+    extractor: str = "none"
     # Where embeds are looked for: the content, or where trafilatura made the content (it
     # drops iframes), the page's one <article> or <main>.
     media_html: str = ""
     links: list[str] = field(default_factory=list)
-
-
-def parse_datetime(value: str | None) -> datetime | None:
-    """An ISO 8601 timestamp as UTC; None without an offset (a wall time says no zone).
-
-    >>> parse_datetime("2025-03-31T09:24:19+01:00")
-    datetime.datetime(2025, 3, 31, 8, 24, 19, tzinfo=datetime.timezone.utc)
-    >>> parse_datetime("2025-03-31T09:24:19Z").hour
-    9
-    >>> parse_datetime("2025-03-31T09:24:19") is None
-    True
-    """
-    if not value or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo is not None else None
 
 
 def read_page(body: str, url: str) -> PageInfo:
@@ -107,42 +84,44 @@ def read_page(body: str, url: str) -> PageInfo:
         doc = lxml_html.document_fromstring(body.encode("utf-8", "replace"))
     except (etree.ParserError, ValueError):
         return info
-    head_links = _head_links(doc, url)
-    info.canonical = head_links.get("canonical")
-    classes = _body_classes(doc)
-    info.wp_id = _wordpress_id(doc, classes, head_links)
-    info.post_type = _post_type(classes)
-    info.protected = "post-password-required" in classes or bool(
+    meta = _meta(doc)
+    page = Page(doc, frozenset(_body_classes(doc)), meta, _head_links(doc, url))
+    profile = detect(page)
+    info.platform = profile.name
+    info.canonical = page.links.get("canonical")
+    info.wp_id, info.post_type = profile.identity(page)
+    info.protected = "post-password-required" in page.classes or bool(
         doc.xpath('//form[contains(@action, "action=postpass")]')
     )
-    meta = _meta(doc)
-    info.listing = bool(classes & _LISTING_CLASSES) or (
-        not classes and meta.get("og:type") == "website"
-    )
+    info.listing = profile.listing(page)
     ld = _json_ld(body, url)
     info.date_gmt = (
-        parse_datetime(meta.get("article:published_time"))
+        _first_datetime(doc, profile.published)
+        or parse_datetime(meta.get("article:published_time"))
         or parse_datetime(ld.get("datePublished"))
-        or _time_element(doc)
+        or _first_datetime(doc, tuple(f"({x})/@datetime" for x in profile.times))
+        or as_midnight(_display_date(doc, profile.display, _language(doc, meta)))
     )
-    info.modified_gmt = parse_datetime(meta.get("article:modified_time")) or parse_datetime(
-        ld.get("dateModified")
+    info.modified_gmt = (
+        _first_datetime(doc, profile.modified)
+        or parse_datetime(meta.get("article:modified_time"))
+        or parse_datetime(ld.get("dateModified"))
     )
-    container = _container(doc)
-    if info.protected:  # the content is a password form: keep none, as the REST API does
-        container = None
-    if container is not None:
-        info.extractor = "wordpress"
+    container = None if info.protected else _container(doc, profile)
+    if container is not None:  # the content is a password form: keep none, as REST does
+        info.extractor = profile.name
         info.content_html = _inner_html(container)
     extracted = _trafilatura(body, url, want_content=container is None and not info.protected)
     info.title = extracted.get("title") or meta.get("og:title") or _title_tag(doc)
     if container is None and not info.protected:
         info.content_html = extracted.get("html") or ""
         info.extractor = "trafilatura" if info.content_html else "none"
-    if info.date_gmt is None and container is None and extracted.get("date"):
-        # htmldate's day, for pages of other platforms only: on the WordPress fixture it
-        # guessed 2019-01-01 for a page that shows no date at all.
-        info.date_gmt = _day(extracted["date"])
+    if info.date_gmt is None and profile.name == "generic" and extracted.get("date"):
+        # htmldate's day, where the page prints that day in full: it reads a footer's
+        # "© 2019" as 2019-01-01.
+        day = _day(extracted["date"])
+        if day is not None and day.date() in printed_days(doc.text_content()):
+            info.date_gmt = day
     info.content_text = html_to_text(info.content_html) if info.content_html else ""
     info.media_html = info.content_html
     if info.extractor == "trafilatura":
@@ -226,33 +205,6 @@ def _body_classes(doc: Any) -> set[str]:
     return set((body.get("class") or "").split()) if body is not None else set()
 
 
-def _wordpress_id(doc: Any, classes: set[str], head_links: dict[str, str]) -> int | None:
-    """The post id: shortlink ``?p=ID``, body class ``postid-ID``, REST link, ``post-ID``."""
-    short = head_links.get("shortlink")
-    if short and (m := _ID_QUERY.search(short)):
-        return int(m.group(1))
-    for cls in classes:
-        if m := _BODY_ID.match(cls):
-            return int(m.group(1))
-    rest = head_links.get("rest")
-    if rest and (m := _REST_ID.search(rest)):
-        return int(m.group(1) or m.group(2))
-    for article in doc.iter("article"):
-        if m := _ARTICLE_ID.match(article.get("id") or ""):
-            return int(m.group(1))
-    return None
-
-
-def _post_type(classes: set[str]) -> str | None:
-    """``post``, ``page`` or a custom type, from WordPress's body classes."""
-    if "page" in classes and any(c.startswith("page-id-") for c in classes):
-        return "page"
-    for cls in sorted(classes):
-        if cls.startswith("single-") and not cls.startswith("single-format"):
-            return cls.removeprefix("single-")
-    return None
-
-
 def _meta(doc: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     for meta in doc.iter("meta"):
@@ -287,25 +239,39 @@ def _json_ld(body: str, url: str) -> dict[str, str]:
     return {}
 
 
-def _time_element(doc: Any) -> datetime | None:
-    """The post's own ``<time datetime>``: WordPress's post-date block or entry-date."""
-    for time in doc.iter("time"):
-        cls = " ".join(
-            (anc.get("class") or "") for anc in [time, *time.iterancestors()] if anc.tag != "body"
-        )
-        if "post-date" in cls or "entry-date" in cls or "published" in cls:
-            parsed = parse_datetime(time.get("datetime"))
-            if parsed is not None:
+def _container(doc: Any, profile: Profile) -> Any:
+    """The profile's body element, without what is not the publication (bylines, share bars)."""
+    for xpath in profile.content:
+        found = doc.xpath(xpath)
+        if found:
+            element = copy.deepcopy(found[0])
+            for drop in profile.drop:
+                for el in element.xpath(drop):
+                    el.drop_tree()
+            return element
+    return None
+
+
+def _first_datetime(doc: Any, xpaths: tuple[str, ...]) -> datetime | None:
+    """The first exact time (ISO 8601 with offset) the XPath expressions find."""
+    for xpath in xpaths:
+        for value in doc.xpath(xpath):
+            if parsed := parse_datetime(str(value)):
                 return parsed
     return None
 
 
-def _container(doc: Any) -> Any:
-    """The outermost element WordPress rendered the post's content into, if any."""
-    for name in _CONTAINERS:
-        found = doc.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {name} ")]')
-        if found:
-            return found[0]
+def _language(doc: Any, meta: dict[str, str]) -> str | None:
+    return doc.get("lang") or doc.get("xml:lang") or meta.get("og:locale")
+
+
+def _display_date(doc: Any, xpaths: tuple[str, ...], lang: str | None) -> date | None:
+    """The page's own display date, read in its language's order (None if ambiguous)."""
+    for xpath in xpaths:
+        for el in doc.xpath(xpath):
+            text = el.get("datetime") or el.text_content()
+            if day := display_date(text, day_first(lang)):
+                return day
     return None
 
 
