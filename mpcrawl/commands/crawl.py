@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
+from scrapy.statscollectors import StatsCollector
 
 from mpcrawl.config import Config, ConfigError
 from mpcrawl.outcomes import FAILURES
@@ -48,6 +49,14 @@ def check_parquet_feeds(feeds: dict[str, dict[str, object]]) -> None:
                 f"use -O {uri} to overwrite it",
                 print_help=False,
             )
+
+
+def exit_status(stats: StatsCollector) -> int:
+    """The status of a crawl that closed its spider: 3 cut short, 1 a site failed, else 0."""
+    if stats.get_value("finish_reason") != "finished":
+        return CUT_SHORT
+    failed = sum(stats.get_value(f"mpcrawl/site/{o}", 0) for o in FAILURES)
+    return 1 if failed or stats.get_value("mpcrawl/archive/errors", 0) else 0
 
 
 def one_line_error(message: str) -> NoReturn:
@@ -95,10 +104,4 @@ class Command(ScrapyCrawl):
             ledger_of(crawler).forced_stop()
             self.exitcode = CUT_SHORT
             return
-        failed = sum(stats.get_value(f"mpcrawl/site/{o}", 0) for o in FAILURES)
-        if reason != "finished":
-            self.exitcode = CUT_SHORT
-        elif failed or stats.get_value("mpcrawl/archive/errors", 0):
-            self.exitcode = 1
-        else:
-            self.exitcode = 0
+        self.exitcode = exit_status(stats)
