@@ -13,8 +13,9 @@ import feedparser
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.writer import ArchiveWriter
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, read
+from tests.crawl import read
 from tests.faultserver import FaultProxy, Rule
+from tests.inprocess import crawl
 from tests.shared import REPO
 
 VIDEO = (

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import feedparser
 
-from tests.crawl import crawl, read
+from tests.crawl import read
+from tests.inprocess import crawl
 from tests.test_changes import changes, digest_json
-from tests.test_real_wordpress import _crawl_then_edit_trash_delete
-from tests.wordpress.wpserver import Instance
+from tests.wordpress.archives import EditedWordPress
 
 
 def test_edit_trash_and_delete_are_exactly_the_digest(
-    wordpress_fork: Instance, tmp_path: Path
+    wordpress_edited_site: EditedWordPress, tmp_path: Path
 ) -> None:
-    archive = tmp_path / "archive"
-    edited, trashed, deleted = _crawl_then_edit_trash_delete(wordpress_fork, archive)
-    result = crawl(archive, f"site={wordpress_fork.url}")
-    assert result.returncode == 0, result.stderr[-3000:]
+    site, archive = wordpress_edited_site, tmp_path / "archive"
+    shutil.copytree(site.archive, archive)  # crawled again below
+    edited, trashed, deleted = site.edited, site.trashed, site.deleted
     expected = sorted([("edited", edited), ("hidden", trashed), ("deleted", deleted)])
 
     found = digest_json(archive)
@@ -47,6 +47,6 @@ def test_edit_trash_and_delete_are_exactly_the_digest(
     assert {e.link for e in feed.entries} == {c["link"] for c in found}
 
     # A run that finds nothing new: no output at all, in text; no change in JSON.
-    assert crawl(archive, f"site={wordpress_fork.url}").returncode == 0
+    assert crawl(archive, f"site={site.instance.url}").returncode == 0
     assert changes(archive).stdout == b""
     assert json.loads(changes(archive, "--format", "json").stdout)["sites"] == []
