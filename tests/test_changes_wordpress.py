@@ -17,9 +17,9 @@ from tests.wordpress.archives import EditedWordPress
 def test_edit_trash_and_delete_are_exactly_the_digest(
     wordpress_edited_site: EditedWordPress, tmp_path: Path
 ) -> None:
-    site, archive = wordpress_edited_site, tmp_path / "archive"
-    shutil.copytree(site.archive, archive)  # crawled again below
-    edited, trashed, deleted = site.edited, site.trashed, site.deleted
+    shared, archive = wordpress_edited_site, tmp_path / "archive"
+    shutil.copytree(shared.archive, archive)  # crawled again below
+    edited, trashed, deleted = shared.edited, shared.trashed, shared.deleted
     expected = sorted([("edited", edited), ("hidden", trashed), ("deleted", deleted)])
 
     found = digest_json(archive)
@@ -47,6 +47,6 @@ def test_edit_trash_and_delete_are_exactly_the_digest(
     assert {e.link for e in feed.entries} == {c["link"] for c in found}
 
     # A run that finds nothing new: no output at all, in text; no change in JSON.
-    assert crawl(archive, f"site={site.instance.url}").returncode == 0
+    assert crawl(archive, f"site={shared.instance.url}").returncode == 0
     assert changes(archive).stdout == b""
     assert json.loads(changes(archive, "--format", "json").stdout)["sites"] == []
