@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.settings import default_settings
 from scrapy.utils.test import get_crawler
 
 from mpcrawl import settings as project
@@ -86,16 +87,15 @@ class _Log(logging.Handler):
     def __init__(self, level: str) -> None:
         super().__init__(level)
         self.text = io.StringIO()
-        self.setFormatter(logging.Formatter(project_default("LOG_FORMAT"), None))
+        self.setFormatter(logging.Formatter(_setting("LOG_FORMAT"), _setting("LOG_DATEFORMAT")))
 
     def emit(self, record: logging.LogRecord) -> None:
         if _HARNESS_ONLY not in record.getMessage():
             self.text.write(self.format(record) + "\n")
 
 
-def project_default(name: str) -> str:
-    from scrapy.settings import default_settings
-
+def _setting(name: str) -> str:
+    """mpcrawl's value of a Scrapy setting, else Scrapy's default."""
     return str(getattr(project, name, None) or getattr(default_settings, name))
 
 
