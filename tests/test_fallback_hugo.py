@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawl import read, scalar
+from tests.crawl import crawl, read, scalar
 from tests.hugo.site import HugoSite
-from tests.inprocess import crawl
 
 
 def archived(archive: Path) -> dict[str, tuple[object, ...]]:
