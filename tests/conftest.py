@@ -1,4 +1,11 @@
-"""Shared fixtures: the sample site, the real WordPress (once per session), archives."""
+"""Shared fixtures: the sample site, the real WordPress (once per session), archives.
+
+A fast crawl test crawls in this process (``tests.inprocess.crawl``, see its docstring)
+and reads a shared archive where it only reads: ``wordpress_archives`` (the seeded
+WordPress in both permalink forms) and ``wordpress_edited_site`` (a fork after an edit, a
+trash and a delete) are crawled once per session. Copy one (``shutil.copytree``) before
+crawling it again.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import pytest
 from hypothesis import settings
 
 from mpcrawl.sample.server import SampleSite
+from tests.wordpress.archives import wordpress_archives, wordpress_edited_site  # noqa: F401
 from tests.wordpress.fixture import closed_wordpress, wordpress, wordpress_fork  # noqa: F401
 
 # Property tests check what an input does, not how fast: on a loaded 2-core CI machine a

@@ -20,8 +20,10 @@ from pathlib import Path
 import pytest
 
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, crawl_command, read, scalar
+from tests.crawl import crawl as crawl_process
+from tests.crawl import crawl_command, read, scalar
 from tests.faultserver import FaultProxy, Rule
+from tests.inprocess import crawl
 from tests.shared import REPO
 from tests.test_kills import SMALL_FILES, Crawl, assert_readable, final_files, wait_for
 
@@ -278,7 +280,7 @@ def test_a_duplicate_row_is_logged_and_a_broken_list_is_one_line(
     )
     broken = tmp_path / "broken.csv"
     broken.write_text('url,name\nhttps://a.org,"' + "x" * 200_000 + '"\n')
-    refused = crawl(tmp_path / "archive2", f"sites={broken}")
+    refused = crawl_process(tmp_path / "archive2", f"sites={broken}")
     assert refused.returncode == 2
     assert refused.stderr.splitlines()[-1].startswith(
         f"scrapy crawl: error: {broken}: not a readable CSV site list after line"

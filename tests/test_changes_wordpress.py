@@ -5,23 +5,25 @@ and pages."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import feedparser
 
-from tests.crawl import crawl, read
+from tests.crawl import read
+from tests.inprocess import crawl
 from tests.test_changes import changes, digest_json
 from tests.test_real_wordpress import _crawl_then_edit_trash_delete
-from tests.wordpress.wpserver import PRETTY, Instance, WordPress
+from tests.wordpress.archives import EditedWordPress
+from tests.wordpress.wpserver import PRETTY, WordPress
 
 
 def test_edit_trash_and_delete_are_exactly_the_digest(
-    wordpress_fork: Instance, tmp_path: Path
+    wordpress_edited_site: EditedWordPress, tmp_path: Path
 ) -> None:
-    archive = tmp_path / "archive"
-    edited, trashed, deleted = _crawl_then_edit_trash_delete(wordpress_fork, archive)
-    result = crawl(archive, f"site={wordpress_fork.url}")
-    assert result.returncode == 0, result.stderr[-3000:]
+    shared, archive = wordpress_edited_site, tmp_path / "archive"
+    shutil.copytree(shared.archive, archive)  # crawled again below
+    edited, trashed, deleted = shared.edited, shared.trashed, shared.deleted
     expected = sorted([("edited", edited), ("hidden", trashed), ("deleted", deleted)])
 
     found = digest_json(archive)
@@ -52,7 +54,7 @@ def test_edit_trash_and_delete_are_exactly_the_digest(
     assert told == {c["link"] for c in found}
 
     # A run that finds nothing new: no output at all, in text; no change in JSON.
-    assert crawl(archive, f"site={wordpress_fork.url}").returncode == 0
+    assert crawl(archive, f"site={shared.instance.url}").returncode == 0
     assert changes(archive).stdout == b""
     assert json.loads(changes(archive, "--format", "json").stdout)["sites"] == []
 

@@ -18,7 +18,8 @@ from mpcrawl.archive.fs import ArchiveLocation, is_part_file
 from mpcrawl.archive.locks import SiteLocks
 from mpcrawl.archive.writer import ArchiveWriter
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, read, scalar
+from tests.crawl import read, scalar
+from tests.inprocess import crawl
 from tests.shared import REPO
 
 START = datetime(2023, 1, 1, tzinfo=UTC)

@@ -9,9 +9,16 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
+from scrapy.exceptions import UsageError
+from scrapy.settings import Settings
+from scrapy.utils.conf import feed_process_params_from_cli
 
+from mpcrawl import settings as project
+from mpcrawl.commands.crawl import check_parquet_feeds
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, read, scalar
+from tests.crawl import crawl as crawl_process
+from tests.crawl import read, scalar
+from tests.inprocess import crawl
 from tests.shared import seed_post
 
 
@@ -92,7 +99,7 @@ def test_second_run_adds_only_a_run_record(sample_site: SampleSite, archive: Pat
 
 def test_dash_capital_o_writes_one_parquet_file(sample_site: SampleSite, tmp_path: Path) -> None:
     target = tmp_path / "posts.parquet"
-    result = crawl(tmp_path / "archive", f"site={sample_site.url}", "-O", str(target))
+    result = crawl_process(tmp_path / "archive", f"site={sample_site.url}", "-O", str(target))
     assert result.returncode == 0, result.stderr[-3000:]
     table = pq.read_table(target)
     assert table.num_rows == sample_site.total_posts + len(list(sample_site.pages.visible()))
@@ -107,7 +114,7 @@ def test_dash_capital_o_with_full_exports_what_is_already_archived(
     assert crawl(archive, f"site={sample_site.url}").returncode == 0
     files = sorted(archive.rglob("*.parquet"))
     target = tmp_path / "posts.parquet"
-    result = crawl(archive, f"site={sample_site.url}", "full=1", "-O", str(target))
+    result = crawl_process(archive, f"site={sample_site.url}", "full=1", "-O", str(target))
     assert result.returncode == 0, result.stderr[-3000:]
     served = sample_site.total_posts + len(list(sample_site.pages.visible()))
     assert pq.read_table(target).num_rows == served
@@ -115,20 +122,27 @@ def test_dash_capital_o_with_full_exports_what_is_already_archived(
     assert added <= {"runs", "sites"}
 
 
-@pytest.mark.parametrize("form", ["path", "file-uri", "format-suffix"])
 def test_dash_o_onto_an_existing_parquet_file_fails_clearly(
-    sample_site: SampleSite, tmp_path: Path, form: str
+    sample_site: SampleSite, tmp_path: Path
 ) -> None:
-    target = tmp_path / ("posts.parquet" if form != "format-suffix" else "posts.out")
+    target = tmp_path / "posts.parquet"
     target.write_bytes(b"PAR1 existing content")
-    given = {
-        "path": str(target),
-        "file-uri": target.as_uri(),
-        "format-suffix": f"{target}:parquet",
-    }[form]
-    result = crawl(tmp_path / "archive", f"site={sample_site.url}", "-o", given)
+    result = crawl_process(tmp_path / "archive", f"site={sample_site.url}", "-o", str(target))
     assert result.returncode == 2
     assert "use -O" in result.stderr
     assert "Traceback" not in result.stderr
     assert target.read_bytes() == b"PAR1 existing content"
     assert not (tmp_path / "archive").exists()  # refused before any request
+
+
+@pytest.mark.parametrize("form", ["file-uri", "format-suffix"])
+def test_every_form_of_dash_o_is_refused_the_same_way(tmp_path: Path, form: str) -> None:
+    """The command's check, fed ``-o`` as Scrapy parses it (the exit 2 is tested above)."""
+    target = tmp_path / ("posts.parquet" if form == "file-uri" else "posts.out")
+    target.write_bytes(b"PAR1 existing content")
+    given = target.as_uri() if form == "file-uri" else f"{target}:parquet"
+    settings = Settings()
+    settings.setmodule(project)
+    feeds = feed_process_params_from_cli(settings, [given])
+    with pytest.raises(UsageError, match=r"the file exists and -o appends.* use -O "):
+        check_parquet_feeds(feeds)

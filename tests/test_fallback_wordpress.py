@@ -17,20 +17,18 @@ from typing import Any
 
 import pytest
 
-from tests.crawl import crawl, read, scalar
+from tests.crawl import read, scalar
+from tests.inprocess import crawl
 from tests.wordpress.wpserver import Instance, WordPress
 
 VARIANTS = ["closed-pretty", "closed-plain", "hidden-pretty", "hidden-plain"]
 EMBED_KEY = "list_transform(embeds, lambda e: [e.provider, e.video_id, e.kind])"
 
 
-@pytest.fixture(scope="module")
-def rest_archive(wordpress: WordPress, tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture
+def rest_archive(wordpress_archives: dict[str, Path]) -> Path:
     """The REST archive of the same content (the open pretty site)."""
-    archive = tmp_path_factory.mktemp("rest") / "archive"
-    result = crawl(archive, f"site={wordpress.pretty.url}")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return archive
+    return wordpress_archives["pretty"]
 
 
 def rest_rows(archive: Path) -> dict[tuple[str, int], dict[str, Any]]:

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, read, scalar
+from tests.crawl import crawl as crawl_process
+from tests.crawl import read, scalar
 from tests.faultserver import FaultProxy, Rule
+from tests.inprocess import crawl
 
 POSTS_PAGE_2 = "rest_route=/wp/v2/posts&per_page=100&page=2"
 
@@ -142,7 +144,7 @@ def test_closed_port_exits_1_with_a_one_line_reason(archive: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    result = crawl(archive, f"site=http://127.0.0.1:{port}/")
+    result = crawl_process(archive, f"site=http://127.0.0.1:{port}/")
     assert result.returncode == 1
     kind, reason = outcome(archive)
     assert kind == "unreachable"
@@ -187,7 +189,7 @@ def test_timeouts_at_100_per_page_fall_back_to_smaller_pages(
 ) -> None:
     rule = Rule(POSTS_PAGE_2, delay=3)
     with FaultProxy(site.url, [rule]) as proxy:
-        result = crawl(archive, f"site={proxy.url}", DOWNLOAD_TIMEOUT="1", RETRY_TIMES="1")
+        result = crawl_process(archive, f"site={proxy.url}", DOWNLOAD_TIMEOUT="1", RETRY_TIMES="1")
         smaller = proxy.requests("per_page=50")
     assert result.returncode == 0, result.stderr[-2000:]
     assert smaller
@@ -197,7 +199,7 @@ def test_timeouts_at_100_per_page_fall_back_to_smaller_pages(
 def test_oversized_response_is_recorded(site: SampleSite, archive: Path) -> None:
     rule = Rule(POSTS_PAGE_2, 200, b"[" + b" " * 300_000 + b"]")
     with FaultProxy(site.url, [rule]) as proxy:
-        result = crawl(archive, f"site={proxy.url}", DOWNLOAD_MAXSIZE="200000")
+        result = crawl_process(archive, f"site={proxy.url}", DOWNLOAD_MAXSIZE="200000")
     assert result.returncode == 1
     assert outcome(archive)[0] == "partial"
 
@@ -216,10 +218,10 @@ def test_pages_are_walked_where_a_proxy_stripped_the_totals(
 
 
 def test_bad_arguments_exit_2(archive: Path) -> None:
-    result = crawl(archive, "site=https://example.org", "shard=3/2")
+    result = crawl_process(archive, "site=https://example.org", "shard=3/2")
     assert result.returncode == 2
     assert "shard=3/2" in result.stderr
-    result = crawl(archive, "site=https://example.org", MPCRAWL_FILE_ROWS="many")
+    result = crawl_process(archive, "site=https://example.org", MPCRAWL_FILE_ROWS="many")
     assert result.returncode == 2
     assert "MPCRAWL_FILE_ROWS must be a whole number" in result.stderr
     assert "Traceback" not in result.stderr
@@ -234,7 +236,7 @@ def test_user_agent_names_the_project_and_contact(site: SampleSite, archive: Pat
 
 def test_connection_resets_are_retried(site: SampleSite, archive: Path) -> None:
     with FaultProxy(site.url, [Rule(POSTS_PAGE_2, reset=True, times=2)]) as proxy:
-        result = crawl(archive, f"site={proxy.url}")
+        result = crawl_process(archive, f"site={proxy.url}")
         attempts = len(proxy.arrived(POSTS_PAGE_2))
     assert result.returncode == 0, result.stderr[-2000:]
     assert attempts == 3
@@ -243,7 +245,7 @@ def test_connection_resets_are_retried(site: SampleSite, archive: Path) -> None:
 
 def test_a_host_that_always_resets_is_recorded(site: SampleSite, archive: Path) -> None:
     with FaultProxy(site.url, [Rule(POSTS_PAGE_2, reset=True)]) as proxy:
-        result = crawl(archive, f"site={proxy.url}")
+        result = crawl_process(archive, f"site={proxy.url}")
     assert result.returncode == 1
     kind, reason = outcome(archive)
     assert kind == "partial" and reason is not None and "page=2" in reason
@@ -252,7 +254,7 @@ def test_a_host_that_always_resets_is_recorded(site: SampleSite, archive: Path) 
 def test_progress_is_logged_while_a_site_is_crawled(site: SampleSite, archive: Path) -> None:
     slow = Rule("rest_route=/wp/v2/posts&per_page=100&page=3", delay=2)
     with FaultProxy(site.url, [slow]) as proxy:
-        result = crawl(archive, f"site={proxy.url}", MPCRAWL_PROGRESS_INTERVAL="0.5")
+        result = crawl_process(archive, f"site={proxy.url}", MPCRAWL_PROGRESS_INTERVAL="0.5")
     assert result.returncode == 0
     progress = [line for line in result.stderr.splitlines() if "progress: " in line]
     total = site.total_posts + len(list(site.pages.visible()))

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from mpcrawl.read.report import build_report
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, read, scalar
+from tests.crawl import read, scalar
+from tests.inprocess import crawl
 from tests.test_changes import changes, digest_json
 from tests.test_real_wordpress import _rest
 from tests.test_report import Page, number

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.crawl import crawl, read, scalar
+from tests.crawl import read, scalar
+from tests.inprocess import crawl
 from tests.test_changes import digest_json
 from tests.wordpress.wpserver import Instance
 

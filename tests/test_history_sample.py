@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, read, scalar
+from tests.crawl import read, scalar
+from tests.inprocess import crawl
 
 
 def rows(archive: Path, table: str) -> int:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, read
+from tests.crawl import read
+from tests.inprocess import crawl
 
 
 def test_types_a_site_lists_but_cannot_serve_are_skipped(

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from tests.crawl import crawl, read, scalar
+from tests.crawl import read, scalar
 from tests.hostileserver import Hostile, HostileSite, post, revision
+from tests.inprocess import crawl
 
 POSTS = "/wp-json/wp/v2/posts?"
 FAST_RETRY = {"RETRY_TIMES": "1", "MPCRAWL_RETRY_AFTER_MAX": "0.2"}

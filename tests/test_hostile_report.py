@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 from mpcrawl.read.report.queries import MAX_MONTHS
-from tests.crawl import crawl, read, scalar
+from tests.crawl import read, scalar
 from tests.hostileserver import Hostile, HostileSite, post
+from tests.inprocess import crawl
 from tests.shared import REPO
 
 YEARS = [1, 2, 3, 100, 1000, 1999, *range(2010, 2026), 3000, 5000, 9000, 9998, 9999]

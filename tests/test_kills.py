@@ -12,8 +12,9 @@ from pathlib import Path
 import pyarrow.dataset as ds
 
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, crawl_command, read, scalar
+from tests.crawl import crawl_command, read, scalar
 from tests.faultserver import FaultProxy, Rule
+from tests.inprocess import crawl
 from tests.shared import REPO
 
 SMALL_FILES = {"MPCRAWL_FILE_ROWS": "500", "MPCRAWL_BATCH_ROWS": "100"}

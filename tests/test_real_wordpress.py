@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.crawl import crawl, read, scalar
+from tests.crawl import read, scalar
+from tests.inprocess import crawl
+from tests.wordpress.archives import EditedWordPress
 from tests.wordpress.wpserver import Instance, WordPress
 
 
@@ -19,16 +22,10 @@ def wp_total(instance: Instance, route: str) -> int:
         return int(response.headers["X-WP-Total"])
 
 
-@pytest.fixture(scope="module")
-def archives(wordpress: WordPress, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """One crawl of each permalink form, shared by the read-only tests of this module."""
-    result = {}
-    for name, instance in (("pretty", wordpress.pretty), ("plain", wordpress.plain)):
-        archive = tmp_path_factory.mktemp(name) / "archive"
-        run = crawl(archive, f"site={instance.url}")
-        assert run.returncode == 0, run.stderr[-3000:]
-        result[name] = archive
-    return result
+@pytest.fixture
+def archives(wordpress_archives: dict[str, Path]) -> dict[str, Path]:
+    """One crawl of each permalink form, shared by the read-only tests (once a session)."""
+    return wordpress_archives
 
 
 @pytest.mark.parametrize("form", ["pretty", "plain"])
@@ -183,23 +180,20 @@ def test_revisions_with_an_application_password(wordpress_fork: Instance, tmp_pa
 
 
 def test_edits_trash_and_deletes_on_the_real_wordpress(
-    wordpress_fork: Instance, tmp_path: Path
+    wordpress_edited_site: EditedWordPress, tmp_path: Path
 ) -> None:
-    instance = wordpress_fork
-    archive = tmp_path / "archive"
-    edited, trashed, deleted = _crawl_then_edit_trash_delete(instance, archive)
-    posts_before = scalar(read(archive), "SELECT count(*) FROM posts_files")
-    result = crawl(archive, f"site={instance.url}")
-    assert result.returncode == 0, result.stderr[-3000:]
-    con = read(archive)
-    assert scalar(con, "SELECT count(*) FROM posts_files") == posts_before + 1
+    site = wordpress_edited_site
+    con = read(site.archive)
+    assert scalar(con, "SELECT count(*) FROM posts_files") == site.posts_files_before + 1
     stones = con.sql("SELECT id, reason FROM tombstones ORDER BY reason").fetchall()
-    assert stones == [(deleted, "deleted"), (trashed, "hidden")]
-    assert con.sql(f"SELECT content_text FROM posts_latest WHERE id = {edited}").fetchall() == [
-        ("Edited in the test.",)
-    ]
+    assert stones == [(site.deleted, "deleted"), (site.trashed, "hidden")]
+    assert con.sql(
+        f"SELECT content_text FROM posts_latest WHERE id = {site.edited}"
+    ).fetchall() == [("Edited in the test.",)]
     snapshot = [scalar(con, f"SELECT count(*) FROM {t}_files") for t in ("posts", "tombstones")]
-    assert crawl(archive, f"site={instance.url}").returncode == 0
+    archive = tmp_path / "archive"
+    shutil.copytree(site.archive, archive)
+    assert crawl(archive, f"site={site.instance.url}").returncode == 0
     con = read(archive)
     assert [scalar(con, f"SELECT count(*) FROM {t}_files") for t in ("posts", "tombstones")] == (
         snapshot
@@ -300,15 +294,12 @@ def test_sigkill_on_the_real_wordpress_then_rerun(wordpress: WordPress, tmp_path
 
 
 def test_report_of_the_real_wordpress_after_edits_and_deletions(
-    wordpress_fork: Instance, tmp_path: Path
+    wordpress_edited_site: EditedWordPress, tmp_path: Path
 ) -> None:
     from mpcrawl.read.report import write_report
     from tests.test_report import Page, number
 
-    instance = wordpress_fork
-    archive = tmp_path / "archive"
-    _crawl_then_edit_trash_delete(instance, archive)
-    assert crawl(archive, f"site={instance.url}").returncode == 0
+    archive = wordpress_edited_site.archive
     page = Page(write_report(str(archive), tmp_path / "report.html").read_text())
     con = read(archive)
     con.execute("SET TimeZone = 'UTC'")

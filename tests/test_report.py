@@ -28,7 +28,7 @@ from mpcrawl.read import connect
 from mpcrawl.read.report import build_report, charts, write_report
 from mpcrawl.read.report.queries import Monthly
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl
+from tests.inprocess import crawl
 from tests.shared import REPO
 
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\"><script>alert(1)</script> costs $5 $"

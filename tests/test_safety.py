@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, read, scalar
+from tests.crawl import read, scalar
 from tests.faultserver import FaultProxy, Rule
+from tests.inprocess import crawl
 from tests.shared import REPO
 
 

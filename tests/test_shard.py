@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from mpcrawl.sample.server import SampleSite
 from mpcrawl.sitelist import SiteEntry, in_shard, iter_shard, parse_shard
-from tests.crawl import crawl, read
+from tests.crawl import read
+from tests.inprocess import crawl
 
 names = st.from_regex(r"[a-z0-9][a-z0-9.-]{0,40}(_[0-9]{2,5})?", fullmatch=True)
 

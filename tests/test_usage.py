@@ -27,7 +27,9 @@ def scrapy(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "scrapy", *args],
         cwd=cwd,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # as a user's shell runs it: no SCRAPY_SETTINGS_MODULE left by in-process commands
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("SCRAPY_")}}
+        | {"PYTHONUNBUFFERED": "1"},
         capture_output=True,
         text=True,
         timeout=120,

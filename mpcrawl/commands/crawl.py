@@ -18,6 +18,7 @@ from scrapy.crawler import AsyncCrawlerProcess, CrawlerProcess
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings, Settings
 from scrapy.spiderloader import get_spider_loader
+from scrapy.statscollectors import StatsCollector
 
 from mpcrawl.commands.archive_arg import one_line_errors
 from mpcrawl.config import Config, ConfigError
@@ -104,6 +105,14 @@ def check_jobdir(settings: BaseSettings) -> None:
         )
 
 
+def exit_status(stats: StatsCollector) -> int:
+    """The status of a crawl that closed its spider: 3 cut short, 1 a site failed, else 0."""
+    if stats.get_value("finish_reason") != "finished":
+        return CUT_SHORT
+    failed = sum(stats.get_value(f"mpcrawl/site/{o}", 0) for o in FAILURES)
+    return 1 if failed or stats.get_value("mpcrawl/archive/errors", 0) else 0
+
+
 class Command(ScrapyCrawl):
     # The crawler process (and with it Scrapy's start-up banner) is made only once the
     # arguments passed: a usage error is the only line printed.
@@ -154,10 +163,4 @@ class Command(ScrapyCrawl):
             ledger_of(crawler).forced_stop()
             self.exitcode = CUT_SHORT
             return
-        failed = sum(stats.get_value(f"mpcrawl/site/{o}", 0) for o in FAILURES)
-        if reason != "finished":
-            self.exitcode = CUT_SHORT
-        elif failed or stats.get_value("mpcrawl/archive/errors", 0):
-            self.exitcode = 1
-        else:
-            self.exitcode = 0
+        self.exitcode = exit_status(stats)

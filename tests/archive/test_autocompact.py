@@ -18,7 +18,8 @@ from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.writer import ArchiveWriter
 from mpcrawl.sample.server import SampleSite
 from mpcrawl.schemas import TABLES
-from tests.crawl import crawl, read
+from tests.crawl import read
+from tests.inprocess import crawl
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 VERSIONS = (

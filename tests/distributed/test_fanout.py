@@ -9,7 +9,7 @@ from pathlib import Path
 from mpcrawl.fanout.client import job_state, list_jobs
 from mpcrawl.fanout.plan import node_label
 from mpcrawl.sitelist import in_shard
-from tests.crawl import crawl, read
+from tests.crawl import read
 from tests.distributed.conftest import PROJECT, Node
 from tests.distributed.helpers import (
     fanout,
@@ -20,6 +20,7 @@ from tests.distributed.helpers import (
     version_keys,
 )
 from tests.faultserver import FaultProxy, Rule
+from tests.inprocess import crawl
 from tests.wordpress.wpserver import WordPress
 
 

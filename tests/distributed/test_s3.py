@@ -13,7 +13,7 @@ from mpcrawl.archive.locks import SiteLocked, site_locks
 from mpcrawl.archive.locks.s3 import S3SiteLocks
 from mpcrawl.read import connect
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, read
+from tests.crawl import read
 from tests.distributed.conftest import S3, Node
 from tests.distributed.helpers import (
     fanout,
@@ -23,6 +23,7 @@ from tests.distributed.helpers import (
     version_keys,
 )
 from tests.faultserver import FaultProxy, Rule
+from tests.inprocess import crawl
 
 
 def no_temp_objects(keys: list[str]) -> bool:

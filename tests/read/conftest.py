@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from mpcrawl.sample.server import SampleSite
-from tests.crawl import crawl, read
+from tests.crawl import read
+from tests.inprocess import crawl
 from tests.test_compact import run_compact
-from tests.test_real_wordpress import _crawl_then_edit_trash_delete
-from tests.wordpress.wpserver import WordPress
+from tests.wordpress.archives import EditedWordPress
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # one JVM, stopped once tests/read/ is done
 def spark() -> Iterator[Any]:
     if shutil.which("java") is None:
         pytest.skip(
@@ -49,19 +49,10 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="package")
-def wordpress_edited(
-    wordpress: WordPress, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Path]:
-    archive = tmp_path_factory.mktemp("wordpress_edited") / "output"
-    instance = wordpress.fork("readmatrix")
-    try:
-        _crawl_then_edit_trash_delete(instance, archive)
-        result = crawl(archive, f"site={instance.url}")
-        assert result.returncode == 0, result.stderr[-3000:]
-    finally:
-        wordpress.stop_instance(instance, drop=True)
+def wordpress_edited(wordpress_edited_site: EditedWordPress) -> Path:
+    archive = wordpress_edited_site.archive
     assert read(archive).sql("SELECT count(*) FROM tombstones").fetchall() == [(2,)]
-    yield archive
+    return archive
 
 
 @pytest.fixture(scope="package")

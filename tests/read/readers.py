@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from mpcrawl.archive.fs import is_part_file
+from mpcrawl.read import connect
 from mpcrawl.schemas import TABLES
 
 Cells = Counter[tuple[str, int | None]]
@@ -77,31 +79,59 @@ def read_duckdb(folder: Path, table: str) -> Cells:
 
 
 def read_duckdb_cli(folder: Path, table: str) -> Cells:
+    """The CLI's rows for one table, from one CLI run over every table of the archive."""
+    return _duckdb_cli_cells(folder.parent)[table]
+
+
+@functools.cache
+def _duckdb_cli_cells(archive: Path) -> dict[str, Cells]:
+    """One ``duckdb -csv`` process reading every table's folder (one query each)."""
+    script = "".join(
+        f"SELECT '{table}' AS tbl, * FROM ({_duck_sql(archive / table, table)});\n"
+        for table in TABLES
+    )
     result = subprocess.run(
-        [duckdb_cli(), "-csv", "-c", _duck_sql(folder, table)],
+        [duckdb_cli(), "-csv", "-noheader"],
+        input=script,
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    nulls = ("", "NULL")
-    return Counter(
-        {(r["site"], None if r["year"] in nulls else int(r["year"])): int(r["n"]) for r in rows}
-    )
+    cells: dict[str, Cells] = {table: Counter() for table in TABLES}
+    for table, site, year, n in csv.reader(io.StringIO(result.stdout)):
+        cells[table][(site, None if year in ("", "NULL") else int(year))] = int(n)
+    return cells
 
 
 def spark_reader(spark: Any) -> Callable[[Path, str], Cells]:
+    """Spark's rows for one table, from one Spark job over every table of the archive."""
+
     def read_spark(folder: Path, table: str) -> Cells:
-        frame = spark.read.parquet(str(folder))
-        columns = ["site", "year"] if _year(table) else ["site"]
-        rows = frame.select(*columns).collect()
-        return _cells(
-            (r["site"] for r in rows), [r["year"] for r in rows] if _year(table) else None
-        )
+        return _spark_cells(spark, folder.parent)[table]
 
     return read_spark
+
+
+@functools.cache
+def _spark_cells(spark: Any, archive: Path) -> dict[str, Cells]:
+    """``spark.read.parquet(folder)`` of each table, their (site, year) columns in one union."""
+    from pyspark.sql import functions as f
+
+    frames = [
+        spark.read.parquet(str(archive / table)).select(
+            f.lit(table).alias("tbl"),
+            f.col("site").cast("string").alias("site"),
+            (f.col("year") if _year(table) else f.lit(None)).cast("int").alias("year"),
+        )
+        for table in TABLES
+    ]
+    union = functools.reduce(lambda a, b: a.unionByName(b), frames)
+    cells: dict[str, Cells] = {table: Counter() for table in TABLES}
+    for row in union.collect():
+        cells[row["tbl"]][(row["site"], row["year"])] += 1
+    return cells
 
 
 READERS: dict[str, Callable[[Path, str], Cells]] = {
@@ -130,3 +160,19 @@ def from_view(con: duckdb.DuckDBPyConnection, table: str) -> Cells:
     year = "year" if _year(table) else "NULL"
     rows = con.sql(f"SELECT site, {year}, count(*) FROM {table}_files GROUP BY ALL").fetchall()
     return Counter({(s, None if y is None else int(y)): n for s, y, n in rows})
+
+
+@functools.cache
+def expected_cells(archive: Path, table: str) -> Cells:
+    """Rows per (site, year) of one table as the view says, checked against the folders.
+
+    Built archives are not changed afterwards: each is read once per table, not per reader.
+    """
+    cells = from_view(_connection(archive), table)
+    assert from_folders(archive / table) == cells
+    return cells
+
+
+@functools.cache
+def _connection(archive: Path) -> duckdb.DuckDBPyConnection:
+    return connect(str(archive))

@@ -14,16 +14,13 @@ import pytest
 
 from mpcrawl.schemas import TABLES
 from tests.crawl import read
-from tests.read.readers import READERS, from_folders, from_view, spark_reader
+from tests.read.readers import READERS, expected_cells, from_view, spark_reader
 
 ARCHIVES = ("first_run", "wordpress_edited", "compacted")
 
 
 def _check(archive: Path, table: str, reader: Any) -> None:
-    folder = archive / table
-    expected = from_view(read(archive), table)
-    assert from_folders(folder) == expected
-    assert reader(folder, table) == expected
+    assert reader(archive / table, table) == expected_cells(archive, table)
 
 
 @pytest.mark.parametrize("table", list(TABLES))
