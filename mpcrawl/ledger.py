@@ -39,12 +39,11 @@ from mpcrawl.archive.writer import (
     remove_temp_files,
 )
 from mpcrawl.config import Config
-from mpcrawl.items import RunItem, SiteItem
+from mpcrawl.items import RunItem
 from mpcrawl.outcomes import QUIET, Outcome
 from mpcrawl.schemas import TABLES
-from mpcrawl.sitelist import KNOWN_COLUMNS, SiteEntry
-from mpcrawl.siterun import SiteRun, run_record
-from mpcrawl.wp.records import as_int
+from mpcrawl.sitelist import SiteEntry
+from mpcrawl.siterun import SiteRun, end_line, run_record, site_record
 from mpcrawl.wp.sitename import host_key, site_host_keys
 
 logger = logging.getLogger(__name__)
@@ -235,24 +234,6 @@ class SiteLedger:
         # A finished site's state can be large (every version key): let it go.
         run.state = run.web_state = None
 
-    def _site_item(self, run: SiteRun, outcome: Outcome, now: datetime) -> SiteItem:
-        entry = run.entry
-        extra = {k: v for k, v in entry.metadata.items() if k not in KNOWN_COLUMNS}
-        return SiteItem(
-            site=run.site,
-            url=entry.url,
-            api_root=run.api.root_url if run.api else None,
-            url_form=run.api.form if run.api else None,
-            outcome=outcome,
-            name=entry.known("name"),
-            party=entry.known("party"),
-            constituency=entry.known("constituency"),
-            member_id=as_int(entry.known("member_id")),
-            metadata=extra or None,
-            checked_at=now,
-            run_id=self.run_id,
-        )
-
     def _end_site(
         self, run: SiteRun, outcome: Outcome, reason: str | None, *, site_row: bool
     ) -> None:
@@ -267,7 +248,7 @@ class SiteLedger:
         self.crawler.signals.send_catch_log(site_ending, site=run.site)
         try:
             if site_row:
-                self.writer.write("sites", row_of(self._site_item(run, outcome, now)))
+                self.writer.write("sites", row_of(site_record(run, self.run_id, outcome, now)))
             self.writer.write("runs", row_of(item))
             self.writer.close_site(run.site)
             if site_row and outcome != "locked":  # not cut short, and the lock is ours
@@ -289,20 +270,9 @@ class SiteLedger:
 
     def _log_end(self, item: RunItem) -> None:
         self.crawler.stats.inc_value(f"mpcrawl/site/{item.outcome}")
-        seconds = (item.finished_at - item.started_at).total_seconds()
-        line = (
-            f"{item.site}: {item.outcome}; {item.posts_new} new / {item.posts_unchanged} "
-            f"unchanged posts, {item.requests} requests, {item.errors} errors, {seconds:.1f}s"
-        )
-        if item.bad_objects:
-            line += f", {item.bad_objects} with bad values (see bad_values)"
-        if item.rejects:
-            line += f", {item.rejects} rejected (see rejects)"
         if item.routes_skipped:
             self.crawler.stats.inc_value("mpcrawl/routes_skipped", len(item.routes_skipped))
-            line += f", {len(item.routes_skipped)} optional routes skipped (see routes_skipped)"
-        if item.reason:
-            line += f" ({item.reason})"
+        line = end_line(item)
         log = logger.info if item.outcome in QUIET else logger.warning
         log("site finished: %s", line)
         self.summary.append(line)

@@ -11,10 +11,11 @@ from datetime import datetime
 
 from mpcrawl.archive.state import SiteState
 from mpcrawl.archive.web_state import WebState
-from mpcrawl.items import RunItem
+from mpcrawl.items import RunItem, SiteItem
 from mpcrawl.outcomes import Outcome
-from mpcrawl.sitelist import SiteEntry
+from mpcrawl.sitelist import KNOWN_COLUMNS, SiteEntry
 from mpcrawl.verdict import SiteVerdict, Tally
+from mpcrawl.wp.records import as_int
 from mpcrawl.wp.urls import ApiRoot
 
 
@@ -76,3 +77,42 @@ def run_record(
         rejects=tally.rejects,
         routes_skipped=list(verdict.routes_skipped),
     )
+
+
+def site_record(run: SiteRun, run_id: str, outcome: Outcome, now: datetime) -> SiteItem:
+    """The ``sites`` row of a site for this run: what the site list said of it, and how it
+    went (metadata columns the table has no column for go into ``metadata``)."""
+    entry = run.entry
+    extra = {k: v for k, v in entry.metadata.items() if k not in KNOWN_COLUMNS}
+    return SiteItem(
+        site=run.site,
+        url=entry.url,
+        api_root=run.api.root_url if run.api else None,
+        url_form=run.api.form if run.api else None,
+        outcome=outcome,
+        name=entry.known("name"),
+        party=entry.known("party"),
+        constituency=entry.known("constituency"),
+        member_id=as_int(entry.known("member_id")),
+        metadata=extra or None,
+        checked_at=now,
+        run_id=run_id,
+    )
+
+
+def end_line(item: RunItem) -> str:
+    """The ``site finished:`` line of a run record, which the summary repeats."""
+    seconds = (item.finished_at - item.started_at).total_seconds()
+    line = (
+        f"{item.site}: {item.outcome}; {item.posts_new} new / {item.posts_unchanged} "
+        f"unchanged posts, {item.requests} requests, {item.errors} errors, {seconds:.1f}s"
+    )
+    if item.bad_objects:
+        line += f", {item.bad_objects} with bad values (see bad_values)"
+    if item.rejects:
+        line += f", {item.rejects} rejected (see rejects)"
+    if item.routes_skipped:
+        line += f", {len(item.routes_skipped)} optional routes skipped (see routes_skipped)"
+    if item.reason:
+        line += f" ({item.reason})"
+    return line
