@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
@@ -57,8 +58,10 @@ FORCED_STOP_REASON = "run stopped by force (second signal) before the site finis
 
 
 def row_of(item: Any) -> dict[str, Any]:
-    """The item's values for exactly its table's columns."""
-    return {name: getattr(item, name, None) for name in TABLES[item.table].schema.names}
+    """The item's values for exactly its table's columns (through ``ItemAdapter``, as
+    Scrapy reads items: a field the item lacks is null)."""
+    adapter = ItemAdapter(item)
+    return {name: adapter.get(name) for name in TABLES[adapter.item.table].schema.names}
 
 
 class SiteLedger:
