@@ -7,7 +7,8 @@ DEMO_STAMP := $(VENV)/.installed-demo
 .PHONY: demo test lint bench clean-output
 
 # setuptools >= 77 reads the SPDX licence of pyproject.toml; the Scrapyd egg
-# (mpcrawl/fanout/egg.py) is built with the venv's own setuptools, so upgrade it here.
+# (mpcrawl/fanout/egg.py) is built with the venv's own setuptools, so every install step
+# asks for it (a venv made before the SPDX licence is upgraded too).
 $(BIN)/python:
 	@echo "== 1/3 Creating the virtual environment in $(VENV)"
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -15,13 +16,13 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	@echo "== Installing mpcrawl with its test tools (pytest, ruff, mypy, Scrapyd, Spark)"
-	$(BIN)/pip install -e '.[test]'
+	$(BIN)/pip install "setuptools>=77" -e '.[test]'
 	touch $(STAMP) $(DEMO_STAMP)
 
 # The demo and the README's examples only: no test tools.
 $(DEMO_STAMP): $(BIN)/python pyproject.toml
 	@echo "== 2/3 Installing mpcrawl and the README's readers (pandas, polars)"
-	$(BIN)/pip install -e '.[analysis]'
+	$(BIN)/pip install "setuptools>=77" -e '.[analysis]'
 	touch $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)

@@ -1,8 +1,10 @@
-"""Keeps each site's robots.txt in the archive (``robots`` table), once per run.
+"""Keeps each site's robots.txt in the archive (``robots`` table) when it changed.
 
 Scrapy's ``RobotsTxtMiddleware`` already fetches robots.txt before a host's first request;
 this extension only listens (``response_received``) and hands the body to the ledger's
-writer, so ``scrapy changes`` can tell new Disallow lines that cover archived URLs. It
+writer, so ``scrapy changes`` can tell new Disallow lines that cover archived URLs; a
+robots.txt with the status and body of the one archived last adds no row (a no-change
+night adds nothing for it). It
 sends no request and changes no decision: what robots.txt refuses is refused by the
 middleware as before, and nothing archived is hidden or removed because of it.
 """
@@ -17,6 +19,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
+from mpcrawl.archive.state import ArchiveStateError, last_robots
 from mpcrawl.archive.writer import ArchiveError
 from mpcrawl.ledger import SiteLedger, ledger_of
 
@@ -24,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 
 class RobotsArchive:
-    """Writes one ``robots`` row per site and run from the robots.txt Scrapy fetched."""
+    """Writes a ``robots`` row for a site whose robots.txt (status, body) is not the one
+    archived last."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -45,6 +49,13 @@ class RobotsArchive:
             self._ledger = ledger_of(self.crawler)
         run = self._ledger.run_for_url(request.url)
         if run is None or run.finished or run.verdict.decided == "locked":
+            return
+        try:
+            last = last_robots(self._ledger.location, run.site, response.url)
+        except ArchiveStateError as exc:
+            self._ledger.archive_failed(ArchiveError(str(exc)), run.site)
+            return
+        if last == (response.status, response.body):
             return
         row = {
             "site": run.site,

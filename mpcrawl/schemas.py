@@ -333,7 +333,7 @@ WEB_TOMBSTONES = pa.schema(
     ]
 )
 
-# Each site's robots.txt as fetched by Scrapy's RobotsTxtMiddleware, once per run
+# Each site's robots.txt as fetched by Scrapy's RobotsTxtMiddleware, when it changed
 # (mpcrawl.robotstxt): `scrapy changes` tells new Disallow lines that cover archived URLs.
 ROBOTS = pa.schema(
     [

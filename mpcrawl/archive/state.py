@@ -200,6 +200,25 @@ def column_batches(
             raise ArchiveStateError(f"{path} is not a readable Parquet file: {exc}") from exc
 
 
+def last_robots(location: ArchiveLocation, site: str, url: str) -> tuple[int, bytes] | None:
+    """The status and body of the robots.txt at ``url`` archived last for the site, or None:
+    a robots.txt is archived only when it changed, so nights that change nothing add
+    nothing."""
+    newest: tuple[int, int, bytes] | None = None
+    columns = ["url", "fetched_at", "status", "body"]
+    for table in column_batches(location, "robots", site, columns):
+        for at_url, at, status, body in zip(
+            table.column("url").to_pylist(),
+            _as_micros(table.column("fetched_at")),
+            table.column("status").to_pylist(),
+            table.column("body").to_pylist(),
+            strict=True,
+        ):
+            if at_url == url and at is not None and (newest is None or at > newest[0]):
+                newest = (at, status, body)
+    return None if newest is None else (newest[1], newest[2])
+
+
 def _as_micros(column: pa.ChunkedArray) -> list[int | None]:
     return _micros_array(column).to_pylist()  # type: ignore[no-any-return]
 
