@@ -36,7 +36,6 @@ demo-changes: $(DEMO_STAMP)
 
 test: $(STAMP)
 	bash tests/wordpress/install.sh
-	bash tests/drupal/install.sh
 	bash tests/install_debian.sh chromium chromium "the report's browser checks"
 	bash tests/install_debian.sh java openjdk-17-jre-headless "the Spark reader tests"
 	$(BIN)/ruff check mpcrawl tests benchmarks

@@ -47,7 +47,7 @@ PLATFORMS = SHARED / "platforms"
 DRUPAL_TARBALL = PLATFORMS / "drupal-7.105.tar.gz"
 XMLSITEMAP_TARBALL = PLATFORMS / "xmlsitemap-7.x-2.6.tar.gz"
 PHP_EXTENSIONS = ("pdo_sqlite", "gd", "dom", "mbstring")
-INSTALL_HINT = "run `bash tests/drupal/install.sh` as root"
+INSTALL_HINT = "run `bash tests/wordpress/install.sh` as root"
 Variant = Literal["core", "xmlsitemap"]
 VARIANTS: tuple[Variant, ...] = ("core", "xmlsitemap")
 

@@ -5,7 +5,7 @@
 :class:`~tests.drupal.drupalserver.Site` objects (``.url``, ``.manifest``, ``.published()``).
 The first session on a machine installs and seeds into the cache (about a minute); later
 ones copy the cached SQLite files (about a second). Without PHP's packages the tests skip
-(``bash tests/drupal/install.sh`` as root); ``MPCRAWL_REQUIRE_DRUPAL=1`` fails instead.
+(``bash tests/wordpress/install.sh`` as root); ``MPCRAWL_REQUIRE_DRUPAL=1`` fails instead.
 """
 
 from __future__ import annotations

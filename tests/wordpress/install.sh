@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Install the Debian packages the WordPress test fixture needs (Debian 12 "bookworm").
+# Install the Debian packages the PHP test sites need (Debian 12 "bookworm"): the
+# WordPress fixtures (WordPress 6.1, and 7.1 from ../shared/platforms, on MariaDB) and the
+# Drupal 7 fixture (on SQLite: php-sqlite3, php-gd).
 #
 # Idempotent: when everything is installed it only runs dpkg-query and exits (< 1 s).
 # Services are NOT started: the fixture runs its own mariadbd and `php -S` as child
@@ -12,7 +14,7 @@
 set -euo pipefail
 
 PACKAGES=(wordpress wordpress-theme-twentytwentythree php-cli php-mysql mariadb-server
-          php-xml php-mbstring php-curl)
+          php-xml php-mbstring php-curl php-sqlite3 php-gd)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -53,7 +55,7 @@ if [[ ! -e "$POLICY" ]]; then
 fi
 
 apt_get() {
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get \
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 \
         -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
 }
 
