@@ -572,6 +572,34 @@ require_once ABSPATH . 'wp-settings.php';
             )
             return inst
 
+    def php(self, inst: Instance, code: str) -> str:
+        """Run PHP ``code`` inside WordPress for ``inst`` (wp-load.php, as the administrator).
+
+        The way wp-cli's ``wp eval`` changes a site: the WordPress API itself, no HTTP, so it
+        works whatever the site's REST API answers (``rest="hidden"`` 404s even
+        authenticated REST requests). Returns what the code prints; a non-zero exit fails.
+        """
+        script = (
+            "$_SERVER['HTTP_HOST'] = '127.0.0.1'; $_SERVER['REQUEST_URI'] = '/';"
+            " $_SERVER['REQUEST_METHOD'] = 'GET'; $_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';"
+            f" require {_php_quote(str(self.docroot / 'wp-load.php'))};"
+            " wp_set_current_user(1);\n" + code
+        )
+        env = {
+            **os.environ,
+            "MPCRAWL_WP_DB": inst.database,
+            "MPCRAWL_WP_HOME": inst.url,
+            "MPCRAWL_WP_REST": inst.rest,
+        }
+        cmd = [str(_which("php")), *self._php_ini(), "-d", "display_errors=stderr", "-r", script]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        if proc.returncode != 0:
+            raise WordPressError(
+                f"php for {inst.name} failed ({proc.returncode}): {proc.stderr[-3000:]}"
+                f"\n{code[:500]}"
+            )
+        return proc.stdout
+
     def stop_instance(self, inst: Instance, drop: bool = True) -> None:
         """Stop a site's php server; ``drop`` also deletes its database."""
         if inst.process is not None:
