@@ -147,6 +147,8 @@ def test_every_setting_is_documented_and_every_documented_setting_exists() -> No
         *MPCRAWL_SETTINGS,
         "MPCRAWL_ARCHVE",
         "MPCRAWL_REQUIRE_WORDPRESS",
+        "MPCRAWL_REQUIRE_DRUPAL",
+        "MPCRAWL_PLATFORMS_CACHE",
         "MPCRAWL_BENCH_STATE",
     )
     for page in PAGES:
