@@ -25,11 +25,6 @@ from tests.warc.support import (
 )
 from tests.wordpress.wpserver import Instance
 
-# Crawls of the real WordPress leave one tempfile.SpooledTemporaryFile unclosed somewhere
-# (not traced down yet; the sample site's crawls leave none, and neither warcio's writer nor
-# cdxj-indexer's index of a crawl's WARC does), reported when garbage-collected.
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-
 
 def test_rest_crawl_with_credentials_records_no_secret(
     wordpress_fork: Instance, tmp_path: Path
