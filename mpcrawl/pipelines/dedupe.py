@@ -43,6 +43,12 @@ class DedupePipeline:
             return self.ledger.state_of(run), run
         return self._fallback.setdefault(site, SiteState()), None
 
+    def _web_state(self, site: str) -> tuple[WebState, SiteRun | None]:
+        run = self.ledger.run_for(site)
+        if run is not None:
+            return self.ledger.web_state_of(run), run
+        return self._web_fallback.setdefault(site, WebState()), None
+
     def process_item(self, item: PipelineItem) -> PipelineItem:
         match item:
             case PostItem():
@@ -96,11 +102,7 @@ class DedupePipeline:
     def _page(self, item: WebPageItem) -> WebPageItem:
         """A page version whose key is the newest archived one of its URL (and not
         tombstoned since) is unchanged; any other is new, and becomes the newest."""
-        run = self.ledger.run_for(item.site)
-        if run is not None:
-            state = self.ledger.web_state_of(run)
-        else:
-            state = self._web_fallback.setdefault(item.site, WebState())
+        state, run = self._web_state(item.site)
         known = None if item.url in state.tombstoned else state.pages.get(item.url)
         if known is not None and known.version == item.version_sha256:
             if run is not None:
