@@ -27,7 +27,15 @@ def crawl(archive: Path, url: str, **settings: Any) -> dict[str, Any]:
 
 
 def published(archive: Path) -> list[Path]:
-    return sorted(p for p in (archive / "warc").glob("site=*/*.warc.gz"))
+    """The published WARCs in the order they were begun (their ``warcinfo`` WARC-Date):
+    names alone do not sort so when two runs of one process start within a second."""
+    return sorted((archive / "warc").glob("site=*/*.warc.gz"), key=lambda p: (begun(p), p.name))
+
+
+def begun(path: Path) -> str:
+    with path.open("rb") as handle:
+        first = next(iter(ArchiveIterator(handle)))
+        return str(first.rec_headers.get_header("WARC-Date"))
 
 
 def check_all(archive: Path) -> list[Path]:

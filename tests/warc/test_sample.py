@@ -53,8 +53,7 @@ def test_every_exchange_recorded_rows_index_it_and_a_quiet_night_adds_revisits(
 
     # The second run sweeps (new URLs, so new responses); the third asks the same URLs
     # again: a payload equal to the one archived for its URI is a revisit, and a response
-    # record is written only for a payload that differs (in a full suite run the sample
-    # site's pages sweep has once served other bytes on the third night: not traced).
+    # record is written only for a payload that differs.
     crawl(archive, sample_site.url)
     third = crawl(archive, sample_site.url)
     assert third["mpcrawl/site/ok"] == 1 and "mpcrawl/posts/new" not in third
