@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from scrapy import Request
@@ -65,11 +66,14 @@ class Site:
                 self.items.append(value)
 
 
-def plan(site: Site, state: WebState | None = None, bounds: Bounds | None = None) -> FallbackSite:
+def plan(
+    site: Site, state: WebState | None = None, bounds: Bounds | None = None, home: str = HOME
+) -> FallbackSite:
+    """The fallback plan of the site at ``home``, served by ``site``, run to its end."""
     fs = FallbackSite(
-        site="ex.org",
-        home=HOME,
-        hosts=site_host_keys(HOME),
+        site=urlsplit(home).netloc,
+        home=home,
+        hosts=site_host_keys(home),
         state=state or WebState(),
         run_id="r",
         bounds=bounds or Bounds(),

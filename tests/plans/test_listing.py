@@ -16,13 +16,12 @@ from scrapy import Request
 
 from mpcrawl.archive.web_state import ArchivedPage, WebState
 from mpcrawl.pipelines.normalise import NormalisePipeline
-from mpcrawl.plans.fallback import FallbackPlan, FallbackSite
+from mpcrawl.plans.fallback import FallbackSite
 from mpcrawl.plans.listing import listing_gap
 from mpcrawl.web.items import FetchedPage, WebPageItem, WebTombstoneItem
 from mpcrawl.web.listings import Bounds
 from mpcrawl.web.page import page_links
-from mpcrawl.wp.sitename import site_host_keys
-from tests.plans.test_fallback import Site
+from tests.plans.test_fallback import Site, plan
 
 PAGES = Path(__file__).parents[1] / "web" / "pages"
 HOME = "http://127.0.0.1:59043/"  # where the HTML pages were captured
@@ -67,16 +66,7 @@ class Drupal(Site):
 
 
 def crawl(site: Site, bounds: Bounds | None = None, state: WebState | None = None) -> FallbackSite:
-    fs = FallbackSite(
-        site="drupal",
-        home=HOME,
-        hosts=site_host_keys(HOME),
-        state=state or WebState(),
-        run_id="r",
-        bounds=bounds or Bounds(),
-    )
-    site.run(FallbackPlan(fs, site.request).start())
-    return fs
+    return plan(site, state, bounds, home=HOME)
 
 
 def pages(site: Site) -> list[str]:
