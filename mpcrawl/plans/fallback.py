@@ -15,7 +15,7 @@ with the same sitemap ``lastmod``; a URL archived with an ``ETag`` or ``Last-Mod
 is asked for conditionally. Each page served is yielded as a
 :class:`~mpcrawl.web.items.FetchedPage`: the item pipelines read it, drop listings and
 versions already archived, extract and archive it, as they do REST objects. Only after a
-*complete* sitemap walk, each archived URL missing from it is probed without following
+*complete* sitemap walk or crawl, each archived URL missing from it is probed without following
 redirects: 404/410 is ``deleted``, a redirect ``redirected`` (with its target). Feeds and
 an incomplete crawl are never complete listings, so they tombstone nothing.
 
