@@ -57,6 +57,9 @@ class Config:
     pages_in_flight: int
     site_max_requests: int
     site_max_seconds: float
+    listing_pages: int  # the crawl of a site's listings (mpcrawl.plans.listing)
+    listing_depth: int
+    listing_seconds: float
     credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
     warc: bool  # record every exchange as WARC (mpcrawl.capture)
     warc_file_bytes: int
@@ -88,6 +91,9 @@ class Config:
             pages_in_flight=_positive_int(settings, "MPCRAWL_PAGES_IN_FLIGHT"),
             site_max_requests=_positive_int(settings, "MPCRAWL_SITE_MAX_REQUESTS"),
             site_max_seconds=_positive_float(settings, "MPCRAWL_SITE_MAX_SECONDS"),
+            listing_pages=_positive_int(settings, "MPCRAWL_LISTING_PAGES", minimum=0),
+            listing_depth=_positive_int(settings, "MPCRAWL_LISTING_DEPTH"),
+            listing_seconds=_positive_float(settings, "MPCRAWL_LISTING_SECONDS"),
             credentials=_read_netrc(netrc_path) if netrc_path is not None else {},
             warc=settings.getbool("MPCRAWL_WARC"),
             warc_file_bytes=_positive_int(settings, "MPCRAWL_WARC_FILE_BYTES"),

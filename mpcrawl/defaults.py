@@ -20,3 +20,14 @@ FILE_ROWS: Final = 100_000
 LOCK_STALE_AFTER: Final = 6 * 3600.0
 """Seconds after which a lock on object storage is taken over (a PID on another node
 cannot be checked); also a site's longest run (``MPCRAWL_SITE_MAX_SECONDS``)."""
+
+LISTING_PAGES: Final = 1000
+"""Listing pages a site's crawl reads beyond its home page when no complete sitemap lists it
+(pagers, sections, archives, tags); ``0`` reads the home page's links only."""
+
+LISTING_DEPTH: Final = 3
+"""How many listing-to-listing hops from the home page a crawl follows (a pager's next page
+is the same listing: no hop)."""
+
+LISTING_SECONDS: Final = 3600.0
+"""Seconds a site's crawl of its listings may take before it reads no further listing."""

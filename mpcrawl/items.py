@@ -222,6 +222,7 @@ class RunItem:
     json_recovered: int = 0
     posts_total: int | None = None
     source: str | None = None
+    listing_complete: bool | None = None
     pages_listed: int | None = None
     pages_found: int | None = None
     bad_objects: int = 0

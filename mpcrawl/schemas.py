@@ -262,8 +262,11 @@ RUNS = pa.schema(
         ("errors", pa.int64()),
         ("json_recovered", pa.int64()),
         ("posts_total", pa.int64()),
-        # which source served the site: "rest", "sitemap", "feed", "links" (fallback path)
+        # which source served the site: "rest", "sitemap", "crawl", "feed", "links"
         ("source", pa.string()),
+        # fallback path: whether that listing names every publication (a sitemap read to
+        # its end, a crawl that read every listing it found); a feed or links never do
+        ("listing_complete", pa.bool_()),
         ("pages_listed", pa.int64()),  # URLs the fallback's listing named
         ("pages_found", pa.int64()),  # of those, publications read (new or unchanged)
         ("bad_objects", pa.int64()),  # objects archived with values no typed column holds

@@ -32,6 +32,11 @@ MPCRAWL_MAX_PAGES = 10_000  # pages per collection walk (1,000,000 posts at 100 
 MPCRAWL_PAGES_IN_FLIGHT = 4  # pages of one walk scheduled at a time
 MPCRAWL_SITE_MAX_REQUESTS = 50_000  # requests per site per run, robots.txt and retries included
 MPCRAWL_SITE_MAX_SECONDS = defaults.LOCK_STALE_AFTER  # seconds per site per run
+# Where no complete sitemap lists a site, its listings are crawled from the home page: at
+# most this many listing pages, this many hops deep, for this long (docs/crawling.md)
+MPCRAWL_LISTING_PAGES = defaults.LISTING_PAGES  # 0: the home page's links only
+MPCRAWL_LISTING_DEPTH = defaults.LISTING_DEPTH
+MPCRAWL_LISTING_SECONDS = defaults.LISTING_SECONDS
 # part files one partition folder of a site may hold before the end of the site's run
 # merges its small ones; 0: never (then only `scrapy compact` merges)
 MPCRAWL_COMPACT_AFTER = 4

@@ -71,6 +71,7 @@ def run_record(
         json_recovered=tally.json_recovered,
         posts_total=tally.posts_total,
         source=fallback.source if fallback else ("rest" if run.api else None),
+        listing_complete=fallback.incomplete is None if fallback else None,
         pages_listed=fallback.pages_listed if fallback else None,
         pages_found=fallback.pages_found + tally.pages_found if fallback else None,
         bad_objects=tally.bad_objects,

@@ -74,6 +74,7 @@ class FallbackCounts:
     pages_unchanged: int
     tombstones_new: int
     errors: list[str] = field(default_factory=list)
+    incomplete: str | None = None  # why the listing may miss publications (None: complete)
 
 
 @dataclass(slots=True)
@@ -174,6 +175,9 @@ class SiteVerdict:
             more = len(counts.errors) - 1
             self.decided = "partial"
             self.reason = f"fallback: {counts.errors[-1]}" + (f" (and {more} more)" if more else "")
+        elif counts.incomplete and not discover and not self.archive_error:
+            # an archive of record names what it may lack: never a settled site
+            self.decided, self.reason = "partial", f"listing incomplete: {counts.incomplete}"
 
     def final(self) -> tuple[Outcome, str | None]:
         """The site's outcome once nothing is pending: decided, else errors, else ok."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import inprocess
 from tests.crawl import crawl, read, scalar
 from tests.hugo.site import HugoSite
 
@@ -50,24 +51,55 @@ def test_every_hugo_page_is_archived_and_a_removed_page_is_tombstoned(tmp_path: 
         assert scalar(con, "SELECT posts_new FROM runs ORDER BY started_at DESC LIMIT 1") == 0
 
 
-@pytest.mark.parametrize(
-    ("sitemap", "rss", "source"), [(False, True, "feed"), (False, False, "links")]
-)
-def test_without_a_sitemap_the_feed_then_the_links_serve(
-    tmp_path: Path, sitemap: bool, rss: bool, source: str
-) -> None:
-    with HugoSite(tmp_path / "site", pages=12, sitemap=sitemap, rss=rss) as site:
+@pytest.mark.parametrize("rss", [True, False])
+def test_without_a_sitemap_the_sites_lists_are_crawled(tmp_path: Path, rss: bool) -> None:
+    with HugoSite(tmp_path / "site", pages=12, sitemap=False, rss=rss) as site:
         archive = tmp_path / "archive"
-        assert crawl(archive, f"site={site.url}").returncode == 0
+        result = inprocess.crawl(archive, f"site={site.url}")
+        assert result.returncode == 0, result.stderr[-3000:]
         got = archived(archive)
-        assert {s for *_, s, _ in got.values()} == {source}
-        # the feed and the home page's links name the newest pages; all of them are titled
-        assert got and set(got) <= {site.url + p.path for p in site.pages.values()}
+        # the home page links the section list (/posts/), which links every page
+        assert set(got) == {site.url + p.path for p in site.pages.values()}
+        assert {s for *_, s, _ in got.values()} == {"crawl"}
         assert all(title and date for title, date, *_ in got.values())
-        # neither a feed nor a page of links is a complete listing: nothing is ever tombstoned
+        con = read(archive)
+        assert con.sql("SELECT outcome, source, listing_complete FROM runs").fetchall() == [
+            ("not_wordpress", "crawl", True)
+        ]
+        # a crawl that read every listing vouches for what it lists: a page missing from
+        # it is asked for, and its 404 is a tombstone
+        gone = site.remove(next(iter(site.pages)))
+        site.build()
+        assert inprocess.crawl(archive, f"site={site.url}").returncode == 0
+        assert read(archive).sql("SELECT url, reason FROM web_tombstones").fetchall() == [
+            (site.url + gone.path, "deleted")
+        ]
+
+
+@pytest.mark.parametrize(("rss", "source"), [(True, "feed"), (False, "links")])
+def test_a_feed_or_the_home_pages_links_alone_are_no_complete_listing(
+    tmp_path: Path, rss: bool, source: str
+) -> None:
+    with HugoSite(tmp_path / "site", pages=12, sitemap=False, rss=rss) as site:
+        archive = tmp_path / "archive"
+        no_crawl = {"MPCRAWL_LISTING_PAGES": "0"}
+        result = inprocess.crawl(archive, f"site={site.url}", **no_crawl)
+        got = archived(archive)
+        assert got and set(got) <= {site.url + p.path for p in site.pages.values()}
+        assert {s for *_, s, _ in got.values()} == {source}
+        # the pages read are archived, but the site is not reported complete: exit 1
+        [(outcome, reason, listed_by, complete)] = (
+            read(archive)
+            .sql("SELECT outcome, reason, source, listing_complete FROM runs")
+            .fetchall()
+        )
+        assert (result.returncode, outcome, listed_by, complete) == (1, "partial", source, False)
+        assert reason.startswith("listing incomplete: only ")
+        assert ": partial; " in result.stderr and reason in result.stderr
+        # and it tombstones nothing
         site.remove(next(iter(site.pages)))
         site.build()
-        assert crawl(archive, f"site={site.url}").returncode == 0
+        assert inprocess.crawl(archive, f"site={site.url}", **no_crawl).returncode == 1
         assert scalar(read(archive), "SELECT count(*) FROM web_tombstones") == 0
 
 

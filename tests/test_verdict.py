@@ -78,3 +78,28 @@ def test_a_spent_budget_is_partial_and_no_walk_vouches_any_more() -> None:
     run.verdict.stop("MPCRAWL_SITE_MAX_REQUESTS=5 requests reached")
     assert run.verdict.distrusted is not None
     assert run.verdict.final() == ("partial", "MPCRAWL_SITE_MAX_REQUESTS=5 requests reached")
+
+
+@pytest.mark.parametrize("discover", [False, True])
+def test_a_listing_that_may_miss_publications_is_no_settled_site(discover: bool) -> None:
+    run = site_run()
+    run.verdict.decide("not_wordpress", "no WordPress REST API found")
+    gap = "only a feed, which names the newest pages (no sitemap, no crawl)"
+    run.verdict.fallback_finished(
+        FallbackCounts("feed", 10, 0, 0, 0, incomplete=gap), discover=discover
+    )
+    row = record(run)
+    assert (row.source, row.listing_complete, row.errors) == ("feed", False, 0)
+    if discover:  # a survey fetches no page: it says what a crawl would use
+        assert (row.outcome, row.reason) == ("not_wordpress", "no WordPress REST API found")
+    else:
+        assert (row.outcome, row.reason) == ("partial", f"listing incomplete: {gap}")
+
+
+def test_a_complete_crawl_of_the_listings_is_a_settled_site() -> None:
+    run = site_run()
+    run.verdict.decide("not_wordpress", "no WordPress REST API found")
+    run.verdict.fallback_finished(FallbackCounts("crawl", 300, 0, 0, 0), discover=False)
+    row = record(run)
+    assert (row.outcome, row.source, row.listing_complete) == ("not_wordpress", "crawl", True)
+    assert record(site_run()).listing_complete is None  # no fallback: nothing to say

@@ -84,7 +84,7 @@ class Change:
     outcome: str | None = None  # outcome, first_crawl: the run's outcome
     previous_outcome: str | None = None  # outcome: the site's run before
     reason: str | None = None  # outcome: the run's reason
-    source: str | None = None  # first_crawl: what served the site (rest, sitemap, feed, links)
+    source: str | None = None  # first_crawl: what listed it (rest, sitemap, crawl, feed, links)
     counts: dict[str, int] = field(default_factory=dict)  # first_crawl: rows per kind
     last_seen: datetime | None = None  # hidden, deleted, back: the newest archived version
     redirect_to: str | None = None  # redirected: where the page now leads

@@ -7,16 +7,17 @@ Per site, in order, each step only if the one before found nothing:
    ``/?sitemap=index``), one at a time until one is a sitemap; an index's children are
    read too (term and author sitemaps skipped), within :class:`~mpcrawl.web.sitemaps.Caps`;
 3. the home page's announced feeds, then the well-known feed addresses;
-4. the home page's links.
+4. a crawl of the site's own listings from its home page (:mod:`mpcrawl.plans.listing`),
+   also after a feed, which names only the newest pages.
 
 Then every listed URL on the site's own hosts is fetched, unless the archive holds it
 with the same sitemap ``lastmod``; a URL archived with an ``ETag`` or ``Last-Modified``
 is asked for conditionally. Each page served is yielded as a
 :class:`~mpcrawl.web.items.FetchedPage`: the item pipelines read it, drop listings and
 versions already archived, extract and archive it, as they do REST objects. Only after a
-*complete* sitemap walk, each archived URL missing from it is probed without following
+*complete* sitemap walk or crawl, each archived URL missing from it is probed without following
 redirects: 404/410 is ``deleted``, a redirect ``redirected`` (with its target). Feeds and
-links are never complete listings, so they tombstone nothing.
+an incomplete crawl are never complete listings, so they tombstone nothing.
 
 The plan holds no Scrapy machinery of its own: the spider gives it a ``Requester`` that
 counts each request against the site, and calls ``on_failure`` for requests that failed.
@@ -34,10 +35,11 @@ from urllib.parse import urljoin
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
+from mpcrawl.plans.listing import Home, list_site
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
 from mpcrawl.web.items import FetchedPage, Source, WebTombstoneItem
-from mpcrawl.web.page import page_links
+from mpcrawl.web.listings import Bounds, Frontier
 from mpcrawl.web.sitemaps import Caps, SitemapWalk, robots_sitemaps, well_known_sitemaps
 from mpcrawl.wp.sitename import host_key
 
@@ -65,12 +67,14 @@ class FallbackSite:
     state: WebState
     run_id: str
     caps: Caps = field(default_factory=Caps)
+    bounds: Bounds = field(default_factory=Bounds)  # of the crawl of listings
     discover: bool = False
     full: bool = False
     post_types: frozenset[str] = frozenset(("post", "page"))  # of WordPress pages, from types=
     walk: SitemapWalk = field(init=False)
     live: dict[str, ArchivedPage] = field(init=False)  # archived, not tombstoned since
     source: Source | None = None
+    frontier: Frontier | None = None  # the crawl of listings, once begun
     probes: list[str] = field(default_factory=list)
     sitemaps_pending: int = 0
     listed: dict[str, datetime | None] = field(default_factory=dict)
@@ -88,12 +92,15 @@ class FallbackSite:
 
     @property
     def complete(self) -> bool:
-        """Whether the listing names every page: a complete sitemap walk that listed any.
+        """Whether the listing names every page: a complete sitemap walk or crawl of the
+        site's listings that listed any.
 
         An empty listing is never taken for complete: a sitemap index whose children were
         all term or author sitemaps must not tombstone every page of the site.
         """
-        return self.source == "sitemap" and self.walk.complete and bool(self.listed)
+        crawled = self.frontier is not None and self.frontier.complete
+        walked = self.walk.complete if self.source == "sitemap" else crawled
+        return self.source in ("sitemap", "crawl") and walked and bool(self.listed)
 
     def failed(self, what: str, failure: RequestFailed) -> None:
         """A request got no answer; robots.txt refusals are obeyed, not failures."""
@@ -193,33 +200,31 @@ class FallbackPlan:
             announced = feed_links(body, response.url) if response.status == 200 else []
             candidates = [u for u in announced if fs.on_site(u)]
             candidates += [u for u in well_known_feeds(fs.home) if u not in candidates]
-            links = page_links(body, response.url) if response.status == 200 else []
-            yield from self._next_feed(candidates, [u for u in links if fs.on_site(u)])
+            page = Home(response.url, body) if response.status == 200 else None
+            yield from self._next_feed(candidates, page)
 
         def failed(failure: RequestFailed) -> Iterator[Any]:
             fs.failed("home page", failure)
-            yield from self._next_feed(well_known_feeds(fs.home), [])
+            yield from self._next_feed(well_known_feeds(fs.home), None)
 
         yield self.request(fs.home, home, failed)
 
-    def _next_feed(self, candidates: list[str], links: list[str]) -> Iterator[Any]:
+    def _next_feed(self, candidates: list[str], home: Home | None) -> Iterator[Any]:
         fs = self.fs
         if not candidates:
-            fs.source = "links"
-            yield from self._listed(dict.fromkeys(links[: fs.caps.max_urls]))
+            yield from list_site(self, home, None)
             return
         url, rest = candidates[0], candidates[1:]
 
         def parsed(response: Response) -> Iterator[Any]:
             entries = parse_feed(response.body) if response.status == 200 else None
             if not entries:
-                yield from self._next_feed(rest, links)
+                yield from self._next_feed(rest, home)
                 return
-            fs.source = "feed"
             found = {e.url: e.updated for e in entries if fs.on_site(e.url)}
-            yield from self._listed(dict(list(found.items())[: fs.caps.max_urls]))
+            yield from list_site(self, home, dict(list(found.items())[: fs.caps.max_urls]))
 
-        yield self.request(url, parsed, lambda _failure: self._next_feed(rest, links))
+        yield self.request(url, parsed, lambda _failure: self._next_feed(rest, home))
 
     # --- pages ------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 
 from mpcrawl.ledger import SiteLedger, ledger_of
 from mpcrawl.plans.fallback import REDIRECTS, FallbackPlan, FallbackSite
+from mpcrawl.plans.listing import listing_gap
 from mpcrawl.plans.rest import KNOWN_REST_BASES, Arguments, RestPlan
 from mpcrawl.plans.rest.site import OnFailure, OnResponse, RequestFailed
 from mpcrawl.settings import user_agent
@@ -30,6 +31,7 @@ from mpcrawl.sitelist import iter_shard, load, parse_shard
 from mpcrawl.siterun import SiteRun
 from mpcrawl.spiders.support import Step, counted, failure_of, flag
 from mpcrawl.verdict import FallbackCounts
+from mpcrawl.web.listings import Bounds
 from mpcrawl.wp import discovery
 
 logger = logging.getLogger(__name__)
@@ -175,6 +177,7 @@ class WpSpider(Spider):
         state = ledger.web_state_of(run) if self.args.discover else ledger.load_web_state(run)
         if state is None:  # a file of the site's archive is unreadable: the site ends error
             return
+        config = ledger.config
         fs = FallbackSite(
             site=run.site,
             home=discovery.site_root(run.entry.url),
@@ -184,6 +187,7 @@ class WpSpider(Spider):
             discover=self.args.discover,
             full=self.args.full,
             post_types=frozenset(KNOWN_REST_BASES.get(t, t) for t in self.args.types),
+            bounds=Bounds(config.listing_pages, config.listing_depth, config.listing_seconds),
         )
         self.fallbacks[run.site] = fs
 
@@ -198,12 +202,15 @@ class WpSpider(Spider):
             pages_unchanged=fs.pages_unchanged,
             tombstones_new=fs.tombstones_new,
             errors=list(fs.errors),
+            incomplete=listing_gap(fs),
         )
         run.verdict.fallback_finished(counts, discover=self.args.discover)
         stats = self.crawler.stats
         stats.inc_value(f"mpcrawl/fallback/source/{fs.source or 'none'}")
         stats.inc_value("mpcrawl/fallback/pages_unchanged", fs.pages_unchanged)
         stats.inc_value("mpcrawl/fallback/tombstones", fs.tombstones_new)
+        if fs.frontier is not None:
+            stats.inc_value("mpcrawl/fallback/listing_pages", fs.frontier.listings)
 
 
 class Requester:

@@ -22,7 +22,7 @@ from mpcrawl.web.page import PageInfo, version_key
 
 __all__ = ["FetchedPage", "Source", "WebPageItem", "WebTombstoneItem", "extract_page", "page_row"]
 
-Source = Literal["sitemap", "feed", "links"]
+Source = Literal["sitemap", "crawl", "feed", "links"]
 """What listed a site's pages on the fallback path."""
 
 

@@ -32,7 +32,7 @@ from mpcrawl.extract.text import html_to_text
 from mpcrawl.web.dates import as_midnight, day_first, display_date, parse_datetime, printed_days
 from mpcrawl.web.profiles import Page, Platform, Profile, detect
 
-__all__ = ["PageInfo", "page_links", "parse_datetime", "read_page", "version_key"]
+__all__ = ["PageInfo", "page_links", "page_of", "parse_datetime", "read_page", "version_key"]
 
 _NONCE_PARAMS = re.compile(r"(?:^|_)(?:wp)?nonce$|^ver$", re.IGNORECASE)
 _SKIP_LINK = re.compile(
@@ -166,6 +166,11 @@ def page_links(body: str, url: str) -> list[str]:
     except (etree.ParserError, ValueError):
         return []
     return _anchor_links(doc, url)
+
+
+def page_of(doc: Any, url: str) -> Page:
+    """What the platform profiles read of a parsed page (``detect(page_of(doc, url))``)."""
+    return Page(doc, frozenset(_body_classes(doc)), _meta(doc), _head_links(doc, url))
 
 
 def _anchor_links(doc: Any, url: str) -> list[str]:

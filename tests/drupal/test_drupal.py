@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from mpcrawl.read import connect
 from tests.drupal.drupalserver import Drupal, Site
 from tests.web.figures import Figures, Truth, measure
 
@@ -58,8 +60,21 @@ def test_drupal_with_xmlsitemap_is_archived_truly(drupal: Drupal, tmp_path: Path
     assert f.similar_99 >= 0.95 * 300
 
 
-def test_drupal_core_is_reached_through_its_feed(drupal: Drupal, tmp_path: Path) -> None:
-    f = crawl(drupal, "core", tmp_path / "archive")
-    # Without a sitemap only the feed's 10 newest articles are listed (issue 23, scope 1).
-    assert f.found == 10 and f.listings_archived == 0
+def test_drupal_core_is_archived_through_its_listings(drupal: Drupal, tmp_path: Path) -> None:
+    # No sitemap, a feed of the 10 newest: the front page's pager (/node?page=N) and the
+    # taxonomy term listings it links to name every published article (issue 23, scope 1).
+    archive = tmp_path / "archive"
+    f = crawl(drupal, "core", archive)
+    assert f.found >= 0.98 * f.published and f.listings_archived == 0
     assert f.date_exact == f.found and f.ids == f.found
+    con = connect(str(archive))
+    urls = {r[0] for r in con.sql("SELECT coalesce(final_url, url) FROM web_pages").fetchall()}
+    hidden = ["/" + n["alias"] for n in drupal.sites["core"].manifest["nodes"] if not n["status"]]
+    assert len(hidden) == 5 and not [u for u in urls if urlsplit(u).path in hidden]
+    assert not [u for u in urls if "?" in u or urlsplit(u).path in ("/", "/node")]
+    [run] = con.sql(
+        "SELECT outcome, source, listing_complete, pages_listed, pages_found, requests FROM runs"
+    ).fetchall()
+    assert run[:3] == ("not_wordpress", "crawl", True)
+    listings = f.stats["mpcrawl/fallback/listing_pages"]
+    print(f"drupal7 core: {run[4]} found / {run[3]} listed, {listings} listing pages read")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
@@ -13,6 +15,7 @@ from mpcrawl.archive.web_state import ArchivedPage, WebState
 from mpcrawl.pipelines.normalise import NormalisePipeline
 from mpcrawl.plans.fallback import FallbackPlan, FallbackSite
 from mpcrawl.web.items import FetchedPage, WebPageItem
+from mpcrawl.web.listings import Bounds
 from mpcrawl.wp.sitename import site_host_keys
 
 HOME = "https://ex.org/"
@@ -35,9 +38,10 @@ class Site:
         on_failure: Callable[[str], Iterator[Any]],
         *,
         headers: dict[str, str] | None = None,
+        priority: int = 0,
         follow_redirects: bool = True,
     ) -> Request:
-        req = Request(url, headers=headers)
+        req = Request(url, headers=headers, priority=priority)
         self.queue.append((req, callback))
         return req
 
@@ -62,9 +66,17 @@ class Site:
                 self.items.append(value)
 
 
-def plan(site: Site, state: WebState | None = None) -> FallbackSite:
+def plan(
+    site: Site, state: WebState | None = None, bounds: Bounds | None = None, home: str = HOME
+) -> FallbackSite:
+    """The fallback plan of the site at ``home``, served by ``site``, run to its end."""
     fs = FallbackSite(
-        site="ex.org", home=HOME, hosts=site_host_keys(HOME), state=state or WebState(), run_id="r"
+        site=urlsplit(home).netloc,
+        home=home,
+        hosts=site_host_keys(home),
+        state=state or WebState(),
+        run_id="r",
+        bounds=bounds or Bounds(),
     )
     site.run(FallbackPlan(fs, site.request).start())
     return fs
@@ -98,7 +110,8 @@ def test_an_empty_listing_tombstones_nothing() -> None:
     assert HOME + "old/" not in site.fetched and site.items == []
 
 
-def test_without_sitemaps_or_feeds_the_home_pages_links_are_read() -> None:
+@pytest.mark.parametrize(("pages", "source"), [(0, "links"), (5, "crawl")])
+def test_without_sitemaps_or_feeds_the_home_pages_links_are_read(pages: int, source: str) -> None:
     home = (
         b'<html><body class="home blog"><a href="/a/">A</a><a href="https://other.org/x/">x</a>'
         b"</body></html>"
@@ -109,10 +122,12 @@ def test_without_sitemaps_or_feeds_the_home_pages_links_are_read() -> None:
         b"</div></body></html>"
     )
     site = Site({HOME: (200, home), HOME + "a/": (200, post)})
-    fs = plan(site)
-    assert fs.source == "links" and list(fs.listed) == [HOME + "a/"]  # other hosts fenced
+    fs = plan(site, bounds=Bounds(pages=pages))
+    assert fs.source == source and list(fs.listed) == [HOME + "a/"]  # other hosts fenced
     assert [type(i) for i in site.items] == [FetchedPage]  # the pipelines read the page
     row = NormalisePipeline().process_item(site.items[0])
     assert isinstance(row, WebPageItem)
-    assert (row.id, row.content_text, row.source) == (4, "Hello.", "links")
-    assert not fs.complete and fs.errors == []
+    assert (row.id, row.content_text, row.source) == (4, "Hello.", source)
+    # the crawl read every listing it found (the home page); the home page's links alone
+    # never vouch for a page missing from them
+    assert fs.complete == (source == "crawl") and fs.errors == []

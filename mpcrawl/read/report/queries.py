@@ -101,7 +101,7 @@ class Overview:
 class SiteActivity:
     site: str
     name: str | None
-    source: str  # what served its publications: rest, sitemap, feed, links (comma-separated)
+    source: str  # what served its publications: rest, sitemap, crawl, feed, links (comma-separated)
     posts: int
     pages: int
     words: int

@@ -1,0 +1,164 @@
+"""The listing crawl: a site's publications found through its own listing pages.
+
+Where no sitemap lists a site, the fallback plan (:mod:`mpcrawl.plans.fallback`) has read
+its home page and perhaps a feed; neither names every publication. From the home page
+this plan follows the site's own listings, breadth-first within its hosts: every link of
+a listing (pagers at the same depth, sections, archives and tag pages one hop deeper) is
+fetched once; a page its platform profile calls a listing is read for its links in turn,
+within the site's :class:`~mpcrawl.web.listings.Bounds`, and is never archived; any other
+page is a publication, yielded as a :class:`~mpcrawl.web.items.FetchedPage` through the
+fallback plan's own page step. A crawl is complete when it read every listing it found
+(no bound reached, no page failed); only then may it vouch for a page missing from it.
+
+The rules for a page and its links are pure (:mod:`mpcrawl.web.listings`); this module
+only makes the requests, through the fallback plan's ``Requester``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from scrapy.http import Response, TextResponse
+
+from mpcrawl.plans.rest.site import RequestFailed
+from mpcrawl.web.listings import Frontier, ListingPage, read_listing
+from mpcrawl.web.page import page_links
+
+if TYPE_CHECKING:  # the fallback plan calls this module: no import at run time
+    from datetime import datetime
+
+    from mpcrawl.plans.fallback import FallbackPlan, FallbackSite
+
+logger = logging.getLogger(__name__)
+
+NOT_A_PAGE = (401, 403, 404, 410)  # a link to nothing a visitor may read: no error
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    """The site's home page as the fallback plan fetched it (once per run)."""
+
+    url: str  # after redirects
+    body: str
+
+    def links(self) -> list[str]:
+        return page_links(self.body, self.url)
+
+
+def list_site(
+    plan: FallbackPlan, home: Home | None, feed: dict[str, datetime | None] | None
+) -> Iterator[Any]:
+    """Step 4 of the fallback plan (and the step after a feed): crawl the site's listings
+    from its home page, fetching the feed's entries too; where no crawl may be made
+    (``discover=1``, ``MPCRAWL_LISTING_PAGES=0``, no home page), the feed's entries or the
+    home page's links, as listed."""
+    fs = plan.fs
+    entries = feed or {}
+    if fs.discover or home is None or fs.bounds.pages == 0:
+        fs.source = "feed" if feed else "links"
+        if not feed:
+            on_site = [u for u in home.links() if fs.on_site(u)] if home else []
+            entries = dict.fromkeys(on_site[: fs.caps.max_urls])
+        yield from plan._listed(entries)
+        return
+    fs.source = "crawl"
+    # The crawl's first requests come before the feed's pages settle, so the plan's end
+    # (tombstone probes after a complete listing) waits for the whole crawl.
+    yield from ListingCrawl(plan).start(home, list(entries))
+    yield from plan._listed(entries)
+
+
+def listing_gap(fs: FallbackSite) -> str | None:
+    """Why the site's listing may not name every publication; None when it does."""
+    if fs.source == "sitemap":
+        return None if fs.walk.complete else "the sitemap was not read to its end"
+    if fs.source == "crawl":
+        cut = fs.frontier.cut if fs.frontier is not None else "never started"
+        return None if cut is None else f"crawl of its listings stopped: {cut}"
+    if fs.source == "feed":
+        return "only a feed, which names the newest pages (no sitemap, no crawl)"
+    if fs.source == "links":
+        return "only the home page's links (no sitemap, no feed, no crawl)"
+    return "nothing listed its pages"
+
+
+class ListingCrawl:
+    """One site's crawl of its listings (see the module docstring)."""
+
+    def __init__(self, plan: FallbackPlan) -> None:
+        self.plan = plan
+        self.fs = plan.fs
+        self.frontier = self.fs.frontier = Frontier(self.fs.bounds)
+        self.began = time.monotonic()
+
+    def start(self, home: Home, listed: list[str]) -> Iterator[Any]:
+        """The home page is the crawl's root, read whatever its profile says; the pages
+        ``listed`` (a feed's) are the fallback plan's to fetch, never fetched twice."""
+        self.frontier.admit([self.fs.home, home.url, *listed])
+        page = read_listing(home.body, home.url, root=True)
+        logger.info(
+            "%s: crawling its listings from %s (%d links)",
+            self.fs.site,
+            home.url,
+            len(page.pagers) + len(page.links),
+        )
+        yield from self._follow(page, depth=0)
+
+    def _follow(self, page: ListingPage, depth: int) -> Iterator[Any]:
+        fs, admit = self.fs, self.frontier.admit
+        for url in admit(u for u in page.pagers if fs.on_site(u)):
+            yield from self._fetch(url, depth)
+        for url in admit(u for u in page.links if fs.on_site(u)):
+            yield from self._fetch(url, depth + 1)
+
+    def _fetch(self, url: str, depth: int) -> Iterator[Any]:
+        fs = self.fs
+        if len(self.frontier.seen) > fs.caps.max_urls:
+            self.frontier.cut = self.frontier.cut or f"more than {fs.caps.max_urls} URLs"
+            return
+        fs.pages_pending += 1
+        known = None if fs.full else fs.live.get(url)
+        headers = {}
+        if known is not None and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known is not None and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+
+        def parsed(response: Response) -> Iterator[Any]:
+            fs.pages_pending -= 1
+            yield from self._read(url, depth, response)
+            yield from self.plan._pages_settled()
+
+        def failed(failure: RequestFailed) -> Iterator[Any]:
+            fs.pages_pending -= 1
+            if failure.kind != "refused":
+                self.frontier.cut = self.frontier.cut or f"{url} failed"
+            fs.failed(url, failure)
+            yield from self.plan._pages_settled()
+
+        yield self.plan.request(url, parsed, failed, headers=headers or None, priority=-depth)
+
+    def _read(self, url: str, depth: int, response: Response) -> Iterator[Any]:
+        fs, frontier = self.fs, self.frontier
+        if response.status in NOT_A_PAGE:
+            frontier.not_found += 1
+            logger.info("%s: crawl: %s answers %d", fs.site, url, response.status)
+            return
+        if response.status == 200:
+            if not isinstance(response, TextResponse):
+                logger.info("%s: crawl: %s is no HTML page", fs.site, url)
+                return
+            frontier.admit([response.url] if fs.on_site(response.url) else [])
+            page = read_listing(response.text, response.url)
+            if page.listing:
+                if frontier.expand(depth=depth, elapsed=time.monotonic() - self.began):
+                    yield from self._follow(page, depth)
+                return
+        elif response.status != 304:
+            frontier.cut = frontier.cut or f"{url} answered {response.status}"
+        fs.listed.setdefault(url, None)
+        yield from self.plan._page(url, None, response)

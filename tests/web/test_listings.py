@@ -1,0 +1,132 @@
+"""Listing pages and their links, on pages captured from the test servers (``pages/``).
+
+Drupal 7.105 (``tests/drupal/``), Wagtail (``tests/wagtail/``) and WordPress 7.1
+(``tests/wordpress71/``) as served: which pages list others, which links are other pages
+of the same listing, and which lead nowhere a crawl of publications should go.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from mpcrawl.web.listings import Bounds, Frontier, followable, read_listing
+
+PAGES = Path(__file__).parent / "pages"
+ORIGIN = "http://127.0.0.1:59043"  # where the Drupal pages were captured
+
+
+def listing(name: str, path: str = "/x"):  # type: ignore[no-untyped-def]
+    return read_listing((PAGES / name).read_text(), ORIGIN + path)
+
+
+def paths(urls: tuple[str, ...]) -> list[str]:
+    return [urlsplit(u).path + (f"?{urlsplit(u).query}" if urlsplit(u).query else "") for u in urls]
+
+
+def test_drupals_front_page_pager_and_its_links() -> None:
+    page = listing("drupal7-front.html", "/")
+    assert page.listing
+    # ul.pager: pages 2-9 and the last; "next" is page 2 again
+    assert paths(page.pagers) == [f"/node?page={n}" for n in range(1, 9)] + ["/node?page=29"]
+    links = paths(page.links)
+    assert sorted(p for p in links if p.startswith("/taxonomy/")) == [
+        f"/taxonomy/term/{n}" for n in range(1, 6)
+    ]
+    assert len([p for p in links if p.startswith("/news/")]) == 10
+    assert not [p for p in links if p.startswith("/user")]  # log in, register, password
+
+
+def test_a_page_of_drupals_pager_leads_back_to_its_first_page() -> None:
+    page = listing("drupal7-node-listing-page-2.html", "/node?page=2")
+    assert page.listing
+    assert paths(page.pagers)[:3] == ["/node", "/node?page=1", "/node?page=3"]
+    assert "/node?page=2" not in paths(page.pagers)  # itself
+
+
+def test_a_drupal_tag_listing_numbers_its_own_pages() -> None:
+    page = listing("drupal7-taxonomy-term.html", "/taxonomy/term/1")
+    assert page.listing
+    assert paths(page.pagers) == [f"/taxonomy/term/1?page={n}" for n in range(1, 6)]
+    assert "/taxonomy/term/1/feed" not in paths(page.links)  # a feed, not a page
+
+
+@pytest.mark.parametrize(
+    ("name", "is_listing"),
+    [
+        ("drupal7-node-video.html", False),
+        ("drupal7-node-exchange.html", False),
+        ("wagtail-index.html", True),
+        ("wagtail-form.html", True),
+        ("wagtail-post-dated.html", False),
+        ("wordpress71-post.html", False),
+    ],
+)
+def test_publications_and_listings_as_their_platform_profiles_say(
+    name: str, is_listing: bool
+) -> None:
+    page = listing(name)
+    assert page.listing is is_listing
+    assert bool(page.links) is is_listing  # a publication's links are not followed
+
+
+def test_the_home_page_is_read_for_its_links_whatever_it_is() -> None:
+    post = (PAGES / "drupal7-node-video.html").read_text()
+    assert not read_listing(post, ORIGIN + "/").listing
+    assert read_listing(post, ORIGIN + "/", root=True).links
+
+
+def test_on_a_page_of_no_known_platform_a_pager_makes_a_listing() -> None:
+    body = (
+        '<html><body class="blog-list"><h1>News</h1><a href="/news/a/">A</a>'
+        '<nav class="navigation pagination"><div class="nav-links">'
+        '<a class="page-numbers" href="/news/page/2/">2</a>'
+        '<a class="next page-numbers" href="/news/page/2/">Older</a></div></nav>'
+        "</body></html>"
+    )
+    page = read_listing(body, "https://ex.org/news/")
+    assert page.listing
+    assert page.pagers == ("https://ex.org/news/page/2/",)
+    assert page.links == ("https://ex.org/news/a/",)
+    without = '<html><body class="blog-list"><a href="/news/b/">Older</a></body></html>'
+    assert not read_listing(without, "https://ex.org/news/").listing
+    # the same address numbered is a pager even outside any pager block
+    numbered = '<html><head><meta property="og:type" content="website"></head><body>'
+    numbered += '<a href="/news?page=3">3</a></body></html>'
+    assert read_listing(numbered, "https://ex.org/news?page=2").pagers == (
+        "https://ex.org/news?page=3",
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://ex.org/user/register?destination=node/5%23comment-form",
+        "https://ex.org/user/login",
+        "https://ex.org/search/node?keys=nhs",
+        "https://ex.org/comment/reply/5",
+        "https://ex.org/news/a/?replytocom=12",
+        "https://ex.org/news/?orderby=title",
+        "https://ex.org/basket",
+    ],
+)
+def test_links_to_no_publication_are_not_followed(url: str) -> None:
+    assert not followable(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://ex.org/news/a-b", "https://ex.org/?p=42", "https://ex.org/taxonomy/term/3?page=2"],
+)
+def test_links_to_publications_and_listings_are_followed(url: str) -> None:
+    assert followable(url)
+
+
+def test_a_crawl_past_its_time_reads_no_more_listings() -> None:
+    frontier = Frontier(Bounds(seconds=60))
+    assert frontier.expand(depth=0, elapsed=59.0)
+    assert not frontier.expand(depth=0, elapsed=61.0)
+    assert frontier.cut == "listings left unread after 60 s (MPCRAWL_LISTING_SECONDS)"
+    assert not frontier.complete and frontier.listings == 1
