@@ -32,6 +32,7 @@ MPCRAWL_MAX_PAGES = 10_000  # pages per collection walk (1,000,000 posts at 100 
 MPCRAWL_PAGES_IN_FLIGHT = 4  # pages of one walk scheduled at a time
 MPCRAWL_SITE_MAX_REQUESTS = 50_000  # requests per site per run, robots.txt and retries included
 MPCRAWL_SITE_MAX_SECONDS = defaults.LOCK_STALE_AFTER  # seconds per site per run
+MPCRAWL_SITEMAP_MAX_URLS = defaults.SITEMAP_MAX_URLS  # page URLs a site's sitemaps may list
 # part files one partition folder of a site may hold before the end of the site's run
 # merges its small ones; 0: never (then only `scrapy compact` merges)
 MPCRAWL_COMPACT_AFTER = 4

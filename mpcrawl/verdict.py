@@ -10,7 +10,9 @@ call their transitions. Each rule is written once, here:
 - a refused or failed *optional* route (users, terms, media, revisions, a type found in
   ``/wp/v2/types``) is counted and named in ``routes_skipped``, never the outcome;
 - a failed request of a main route is an error: the site ends ``partial`` unless decided;
-- a spent budget ends the site ``partial``; so do the fallback's errors;
+- a spent budget ends the site ``partial``; so do the fallback's errors, and an item of
+  the fallback that could not be archived: a site that lost publications to a failure
+  is never ``rest_closed``, ``not_wordpress`` or ``robots_disallowed``;
 - the fallback's counts are added beside the REST path's, never over them.
 
 Kept free of Scrapy, pyarrow and duckdb: plain data and plain rules.
@@ -46,6 +48,11 @@ Decided = Literal[
     "not_wordpress", "rest_closed", "robots_disallowed", "locked", "unreachable", "error"
 ]
 """Outcomes that discovery, the main collections, the lock or the archive decide."""
+
+FALLBACK_DECIDED: Final[frozenset[Outcome]] = frozenset(
+    ("not_wordpress", "rest_closed", "robots_disallowed")
+)
+"""Decisions after which the fallback path reads the site: they say how, not how well."""
 
 Count = Literal[
     "requests",  # SiteAccountingMiddleware
@@ -147,6 +154,8 @@ class SiteVerdict:
         self.errors += 1
         self.last_error = reason
         self.distrusted = self.distrusted or reason
+        if self.decided in FALLBACK_DECIDED:  # a page of the fallback lost
+            self.decided, self.reason = "partial", f"{self.decided}, then {reason}"
 
     def stop(self, reason: str) -> None:
         """A budget is spent: no more requests, every walk incomplete, ``partial``."""
