@@ -8,7 +8,7 @@ given was fetched, was a sitemap, and was read to its end within the bounds; a w
 hit any bound or failed anywhere is *incomplete*, and an incomplete walk must not be used
 to decide that a page is gone.
 
-XML is read with lxml's ``iterparse`` (entities never resolved, no network, element by
+XML is read with lxml's ``XMLPullParser`` (entities never resolved, no network, element by
 element, each cleared after use), so memory does not grow with the file, and reading
 stops at the first URL over the cap. It is read strictly: a body cut off mid-XML or a
 syntax error halfway stops the file there, what was read before is kept, and the file
