@@ -125,6 +125,7 @@ class SiteVerdict:
     stopped: str | None = None  # the budget that ended the site's requests
     # Why no walk may vouch for a deletion any more (a pipeline error, a spent budget).
     distrusted: str | None = None
+    lost: str | None = None  # the first item a pipeline could not archive
     fallback: FallbackCounts | None = None
 
     def decide(self, outcome: Decided, reason: str) -> None:
@@ -154,8 +155,7 @@ class SiteVerdict:
         self.errors += 1
         self.last_error = reason
         self.distrusted = self.distrusted or reason
-        if self.decided in FALLBACK_DECIDED:  # a page of the fallback lost
-            self.decided, self.reason = "partial", f"{self.decided}, then {reason}"
+        self.lost = self.lost or reason
 
     def stop(self, reason: str) -> None:
         """A budget is spent: no more requests, every walk incomplete, ``partial``."""
@@ -185,7 +185,10 @@ class SiteVerdict:
             self.reason = f"fallback: {counts.errors[-1]}" + (f" (and {more} more)" if more else "")
 
     def final(self) -> tuple[Outcome, str | None]:
-        """The site's outcome once nothing is pending: decided, else errors, else ok."""
+        """The site's outcome once nothing is pending: decided, else errors, else ok; a
+        site read by the fallback that lost an item is ``partial``, never settled."""
+        if self.decided in FALLBACK_DECIDED and self.lost:
+            return "partial", f"{self.decided}, then {self.lost}"
         if self.decided is not None:
             return self.decided, self.reason
         if self.errors:

@@ -10,7 +10,7 @@ import pytest
 from mpcrawl.items import RunItem
 from mpcrawl.sitelist import load
 from mpcrawl.siterun import SiteRun, run_record
-from mpcrawl.verdict import OPTIONAL_ROUTES, FallbackCounts, Route
+from mpcrawl.verdict import OPTIONAL_ROUTES, Decided, FallbackCounts, Route
 from mpcrawl.wp.urls import ApiRoot
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -78,3 +78,17 @@ def test_a_spent_budget_is_partial_and_no_walk_vouches_any_more() -> None:
     run.verdict.stop("MPCRAWL_SITE_MAX_REQUESTS=5 requests reached")
     assert run.verdict.distrusted is not None
     assert run.verdict.final() == ("partial", "MPCRAWL_SITE_MAX_REQUESTS=5 requests reached")
+
+
+@pytest.mark.parametrize("decided", ["rest_closed", "not_wordpress", "robots_disallowed"])
+def test_a_site_the_fallback_reads_that_lost_a_page_is_partial_never_settled(
+    decided: Decided,
+) -> None:
+    run = site_run()
+    run.verdict.decide(decided, "closed")
+    run.verdict.fallback_finished(FallbackCounts("sitemap", 30, 30, 0, 0), discover=False)
+    assert record(run).outcome == decided  # a fallback that lost nothing keeps the decision
+    run.verdict.item_failed("pipeline error on a WebPageItem: boom")
+    row = record(run)
+    assert (row.outcome, row.errors) == ("partial", 1)
+    assert row.reason == f"{decided}, then pipeline error on a WebPageItem: boom"

@@ -170,3 +170,16 @@ def test_real_wordpress_sitemaps_list_every_public_post_and_page(wordpress: Word
         assert site.url + "/" in walk.urls
         assert len(walk.urls) - 1 == manifest["public_posts"] + manifest["public_pages"]
         assert all(url.startswith(site.url) for url in walk.urls)
+
+
+def test_a_bad_lastmod_in_an_index_costs_nothing_of_it() -> None:
+    body = index("https://ex.org/a.xml", "https://ex.org/b.xml").replace(
+        b"</loc></sitemap>", b"</loc><lastmod>0001-01-01T00:00:00+01:00</lastmod></sitemap>", 1
+    )
+    walk = SitemapWalk()
+    walk.add(["https://ex.org/index.xml"])
+    assert walk.read("https://ex.org/index.xml", body) == [
+        "https://ex.org/a.xml",
+        "https://ex.org/b.xml",
+    ]
+    assert walk.complete and walk.bad_lastmods == 1
