@@ -182,7 +182,8 @@ class SiteVerdict:
         if counts.errors and not discover and not self.archive_error:
             more = len(counts.errors) - 1
             self.decided = "partial"
-            self.reason = f"fallback: {counts.errors[-1]}" + (f" (and {more} more)" if more else "")
+            # the first: a listing's problem (a sitemap not read whole) comes before its pages'
+            self.reason = f"fallback: {counts.errors[0]}" + (f" (and {more} more)" if more else "")
 
     def final(self) -> tuple[Outcome, str | None]:
         """The site's outcome once nothing is pending: decided, else errors, else ok; a

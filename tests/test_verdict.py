@@ -70,7 +70,7 @@ def test_the_fallbacks_counts_are_added_beside_the_rest_paths() -> None:
     row = record(run)
     assert (row.posts_new, row.posts_unchanged, row.tombstones_new) == (3, 7, 1)
     assert (row.source, row.pages_listed, row.pages_found) == ("sitemap", 10, 9)
-    assert (row.outcome, row.reason) == ("partial", "fallback: b page: 500 (and 1 more)")
+    assert (row.outcome, row.reason) == ("partial", "fallback: a page: 500 (and 1 more)")
 
 
 def test_a_spent_budget_is_partial_and_no_walk_vouches_any_more() -> None:
