@@ -226,3 +226,16 @@ def test_a_sitemap_over_the_download_size_cap_makes_the_site_partial(archive: Pa
     assert result.returncode == 1 and run["outcome"] == "partial"
     assert f"sitemap incomplete: {site.url}{child}" in run["reason"]
     assert scalar(read(archive), "SELECT count(*) FROM web_tombstones") == 0
+
+
+def test_a_well_known_sitemap_over_the_download_size_cap_is_named(archive: Path) -> None:
+    with closed(pages=30, per_sitemap=15) as site:
+        root = "/wp-sitemap.xml"  # found by trying the usual addresses, not listed anywhere
+        padded = site.hostile.web[root][1].replace(b"<sitemap>", b"<!--" + b" " * 30000 + b"-->")
+        site.hostile.web[root] = (200, padded)
+        result = crawl(archive, f"site={site.url}", DOWNLOAD_MAXSIZE="50000")
+    run = settled(result, archive)
+    # no sitemap could be read: the home page's links serve, and the site says what it lacks
+    assert run["source"] == "links" and len(pages(archive)) == 1
+    assert result.returncode == 1 and run["outcome"] == "partial"
+    assert run["reason"].startswith(f"fallback: sitemap incomplete: {site.url}{root}: ")
