@@ -60,6 +60,7 @@ class Config:
     listing_pages: int  # the crawl of a site's listings (mpcrawl.plans.listing)
     listing_depth: int
     listing_seconds: float
+    sitemap_max_urls: int
     credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
     warc: bool  # record every exchange as WARC (mpcrawl.capture)
     warc_file_bytes: int
@@ -94,6 +95,7 @@ class Config:
             listing_pages=_positive_int(settings, "MPCRAWL_LISTING_PAGES", minimum=0),
             listing_depth=_positive_int(settings, "MPCRAWL_LISTING_DEPTH"),
             listing_seconds=_positive_float(settings, "MPCRAWL_LISTING_SECONDS"),
+            sitemap_max_urls=_positive_int(settings, "MPCRAWL_SITEMAP_MAX_URLS"),
             credentials=_read_netrc(netrc_path) if netrc_path is not None else {},
             warc=settings.getbool("MPCRAWL_WARC"),
             warc_file_bytes=_positive_int(settings, "MPCRAWL_WARC_FILE_BYTES"),

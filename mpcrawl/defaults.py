@@ -17,6 +17,9 @@ BATCH_ROWS: Final = 1000
 FILE_ROWS: Final = 100_000
 """Rows per part file before every open file of the site is finished and new ones begun."""
 
+SITEMAP_MAX_URLS: Final = 100_000
+"""Page URLs one site's sitemaps may list before the walk stops (incomplete, ``partial``)."""
+
 LOCK_STALE_AFTER: Final = 6 * 3600.0
 """Seconds after which a lock on object storage is taken over (a PID on another node
 cannot be checked); also a site's longest run (``MPCRAWL_SITE_MAX_SECONDS``)."""

@@ -317,6 +317,7 @@ WEB_PAGES = pa.schema(
         ("raw_html", pa.binary()),
         ("fetched_at", UTC_TS),
         ("run_id", pa.string()),
+        ("bad_values", pa.list_(pa.string())),  # "field: reason" for values no column holds
         *WARC_POINTER,
     ]
 )

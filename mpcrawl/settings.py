@@ -37,6 +37,7 @@ MPCRAWL_SITE_MAX_SECONDS = defaults.LOCK_STALE_AFTER  # seconds per site per run
 MPCRAWL_LISTING_PAGES = defaults.LISTING_PAGES  # 0: the home page's links only
 MPCRAWL_LISTING_DEPTH = defaults.LISTING_DEPTH
 MPCRAWL_LISTING_SECONDS = defaults.LISTING_SECONDS
+MPCRAWL_SITEMAP_MAX_URLS = defaults.SITEMAP_MAX_URLS  # page URLs a site's sitemaps may list
 # part files one partition folder of a site may hold before the end of the site's run
 # merges its small ones; 0: never (then only `scrapy compact` merges)
 MPCRAWL_COMPACT_AFTER = 4

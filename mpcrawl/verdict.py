@@ -10,7 +10,9 @@ call their transitions. Each rule is written once, here:
 - a refused or failed *optional* route (users, terms, media, revisions, a type found in
   ``/wp/v2/types``) is counted and named in ``routes_skipped``, never the outcome;
 - a failed request of a main route is an error: the site ends ``partial`` unless decided;
-- a spent budget ends the site ``partial``; so do the fallback's errors;
+- a spent budget ends the site ``partial``; so do the fallback's errors, and an item of
+  the fallback that could not be archived: a site that lost publications to a failure
+  is never ``rest_closed``, ``not_wordpress`` or ``robots_disallowed``;
 - the fallback's counts are added beside the REST path's, never over them.
 
 Kept free of Scrapy, pyarrow and duckdb: plain data and plain rules.
@@ -46,6 +48,11 @@ Decided = Literal[
     "not_wordpress", "rest_closed", "robots_disallowed", "locked", "unreachable", "error"
 ]
 """Outcomes that discovery, the main collections, the lock or the archive decide."""
+
+FALLBACK_DECIDED: Final[frozenset[Outcome]] = frozenset(
+    ("not_wordpress", "rest_closed", "robots_disallowed")
+)
+"""Decisions after which the fallback path reads the site: they say how, not how well."""
 
 Count = Literal[
     "requests",  # SiteAccountingMiddleware
@@ -119,6 +126,7 @@ class SiteVerdict:
     stopped: str | None = None  # the budget that ended the site's requests
     # Why no walk may vouch for a deletion any more (a pipeline error, a spent budget).
     distrusted: str | None = None
+    lost: str | None = None  # the first item a pipeline could not archive
     fallback: FallbackCounts | None = None
 
     def decide(self, outcome: Decided, reason: str) -> None:
@@ -148,6 +156,7 @@ class SiteVerdict:
         self.errors += 1
         self.last_error = reason
         self.distrusted = self.distrusted or reason
+        self.lost = self.lost or reason
 
     def stop(self, reason: str) -> None:
         """A budget is spent: no more requests, every walk incomplete, ``partial``."""
@@ -174,13 +183,17 @@ class SiteVerdict:
         if counts.errors and not discover and not self.archive_error:
             more = len(counts.errors) - 1
             self.decided = "partial"
-            self.reason = f"fallback: {counts.errors[-1]}" + (f" (and {more} more)" if more else "")
+            # the first: a listing's problem (a sitemap not read whole) comes before its pages'
+            self.reason = f"fallback: {counts.errors[0]}" + (f" (and {more} more)" if more else "")
         elif counts.incomplete and not discover and not self.archive_error:
             # an archive of record names what it may lack: never a settled site
             self.decided, self.reason = "partial", f"listing incomplete: {counts.incomplete}"
 
     def final(self) -> tuple[Outcome, str | None]:
-        """The site's outcome once nothing is pending: decided, else errors, else ok."""
+        """The site's outcome once nothing is pending: decided, else errors, else ok; a
+        site read by the fallback that lost an item is ``partial``, never settled."""
+        if self.decided in FALLBACK_DECIDED and self.lost:
+            return "partial", f"{self.decided}, then {self.lost}"
         if self.decided is not None:
             return self.decided, self.reason
         if self.errors:

@@ -6,6 +6,9 @@ It answers what the ``wp`` spider asks (home page with the API ``Link`` header, 
 and each :class:`Hostile` knob makes it misbehave the way real sites do: lying totals,
 pages that repeat, a ``per_page`` cap without totals, 429 to everything, a page nested
 100,000 levels deep, a robots.txt that redirects elsewhere, a hostile ``rest_base``.
+With ``rest=False`` its API is closed (no ``Link`` header, ``/wp-json/`` 404) and the
+fallback path reads it from ``web``: pages, sitemaps and feeds as served, byte for byte
+(:func:`closed_site` builds one with 30 post pages listed by a sitemap index).
 Every request is logged with its path and ``Authorization`` header; paths are
 normalised the way Apache and nginx do (``/a/../b`` is ``/b``) before routing.
 """
@@ -91,6 +94,8 @@ class Hostile:
     auth: tuple[str, str] | None = None  # login, password the revisions route accepts
     hidden: set[int] = field(default_factory=set)  # post ids no longer listed (single: 401)
     delay: float = 0.0  # seconds before each answer (a slow host)
+    rest: bool = True  # False: the API is closed, the home page announces none
+    web: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # path?query -> answer
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,11 @@ class HostileSite:
             self._send(handler, 302, b"", {"Location": h.redirects[path]})
         elif path == "/robots.txt":
             self._send(handler, 200, h.robots.encode(), {"Content-Type": "text/plain"})
+        elif (served := unquote(handler.path.split("#")[0])) in h.web:
+            status, body = h.web[served]
+            self._send(handler, status, body, {"Content-Type": _content_type(body)})
+        elif not h.rest and (path == "/" or path.startswith("/wp-json")):
+            self._send(handler, 200 if path == "/" else 404, HOME, {"Content-Type": "text/html"})
         elif path == "/":
             link = f'<{self.url}/wp-json/>; rel="https://api.w.org/"'
             body = b"<html><head><title>An MP</title></head><body>wp-content</body></html>"
@@ -282,3 +292,84 @@ class HostileSite:
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body)
+
+
+# --- the closed site the fallback path reads ------------------------------------------
+
+HOME = (
+    b'<!doctype html><html lang="en-GB"><head><title>An MP</title>'
+    b'<meta name="generator" content="WordPress 6.5">'
+    b'<link rel="alternate" type="application/rss+xml" href="/feed/"></head>'
+    b'<body class="home blog"><a href="/post-1/">Post 1</a></body></html>'
+)
+SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+
+
+def _content_type(body: bytes) -> str:
+    head = body[:200].lstrip()
+    if head.startswith((b"<?xml", b"<urlset", b"<sitemapindex", b"<rss", b"<feed")):
+        return "application/xml; charset=UTF-8"
+    return "text/html; charset=UTF-8"
+
+
+def wp_page(
+    pid: int, *, shortlink: str | None = None, body_id: str = "", head: str = "", article: str = ""
+) -> bytes:
+    """A WordPress post's page as a classic theme serves it. ``shortlink`` and ``body_id``
+    replace the id it prints (``shortlink=""``: none), ``head`` its published time,
+    ``article`` goes before the post's content."""
+    when = (datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=pid)).isoformat()
+    head = head or f'<meta property="article:published_time" content="{when}">'
+    short = shortlink if shortlink is not None else str(pid)
+    if short:
+        head += f'<link rel="shortlink" href="/?p={short}">'
+    return (
+        f'<!doctype html><html lang="en-GB"><head><title>Post {pid} – An MP</title>{head}'
+        f'</head><body class="single single-post postid-{body_id or pid}">'
+        f"<article><h1>Post {pid}</h1>{article}"
+        f'<div class="entry-content"><p>Words of post {pid}.</p></div></article></body></html>'
+    ).encode()
+
+
+def urlset(*entries: tuple[str, str | None]) -> bytes:
+    """A sitemap of (loc, lastmod) entries."""
+    rows = "".join(
+        f"<url><loc>{loc}</loc>" + (f"<lastmod>{m}</lastmod>" if m else "") + "</url>"
+        for loc, m in entries
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {SITEMAP_NS}>{rows}</urlset>'.encode()
+
+
+def sitemap_index(*locs: str) -> bytes:
+    rows = "".join(f"<sitemap><loc>{loc}</loc></sitemap>" for loc in locs)
+    return f'<?xml version="1.0"?>\n<sitemapindex {SITEMAP_NS}>{rows}</sitemapindex>'.encode()
+
+
+def atom(*entries: tuple[str, str]) -> bytes:
+    """An Atom feed of (link, updated) entries."""
+    rows = "".join(
+        f"<entry><title>{link}</title><link href='{link}'/><id>{link}</id>"
+        f"<updated>{when}</updated><published>{when}</published></entry>"
+        for link, when in entries
+    )
+    return (
+        "<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><title>An MP</title>"
+        f"<id>x</id><updated>2024-06-01T00:00:00Z</updated>{rows}</feed>"
+    ).encode()
+
+
+def closed_site(url: str, pages: int = 30, per_sitemap: int = 15) -> dict[str, tuple[int, bytes]]:
+    """A closed WordPress site's ``web``: ``pages`` post pages at ``/post-N/``, listed by
+    ``/wp-sitemap.xml``, an index of sitemaps of ``per_sitemap`` URLs each, with lastmod."""
+    web: dict[str, tuple[int, bytes]] = {}
+    children = []
+    for first in range(1, pages + 1, per_sitemap):
+        name = f"/wp-sitemap-posts-post-{len(children) + 1}.xml"
+        ids = range(first, min(first + per_sitemap, pages + 1))
+        when = "2024-06-01T10:00:00+00:00"
+        web[name] = (200, urlset(*((f"{url}/post-{i}/", when) for i in ids)))
+        children.append(url + name)
+    web["/wp-sitemap.xml"] = (200, sitemap_index(*children))
+    for i in range(1, pages + 1):
+        web[f"/post-{i}/"] = (200, wp_page(i))
+    return web

@@ -23,6 +23,7 @@ def test_bounds_have_generous_defaults() -> None:
         "MPCRAWL_PAGES_IN_FLIGHT",
         "MPCRAWL_SITE_MAX_REQUESTS",
         "MPCRAWL_SITE_MAX_SECONDS",
+        "MPCRAWL_SITEMAP_MAX_URLS",
     ],
 )
 @pytest.mark.parametrize("value", ["0", "-1", "lots"])

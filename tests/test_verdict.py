@@ -10,7 +10,7 @@ import pytest
 from mpcrawl.items import RunItem
 from mpcrawl.sitelist import load
 from mpcrawl.siterun import SiteRun, run_record
-from mpcrawl.verdict import OPTIONAL_ROUTES, FallbackCounts, Route
+from mpcrawl.verdict import OPTIONAL_ROUTES, Decided, FallbackCounts, Route
 from mpcrawl.wp.urls import ApiRoot
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -70,7 +70,7 @@ def test_the_fallbacks_counts_are_added_beside_the_rest_paths() -> None:
     row = record(run)
     assert (row.posts_new, row.posts_unchanged, row.tombstones_new) == (3, 7, 1)
     assert (row.source, row.pages_listed, row.pages_found) == ("sitemap", 10, 9)
-    assert (row.outcome, row.reason) == ("partial", "fallback: b page: 500 (and 1 more)")
+    assert (row.outcome, row.reason) == ("partial", "fallback: a page: 500 (and 1 more)")
 
 
 def test_a_spent_budget_is_partial_and_no_walk_vouches_any_more() -> None:
@@ -103,3 +103,17 @@ def test_a_complete_crawl_of_the_listings_is_a_settled_site() -> None:
     row = record(run)
     assert (row.outcome, row.source, row.listing_complete) == ("not_wordpress", "crawl", True)
     assert record(site_run()).listing_complete is None  # no fallback: nothing to say
+
+
+@pytest.mark.parametrize("decided", ["rest_closed", "not_wordpress", "robots_disallowed"])
+def test_a_site_the_fallback_reads_that_lost_a_page_is_partial_never_settled(
+    decided: Decided,
+) -> None:
+    run = site_run()
+    run.verdict.decide(decided, "closed")
+    run.verdict.fallback_finished(FallbackCounts("sitemap", 30, 30, 0, 0), discover=False)
+    assert record(run).outcome == decided  # a fallback that lost nothing keeps the decision
+    run.verdict.item_failed("pipeline error on a WebPageItem: boom")
+    row = record(run)
+    assert (row.outcome, row.errors) == ("partial", 1)
+    assert row.reason == f"{decided}, then pipeline error on a WebPageItem: boom"

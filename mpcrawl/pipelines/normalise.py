@@ -64,7 +64,10 @@ class NormalisePipeline:
         run = self.ledger.run_for(page.site) if self.ledger is not None else None
         if run is not None:
             run.tally.add("pages_found")
-        return page_row(info, page)
+        row = page_row(info, page)
+        if row.bad_values:
+            self._count(page.site, "bad_objects")
+        return row
 
     def _rest(self, item: RestObject) -> RowItem:
         try:

@@ -85,6 +85,13 @@ class FallbackSite:
     robots_refused: int = 0
     errors: list[str] = field(default_factory=list)
     probed_gone: bool = False
+    feed_bad: dict[str, tuple[str, ...]] = field(default_factory=dict)  # URL -> its entry's
+
+    def bad_values(self, url: str) -> tuple[str, ...]:
+        """What the listing said of a page that no column holds (a refused date)."""
+        if self.source == "sitemap":
+            return (self.walk.bad[url],) if url in self.walk.bad else ()
+        return self.feed_bad.get(url, ())
 
     def __post_init__(self) -> None:
         self.walk = SitemapWalk(self.caps)
@@ -165,7 +172,7 @@ class FallbackPlan:
         def parsed(response: Response) -> Iterator[Any]:
             self.fs.sitemaps_pending -= 1
             if response.status == 200:
-                for child in self.fs.walk.read(url, response.body):
+                for child in self.fs.walk.read(url, response.body, listed=not probe):
                     if self.fs.on_site(child):
                         yield from self._sitemap_request(child, probe=False)
             elif not probe:
@@ -174,7 +181,7 @@ class FallbackPlan:
 
         def failed(failure: RequestFailed) -> Iterator[Any]:
             self.fs.sitemaps_pending -= 1
-            if not probe:
+            if failure.kind != "refused":  # a sitemap maybe, unread (too large, no answer)
                 self.fs.walk.failed(url, failure.message)
             yield from self._sitemap_settled()
 
@@ -184,10 +191,17 @@ class FallbackPlan:
         fs = self.fs
         if fs.sitemaps_pending:
             return
+        for problem in fs.walk.unreported():  # named even where no sitemap could be read
+            fs.error(f"sitemap incomplete: {problem}")
         if fs.walk.found_any:
             fs.source = "sitemap"
-            for problem in fs.walk.problems:
-                fs.error(f"sitemap incomplete: {problem}")
+            if fs.walk.bad_lastmods:
+                logger.warning(
+                    "%s: fallback: %d sitemap lastmod values no column holds (URLs kept "
+                    "without one; see bad_values)",
+                    fs.site,
+                    fs.walk.bad_lastmods,
+                )
             yield from self._listed(dict(fs.walk.urls))
         else:
             yield from self._next_probe()
@@ -222,6 +236,7 @@ class FallbackPlan:
                 yield from self._next_feed(rest, home)
                 return
             found = {e.url: e.updated for e in entries if fs.on_site(e.url)}
+            fs.feed_bad = {e.url: tuple(f"feed {b}" for b in e.bad_values) for e in entries}
             yield from list_site(self, home, dict(list(found.items())[: fs.caps.max_urls]))
 
         yield self.request(url, parsed, lambda _failure: self._next_feed(rest, home))
@@ -290,6 +305,7 @@ class FallbackPlan:
             fetched_at=datetime.now(UTC),
             run_id=fs.run_id,
             post_types=fs.post_types,
+            bad_values=fs.bad_values(url),
         )
 
     def _pages_settled(self) -> Iterator[Any]:

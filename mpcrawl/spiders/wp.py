@@ -32,6 +32,7 @@ from mpcrawl.siterun import SiteRun
 from mpcrawl.spiders.support import Step, counted, failure_of, flag
 from mpcrawl.verdict import FallbackCounts
 from mpcrawl.web.listings import Bounds
+from mpcrawl.web.sitemaps import Caps
 from mpcrawl.wp import discovery
 
 logger = logging.getLogger(__name__)
@@ -184,6 +185,7 @@ class WpSpider(Spider):
             hosts=frozenset(run.hosts),
             state=state,
             run_id=self.ledger.run_id,
+            caps=Caps(max_urls=self.ledger.config.sitemap_max_urls),
             discover=self.args.discover,
             full=self.args.full,
             post_types=frozenset(KNOWN_REST_BASES.get(t, t) for t in self.args.types),

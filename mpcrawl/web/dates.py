@@ -13,7 +13,18 @@ import calendar
 import re
 from datetime import UTC, date, datetime
 
-__all__ = ["as_midnight", "day_first", "display_date", "parse_datetime", "printed_days"]
+__all__ = [
+    "UtcTime",
+    "as_midnight",
+    "day_first",
+    "display_date",
+    "parse_datetime",
+    "printed_days",
+    "read_utc",
+]
+
+UtcTime = tuple[datetime | None, str | None]
+"""A time in UTC, or None and why it was refused (None, None: no time given)."""
 
 # Languages whose numeric dates are month first; every other known one is day first.
 _MONTH_FIRST = frozenset(("en-us", "en_us", "en-ph", "en_ph", "en-ca", "en_ca"))
@@ -31,6 +42,34 @@ _MONTH_DAY = re.compile(rf"{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})"
 _ISO_DAY = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
+def read_utc(value: str | None, *, naive_is_utc: bool = False) -> UtcTime:
+    """An ISO 8601 timestamp as UTC, or None and why: a time whose UTC falls outside
+    years 1..9999 fits no column and is refused with its reason, never clamped.
+
+    A wall time without an offset says no zone: None, or UTC where the format says so
+    (a sitemap's ``lastmod``).
+
+    >>> read_utc("0001-01-01T00:00:00+01:00")
+    (None, "outside years 1..9999 in UTC: '0001-01-01T00:00:00+01:00'")
+    >>> read_utc("2024-02-01", naive_is_utc=True)[0]
+    datetime.datetime(2024, 2, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    >>> read_utc("yesterday")
+    (None, "not a timestamp: 'yesterday'")
+    """
+    if not value or not value.strip():
+        return None, None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None, f"not a timestamp: {value.strip()[:40]!r}"
+    if parsed.tzinfo is None:
+        return (parsed.replace(tzinfo=UTC) if naive_is_utc else None), None
+    try:
+        return parsed.astimezone(UTC), None
+    except OverflowError:
+        return None, f"outside years 1..9999 in UTC: {value.strip()[:40]!r}"
+
+
 def parse_datetime(value: str | None) -> datetime | None:
     """An ISO 8601 timestamp as UTC; None without an offset (a wall time says no zone).
 
@@ -40,14 +79,10 @@ def parse_datetime(value: str | None) -> datetime | None:
     9
     >>> parse_datetime("2025-03-31T09:24:19") is None
     True
+    >>> parse_datetime("9999-12-31T23:59:59-01:00") is None
+    True
     """
-    if not value or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo is not None else None
+    return read_utc(value)[0]
 
 
 def day_first(lang: str | None) -> bool | None:

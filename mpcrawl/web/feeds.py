@@ -1,7 +1,9 @@
 """Feeds (RSS, Atom) as lists of publications, read by feedparser.
 
 A feed lists only the newest publications (WordPress: 10 by default), so a feed is never a
-complete listing: it finds pages, it never proves one gone.
+complete listing: it finds pages, it never proves one gone. Each entry is read on its own:
+a date whose UTC time falls outside years 1..9999 leaves that entry undated (noted in its
+``bad_values``), the rest of the feed kept.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class FeedEntry:
     title: str | None
     published: datetime | None
     updated: datetime | None
+    bad_values: tuple[str, ...] = ()  # "field: reason" for dates no column holds
 
 
 def well_known_feeds(home_url: str) -> list[str]:
@@ -92,19 +95,36 @@ def parse_feed(body: bytes) -> list[FeedEntry] | None:
         link = entry.get("link")
         if not isinstance(link, str) or not link.strip():
             continue
+        bad: list[str] = []
         entries.append(
             FeedEntry(
                 url=link.strip(),
                 title=entry.get("title"),
-                published=_utc(entry.get("published_parsed")),
-                updated=_utc(entry["updated_parsed"]) if "updated_parsed" in entry else None,
+                published=_utc(entry.get("published_parsed"), "published", bad),
+                updated=(
+                    _utc(entry["updated_parsed"], "updated", bad)
+                    if "updated_parsed" in entry
+                    else None
+                ),
+                bad_values=tuple(bad),
             )
         )
     return entries
 
 
-def _utc(value: Any) -> datetime | None:
-    """feedparser's UTC ``struct_time`` as an aware datetime."""
+def _utc(value: Any, name: str, bad: list[str]) -> datetime | None:
+    """feedparser's UTC ``struct_time`` as an aware datetime; out of years 1..9999 (a
+    year 0001 or 9999 moved by its offset) None, noted in ``bad``.
+
+    >>> bad = []
+    >>> _utc(struct_time((10000, 1, 1, 0, 59, 59, 5, 1, 0)), "updated", bad), bad
+    (None, ['updated: outside years 1..9999 in UTC: 10000-01-01T00:59:59'])
+    """
     if not isinstance(value, struct_time):
         return None
-    return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        stamp = "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}".format(*value[:6])
+        bad.append(f"{name}: outside years 1..9999 in UTC: {stamp}")
+        return None

@@ -44,6 +44,8 @@ class FetchedPage:
     # WordPress post types to archive (from ``-a types=``); WordPress pages of other types
     # are no publications of this crawl (other platforms' types are their own: all kept)
     post_types: frozenset[str] = frozenset(("post", "page"))
+    # what the listing said of the page that no column holds ("lastmod: outside ...")
+    bad_values: tuple[str, ...] = ()
     warc_filename: str | None = None  # the response's WARC record (mpcrawl.capture)
     warc_record_offset: int | None = None
     warc_record_length: int | None = None
@@ -87,6 +89,7 @@ class WebPageItem:
     raw_html: bytes | None = None
     fetched_at: datetime | None = None
     run_id: str | None = None
+    bad_values: list[str] | None = None  # "field: reason" for values no column holds
     warc_filename: str | None = None  # the response's WARC record (mpcrawl.capture)
     warc_record_offset: int | None = None
     warc_record_length: int | None = None
@@ -114,6 +117,8 @@ def page_row(info: PageInfo, page: FetchedPage) -> WebPageItem:
     """The row of a page version, keyed by what a reader sees (:func:`version_key`).
 
     Where the page shows no modification time, the listing's ``lastmod`` stands for it.
+    Values the page or its listing printed that no column holds (an id beyond int64, a
+    time outside years 1..9999) are None in their column and named in ``bad_values``.
     """
     html = info.content_html
     return WebPageItem(
@@ -137,6 +142,7 @@ def page_row(info: PageInfo, page: FetchedPage) -> WebPageItem:
         raw_html=page.body,
         fetched_at=page.fetched_at,
         run_id=page.run_id,
+        bad_values=[*page.bad_values, *info.bad_values] or None,
         media_html=info.media_html,
         warc_filename=page.warc_filename,
         warc_record_offset=page.warc_record_offset,

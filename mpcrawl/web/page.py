@@ -29,8 +29,16 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from mpcrawl.extract.text import html_to_text
-from mpcrawl.web.dates import as_midnight, day_first, display_date, parse_datetime, printed_days
+from mpcrawl.web.dates import (
+    as_midnight,
+    day_first,
+    display_date,
+    parse_datetime,
+    printed_days,
+    read_utc,
+)
 from mpcrawl.web.profiles import Page, Platform, Profile, detect
+from mpcrawl.wp.fields import FieldReader
 
 __all__ = ["PageInfo", "page_links", "page_of", "parse_datetime", "read_page", "version_key"]
 
@@ -64,6 +72,9 @@ class PageInfo:
     # drops iframes), the page's one <article> or <main>.
     media_html: str = ""
     links: list[str] = field(default_factory=list)
+    # "field: reason" for values the page prints that no column holds (an id beyond
+    # int64, a time outside years 1..9999 in UTC): the column is None, the page kept
+    bad_values: list[str] = field(default_factory=list)
 
 
 def read_page(body: str, url: str) -> PageInfo:
@@ -89,24 +100,34 @@ def read_page(body: str, url: str) -> PageInfo:
     profile = detect(page)
     info.platform = profile.name
     info.canonical = page.links.get("canonical")
-    info.wp_id, info.post_type = profile.identity(page)
+    read = FieldReader()
+    wp_id, info.post_type = profile.identity(page)
+    info.wp_id = read.int64("id", wp_id)
     info.protected = "post-password-required" in page.classes or bool(
         doc.xpath('//form[contains(@action, "action=postpass")]')
     )
     info.listing = profile.listing(page)
     ld = _json_ld(body, url)
-    info.date_gmt = (
-        _first_datetime(doc, profile.published)
-        or parse_datetime(meta.get("article:published_time"))
-        or parse_datetime(ld.get("datePublished"))
-        or _first_datetime(doc, tuple(f"({x})/@datetime" for x in profile.times))
-        or as_midnight(_display_date(doc, profile.display, _language(doc, meta)))
+    info.date_gmt = _exact(
+        read,
+        "date_gmt",
+        *_strings(doc, profile.published),
+        meta.get("article:published_time"),
+        ld.get("datePublished"),
+        *_strings(doc, tuple(f"({x})/@datetime" for x in profile.times)),
     )
-    info.modified_gmt = (
-        _first_datetime(doc, profile.modified)
-        or parse_datetime(meta.get("article:modified_time"))
-        or parse_datetime(ld.get("dateModified"))
+    # the page's own exact date is unusable: no day guessed from its text
+    guess = info.date_gmt is None and not any(b.startswith("date_gmt:") for b in read.bad)
+    if guess:
+        info.date_gmt = as_midnight(_display_date(doc, profile.display, _language(doc, meta)))
+    info.modified_gmt = _exact(
+        read,
+        "modified_gmt",
+        *_strings(doc, profile.modified),
+        meta.get("article:modified_time"),
+        ld.get("dateModified"),
     )
+    info.bad_values = read.bad
     container = None if info.protected else _container(doc, profile)
     if container is not None:  # the content is a password form: keep none, as REST does
         info.extractor = profile.name
@@ -116,7 +137,7 @@ def read_page(body: str, url: str) -> PageInfo:
     if container is None and not info.protected:
         info.content_html = extracted.get("html") or ""
         info.extractor = "trafilatura" if info.content_html else "none"
-    if info.date_gmt is None and profile.name == "generic" and extracted.get("date"):
+    if guess and info.date_gmt is None and profile.name == "generic" and extracted.get("date"):
         # htmldate's day, where the page prints that day in full: it reads a footer's
         # "© 2019" as 2019-01-01.
         day = _day(extracted["date"])
@@ -257,12 +278,22 @@ def _container(doc: Any, profile: Profile) -> Any:
     return None
 
 
-def _first_datetime(doc: Any, xpaths: tuple[str, ...]) -> datetime | None:
-    """The first exact time (ISO 8601 with offset) the XPath expressions find."""
-    for xpath in xpaths:
-        for value in doc.xpath(xpath):
-            if parsed := parse_datetime(str(value)):
-                return parsed
+def _strings(doc: Any, xpaths: tuple[str, ...]) -> list[str]:
+    """The strings the XPath expressions find, in order."""
+    return [str(value) for xpath in xpaths for value in doc.xpath(xpath)]
+
+
+def _exact(read: FieldReader, name: str, *values: Any) -> datetime | None:
+    """The first exact time (ISO 8601 with offset) among the values; one whose UTC falls
+    outside years 1..9999 is noted and passed over (text that is no time is not a date)."""
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        parsed, problem = read_utc(value)
+        if parsed is not None:
+            return parsed
+        if problem and problem.startswith("outside"):
+            read.note(name, problem)
     return None
 
 

@@ -3,31 +3,39 @@
 A site's sitemaps can be hostile or merely huge: an index that lists itself, a million
 URLs, a small gzip file that inflates to gigabytes. Everything here is bounded: bytes
 after decompression (:func:`inflate`), URLs per file and per site, sitemap files per site,
-and each sitemap URL is read once. A walk that hit any bound or failed anywhere is
-*incomplete*, and an incomplete walk must not be used to decide that a page is gone.
+and each sitemap URL is read once. A walk is *complete* only when every sitemap file it was
+given was fetched, was a sitemap, and was read to its end within the bounds; a walk that
+hit any bound or failed anywhere is *incomplete*, and an incomplete walk must not be used
+to decide that a page is gone.
 
-XML is read with lxml's ``iterparse`` (entities never resolved, no network, element by
+XML is read with lxml's ``XMLPullParser`` (entities never resolved, no network, element by
 element, each cleared after use), so memory does not grow with the file, and reading
-stops at the first URL over the cap.
+stops at the first URL over the cap. It is read strictly: a body cut off mid-XML or a
+syntax error halfway stops the file there, what was read before is kept, and the file
+counts as not read whole. One bad value costs only itself: a ``<lastmod>`` that is no
+time, or whose UTC time falls outside years 1..9999, leaves its URL listed without one,
+noted for that page's row.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
 from protego import Protego
 
+from mpcrawl.defaults import SITEMAP_MAX_URLS
+from mpcrawl.web.dates import UtcTime, read_utc
+
 __all__ = [
     "Caps",
     "SitemapFile",
-    "SitemapTooLarge",
     "SitemapWalk",
     "inflate",
     "is_listing_sitemap",
@@ -50,10 +58,6 @@ _LISTING = re.compile(
 )
 
 
-class SitemapTooLarge(ValueError):
-    """A sitemap body inflates past the byte cap."""
-
-
 @dataclass(frozen=True, slots=True)
 class Caps:
     """Bounds of one site's sitemap walk (defaults: the sitemap protocol's own limits).
@@ -65,7 +69,7 @@ class Caps:
 
     max_bytes: int = 50 * 1024 * 1024
     max_urls_per_file: int = PROTOCOL_MAX_URLS
-    max_urls: int = 100_000
+    max_urls: int = SITEMAP_MAX_URLS  # MPCRAWL_SITEMAP_MAX_URLS
     max_files: int = 200
 
 
@@ -74,12 +78,16 @@ class SitemapFile:
     """What one sitemap file says: an index of sitemaps or a set of URLs.
 
     ``kind`` is None when the body is no sitemap at all (an HTML page answering 200).
-    ``truncated`` says the file held more entries than the cap allowed to read.
+    ``truncated`` says the file held more entries than the cap allowed to read;
+    ``broken`` why it could not be read to its end (cut off, a syntax error): the
+    entries before that point are kept. ``bad`` holds, per URL, its refused ``lastmod``.
     """
 
     kind: str | None
     entries: list[tuple[str, datetime | None]]
     truncated: bool = False
+    broken: str | None = None
+    bad: dict[str, str] = field(default_factory=dict)
 
 
 def robots_sitemaps(robots_txt: str) -> list[str]:
@@ -113,52 +121,41 @@ def is_listing_sitemap(url: str) -> bool:
     return _LISTING.search(url) is not None
 
 
-def inflate(body: bytes, max_bytes: int) -> bytes:
-    """The body, gunzipped if it is gzip; never more than ``max_bytes`` of it.
+def inflate(body: bytes, max_bytes: int) -> tuple[bytes, bool]:
+    """The body, gunzipped if it is gzip, never more than ``max_bytes`` of it; and whether
+    it was cut at that cap.
 
     A gzip bomb stops at the cap instead of filling memory:
 
     >>> import gzip
     >>> inflate(gzip.compress(b"<urlset/>"), 100)
-    b'<urlset/>'
-    >>> inflate(gzip.compress(b" " * 10_000), 100)
-    Traceback (most recent call last):
-    ...
-    mpcrawl.web.sitemaps.SitemapTooLarge: sitemap larger than 100 bytes
+    (b'<urlset/>', False)
+    >>> data, cut = inflate(gzip.compress(b" " * 10_000), 100)
+    >>> len(data), cut
+    (100, True)
     """
     if not body.startswith(GZIP_MAGIC):
-        if len(body) > max_bytes:
-            raise SitemapTooLarge(f"sitemap larger than {max_bytes} bytes")
-        return body
+        return body[:max_bytes], len(body) > max_bytes
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         data = inflater.decompress(body, max_bytes + 1)
     except zlib.error as exc:
         raise ValueError(f"broken gzip: {exc}") from exc
-    if len(data) > max_bytes:
-        raise SitemapTooLarge(f"sitemap larger than {max_bytes} bytes")
-    return data
+    return data[:max_bytes], len(data) > max_bytes
 
 
-def parse_lastmod(value: str | None) -> datetime | None:
-    """A sitemap ``<lastmod>`` (W3C datetime) as UTC; a date without an offset is UTC.
+def parse_lastmod(value: str | None) -> UtcTime:
+    """A sitemap ``<lastmod>`` (W3C datetime) as UTC, or None and why it was refused; a
+    time without an offset is UTC.
 
     >>> parse_lastmod("2025-03-31T09:24:19+01:00")
-    datetime.datetime(2025, 3, 31, 8, 24, 19, tzinfo=datetime.timezone.utc)
-    >>> parse_lastmod("2024-02-01")
+    (datetime.datetime(2025, 3, 31, 8, 24, 19, tzinfo=datetime.timezone.utc), None)
+    >>> parse_lastmod("2024-02-01")[0]
     datetime.datetime(2024, 2, 1, 0, 0, tzinfo=datetime.timezone.utc)
-    >>> parse_lastmod("yesterday") is None
-    True
+    >>> parse_lastmod("9999-12-31T23:59:59-01:00")
+    (None, "outside years 1..9999 in UTC: '9999-12-31T23:59:59-01:00'")
     """
-    if not value or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return read_utc(value, naive_is_utc=True)
 
 
 def parse_sitemap(body: bytes, base_url: str, max_urls: int = PROTOCOL_MAX_URLS) -> SitemapFile:
@@ -174,44 +171,95 @@ def parse_sitemap(body: bytes, base_url: str, max_urls: int = PROTOCOL_MAX_URLS)
     True
     >>> parse_sitemap(b"<!doctype html><html><body>Home</body></html>", "https://ex.org/").kind
     """
-    kind: str | None = None
-    entries: list[tuple[str, datetime | None]] = []
-    loc: str | None = None
-    lastmod: str | None = None
-    events = etree.iterparse(
-        io.BytesIO(body),
+    state = _SitemapReader(base_url, max_urls)
+    parser = etree.XMLPullParser(
         events=("start", "end"),
         resolve_entities=False,
         no_network=True,
         huge_tree=False,
-        recover=True,
         remove_comments=True,
         remove_pis=True,
     )
+    data = memoryview(_xml_start(body))
     try:
+        for offset in range(0, len(data), _CHUNK):
+            parser.feed(bytes(data[offset : offset + _CHUNK]))
+            if (done := state.take(parser.read_events())) is not None:
+                return done
+    except etree.XMLSyntaxError as exc:
+        # the events before the error are still read: what came before it is kept
+        return state.take(parser.read_events()) or state.broken(exc)
+    try:
+        parser.close()
+    except etree.XMLSyntaxError as exc:  # cut off: the events left are libxml2 closing up
+        return state.broken(exc)
+    return state.take(parser.read_events()) or state.result()
+
+
+_CHUNK = 64 * 1024
+
+
+@dataclass(slots=True)
+class _SitemapReader:
+    """What :func:`parse_sitemap` has read so far, event by event."""
+
+    base_url: str
+    max_urls: int
+    kind: str | None = None
+    entries: list[tuple[str, datetime | None]] = field(default_factory=list)
+    bad: dict[str, str] = field(default_factory=dict)
+    loc: str | None = None
+    lastmod: str | None = None
+    closed: bool = False  # the root element ended: what follows is no part of the sitemap
+
+    def take(self, events: Iterable[tuple[str, Any]]) -> SitemapFile | None:
+        """Read events; a result once reading must stop (no sitemap, the URL cap)."""
         for event, el in events:
             name = etree.QName(el).localname if isinstance(el.tag, str) else ""
             if event == "start":
-                if kind is None:
+                if self.kind is None:
                     if name not in ("urlset", "sitemapindex"):
                         return SitemapFile(None, [])
-                    kind = name
-                continue
-            if name == "loc":
-                loc = (el.text or "").strip()
+                    self.kind = name
+            elif name == "loc":
+                self.loc = (el.text or "").strip()
             elif name == "lastmod":
-                lastmod = el.text
+                self.lastmod = el.text
             elif name in ("url", "sitemap"):
-                if loc:
-                    if len(entries) >= max_urls:
-                        return SitemapFile(kind, entries, truncated=True)
-                    entries.append((urljoin(base_url, loc), parse_lastmod(lastmod)))
-                loc = lastmod = None
+                if self.loc and not self._entry(self.loc, self.lastmod):
+                    return self.result(truncated=True)
+                self.loc = self.lastmod = None
                 el.clear(keep_tail=False)
-    except etree.XMLSyntaxError:
-        if kind is None:
-            return SitemapFile(None, [])
-    return SitemapFile(kind, entries)
+            elif name == self.kind:
+                self.closed = True
+        return None
+
+    def _entry(self, loc: str, lastmod: str | None) -> bool:
+        if len(self.entries) >= self.max_urls:
+            return False
+        url = urljoin(self.base_url, loc)
+        when, why = parse_lastmod(lastmod)
+        if why:
+            self.bad[url] = f"lastmod: {why}"
+        self.entries.append((url, when))
+        return True
+
+    def result(self, *, truncated: bool = False, broken: str | None = None) -> SitemapFile:
+        return SitemapFile(self.kind, self.entries, truncated, broken, self.bad)
+
+    def broken(self, exc: etree.XMLSyntaxError) -> SitemapFile:
+        """The file as far as it was read; not read to its end unless its root had ended
+        (a PHP notice after ``</urlset>`` takes nothing from the sitemap)."""
+        if self.kind is None or self.closed:
+            return self.result()
+        why = " ".join(str(exc).split())[:200]
+        return self.result(broken=f"not read to its end: {why}")
+
+
+def _xml_start(body: bytes) -> bytes:
+    """The body from its first markup on: a byte-order mark or blank lines a PHP file
+    printed before the XML declaration are no part of the sitemap."""
+    return body.removeprefix(b"\xef\xbb\xbf").lstrip()
 
 
 @dataclass(slots=True)
@@ -240,6 +288,9 @@ class SitemapWalk:
     complete: bool = True
     problems: list[str] = field(default_factory=list)
     found_any: bool = False
+    bad: dict[str, str] = field(default_factory=dict)  # page URL -> its refused lastmod
+    bad_lastmods: int = 0  # lastmod values refused, in indexes too
+    reported: int = 0  # problems handed out by :meth:`unreported`
 
     def add(self, candidates: Iterable[str]) -> list[str]:
         """The candidates not seen before and within the file cap, now marked seen."""
@@ -256,35 +307,58 @@ class SitemapWalk:
             fresh.append(key)
         return fresh
 
-    def read(self, url: str, body: bytes) -> list[str]:
+    def read(self, url: str, body: bytes, *, listed: bool = True) -> list[str]:
         """Take a fetched sitemap; returns the child sitemaps to fetch next.
 
-        A body that is no sitemap returns nothing and leaves the walk as it was (a
-        well-known address that answers an HTML page is simply not a sitemap).
+        A ``listed`` sitemap (named by robots.txt or an index) that is no sitemap (a PHP
+        error page answering 200) makes the walk incomplete; a well-known address tried
+        on a guess (``listed=False``) that answers an HTML page is simply not a sitemap.
         """
         try:
-            data = inflate(body, self.caps.max_bytes)
+            data, cut = inflate(body, self.caps.max_bytes)
         except ValueError as exc:
             self._incomplete(f"{url}: {exc}")
             return []
-        room = min(self.caps.max_urls_per_file, self.caps.max_urls - len(self.urls))
-        parsed = parse_sitemap(data, url, max_urls=max(room, 0))
+        per_site = self.caps.max_urls - len(self.urls)
+        room = max(min(self.caps.max_urls_per_file, per_site), 0)
+        parsed = parse_sitemap(data, url, max_urls=room)
         if parsed.kind is None:
+            if listed:
+                self._incomplete(f"{url}: not a sitemap")
             return []
         self.found_any = True
         self.files_read += 1
+        if cut:
+            self._incomplete(f"{url}: larger than {self.caps.max_bytes} bytes, cut there")
+        elif parsed.broken:
+            self._incomplete(f"{url}: {parsed.broken}")
         if parsed.truncated:
-            self._incomplete(f"{url}: more URLs than the cap of {room}")
+            which = (
+                "per site (MPCRAWL_SITEMAP_MAX_URLS)"
+                if per_site < self.caps.max_urls_per_file
+                else "per file"
+            )
+            self._incomplete(f"{url}: cut at the cap of {room} URLs {which}")
+        self.bad_lastmods += len(parsed.bad)
         if parsed.kind == "sitemapindex":
             children = [loc for loc, _ in parsed.entries if not is_listing_sitemap(loc)]
             return self.add(children)
         for loc, lastmod in parsed.entries:
-            self.urls.setdefault(loc.split("#", 1)[0], lastmod)
+            key = loc.split("#", 1)[0]
+            if key not in self.urls and loc in parsed.bad:
+                self.bad[key] = parsed.bad[loc]
+            self.urls.setdefault(key, lastmod)
         return []
 
     def failed(self, url: str, why: str) -> None:
         """A sitemap that was listed could not be fetched: the walk is incomplete."""
         self._incomplete(f"{url}: {why}")
+
+    def unreported(self) -> list[str]:
+        """The problems found since this was last asked, each handed out once."""
+        fresh = self.problems[self.reported :]
+        self.reported = len(self.problems)
+        return fresh
 
     def _incomplete(self, why: str) -> None:
         self.complete = False

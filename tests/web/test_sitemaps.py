@@ -90,13 +90,66 @@ def test_a_gzip_bomb_stops_at_the_byte_cap() -> None:
     walk.add(["https://ex.org/bomb.xml.gz"])
     assert walk.read("https://ex.org/bomb.xml.gz", bomb) == []
     assert not walk.complete and "larger than 10000000 bytes" in walk.problems[0]
+    assert walk.found_any  # a sitemap cut at the cap is a sitemap: named, never dropped
 
 
 def test_html_at_a_well_known_address_is_no_sitemap() -> None:
     walk = SitemapWalk()
     walk.add(well_known_sitemaps("https://ex.org/"))
-    walk.read("https://ex.org/sitemap.xml", b"<!doctype html><title>Home</title><p>hi</p>")
+    home = b"<!doctype html><title>Home</title><p>hi</p>"
+    walk.read("https://ex.org/sitemap.xml", home, listed=False)
     assert not walk.found_any and walk.complete
+
+
+PHP_FATAL = (
+    b"<br />\n<b>Fatal error</b>: Allowed memory size of 134217728 bytes exhausted in "
+    b"<b>/var/www/wp-includes/sitemaps/class-wp-sitemaps-renderer.php</b> on line <b>120</b>"
+)
+
+
+def test_a_listed_sitemap_not_read_whole_makes_the_walk_incomplete() -> None:
+    whole = urlset(40)
+    bodies = {
+        "php-fatal-error": PHP_FATAL,
+        "cut-off": whole[: len(whole) // 2],
+        "syntax-error-halfway": whole.replace(b"<url><loc>https://ex.org/p/20/", b"<url><loc <"),
+    }
+    for why, body in bodies.items():
+        walk = SitemapWalk()
+        walk.add(["https://ex.org/index.xml"])
+        walk.read("https://ex.org/index.xml", index("https://ex.org/a.xml", "https://ex.org/b.xml"))
+        walk.read("https://ex.org/a.xml", urlset(3, "https://ex.org/a"))
+        walk.read("https://ex.org/b.xml", body)
+        assert not walk.complete, why
+        assert walk.problems[0].startswith("https://ex.org/b.xml: "), why
+        # what was read before the break is kept: pages are still archived
+        if why == "php-fatal-error":
+            assert len(walk.urls) == 3
+        else:
+            assert 3 + 15 <= len(walk.urls) < 3 + 40, why
+
+
+def test_leading_blank_lines_and_trailing_notices_are_no_break() -> None:
+    walk = SitemapWalk()
+    walk.add(["https://ex.org/s.xml"])
+    walk.read("https://ex.org/s.xml", b"\n\n  " + urlset(3) + b"\n<b>Notice</b>: x")
+    assert walk.complete and len(walk.urls) == 3
+
+
+def test_one_bad_lastmod_costs_only_that_lastmod() -> None:
+    body = urlset(30).replace(
+        b"<loc>https://ex.org/p/7/</loc><lastmod>2024-01-02T03:04:05Z",
+        b"<loc>https://ex.org/p/7/</loc><lastmod>9999-12-31T23:59:59-01:00",
+    )
+    walk = SitemapWalk()
+    walk.add(["https://ex.org/s.xml"])
+    walk.read("https://ex.org/s.xml", body)
+    assert walk.complete and len(walk.urls) == 30
+    assert walk.urls["https://ex.org/p/7/"] is None and walk.urls["https://ex.org/p/8/"]
+    assert walk.bad == {
+        "https://ex.org/p/7/": "lastmod: outside years 1..9999 in UTC: '9999-12-31T23:59:59-01:00'"
+    }
+    assert walk.bad_lastmods == 1
 
 
 def test_real_wordpress_sitemaps_list_every_public_post_and_page(wordpress: WordPress) -> None:
@@ -117,3 +170,16 @@ def test_real_wordpress_sitemaps_list_every_public_post_and_page(wordpress: Word
         assert site.url + "/" in walk.urls
         assert len(walk.urls) - 1 == manifest["public_posts"] + manifest["public_pages"]
         assert all(url.startswith(site.url) for url in walk.urls)
+
+
+def test_a_bad_lastmod_in_an_index_costs_nothing_of_it() -> None:
+    body = index("https://ex.org/a.xml", "https://ex.org/b.xml").replace(
+        b"</loc></sitemap>", b"</loc><lastmod>0001-01-01T00:00:00+01:00</lastmod></sitemap>", 1
+    )
+    walk = SitemapWalk()
+    walk.add(["https://ex.org/index.xml"])
+    assert walk.read("https://ex.org/index.xml", body) == [
+        "https://ex.org/a.xml",
+        "https://ex.org/b.xml",
+    ]
+    assert walk.complete and walk.bad_lastmods == 1
