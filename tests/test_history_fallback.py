@@ -12,6 +12,7 @@ import pytest
 from tests.crawl import read, scalar
 from tests.historysite import HistorySite
 from tests.inprocess import Run, crawl
+from tests.test_changes import digest_json
 
 
 def night(archive: Path, site: HistorySite, *args: str) -> Run:
@@ -35,6 +36,11 @@ def published(archive: Path) -> dict[int, str]:
     ids = [r[0] for r in rows]
     assert len(ids) == len(set(ids)), rows  # each publication once
     return dict(rows)
+
+
+def told(archive: Path) -> list[tuple[str, int | None]]:
+    """What ``scrapy changes`` tells of the last night: kind and WordPress id."""
+    return [(c["kind"], c.get("post_id")) for c in digest_json(archive)]
 
 
 def events(archive: Path) -> list[tuple[Any, ...]]:
@@ -72,6 +78,7 @@ def test_hidden_login_deleted_and_back_on_the_fallback(archive: Path) -> None:
             (5, "hidden", 302, True),
         ]
         assert set(published(archive)) == {6}
+        assert sorted(told(archive)) == [("deleted", 3)] + [("hidden", p) for p in (1, 2, 4, 5)]
         con = read(archive)
         assert scalar(con, "SELECT count(*) FROM web_pages_files") == 6  # no login page
         gone = con.sql("SELECT id, reason FROM gone_publications ORDER BY id").fetchall()
@@ -88,6 +95,7 @@ def test_hidden_login_deleted_and_back_on_the_fallback(archive: Path) -> None:
             "SELECT id, status FROM web_tombstones WHERE reason = 'returned' ORDER BY id"
         )
         assert back.fetchall() == [(1, 200), (2, 200), (3, 200)]
+        assert sorted(told(archive)) == [("back", 1), ("back", 2), ("back", 3)]
         # 4 and 5 back unchanged, read with -a full=1
         site.set(4, "live")
         site.set(5, "live")
@@ -117,6 +125,7 @@ def test_a_revert_shows_the_text_served_last(archive: Path) -> None:
         assert night(archive, site).returncode == 0
         assert last_run(archive)[2] == 1  # the revert is written again: a newer fetch
         assert published(archive)[1] == "Words of post 1."
+        assert told(archive) == [("edited", 1)]  # the digest tells the revert
         con = read(archive)
         latest = con.sql("SELECT content_text FROM web_pages_latest WHERE id = 1").fetchall()
         assert latest == [("Words of post 1.",)]
@@ -143,6 +152,8 @@ def test_a_site_read_by_rest_then_by_its_pages_shows_each_post_once(archive: Pat
         gone = con.sql("SELECT id, reason, status FROM web_tombstones").fetchall()
         assert gone == [(6, "deleted", 404)]  # REST's link, probed: the sitemap misses it
         assert scalar(con, "SELECT count(*) FROM gone_publications WHERE id = 6") == 1
+        # the digest: the API closed and post 6 deleted; no post is new for a change of path
+        assert told(archive) == [("outcome", None), ("deleted", 6)]
 
         site.edit(2, "Edited while the API was closed.")
         site.set(3, "deleted")
