@@ -64,6 +64,15 @@ def is_login(url: str) -> bool:
     return any(q.strip("/") == "user/login" for q in parse_qs(parts.query).get("q", []))
 
 
+def page_form(url: str) -> tuple[str, str, str]:
+    """A URL without what does not name another page: scheme, port, ``www.``. A site moved
+    to https lists its archived pages (and REST's links) in this other form, which are not
+    missing from its listing."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return host, parts.path or "/", parts.query
+
+
 def gone_reason(status: int, location: str | None) -> Reason | None:
     """What an answer about an archived page says, or None where it says the page is there."""
     if status in GONE:
@@ -96,8 +105,9 @@ class Gone:
         fs = self.fs
         if not fs.complete:
             return
+        listed = {page_form(u) for u in fs.listed}
         for url, known in list(fs.live.items()):
-            if url not in fs.listed and fs.on_site(url):
+            if page_form(url) not in listed and fs.on_site(url):
                 yield self._probe(url, known)
 
     def _probe(self, url: str, known: ArchivedPage) -> Any:
@@ -197,7 +207,8 @@ class Gone:
             return None
         self.checked = True
         known = sorted(u for u in fs.live if fs.on_site(u))
-        if len(known) < MIN_KNOWN or any(u in fs.listed for u in known):
+        listed = {page_form(u) for u in fs.listed}
+        if len(known) < MIN_KNOWN or any(page_form(u) in listed for u in known):
             return None
         sample = sorted(known, key=lambda u: fs.live[u].fetched_at, reverse=True)[:PROBES]
         logger.info(
@@ -222,8 +233,8 @@ class Gone:
                 return
             fs.error(
                 f"site replaced: {sum(self.answers)} of {len(self.answers)} archived pages"
-                f" probed are gone and the {fs.source} names none of the {len(fs.live)}"
-                " archived; nothing fetched, nothing tombstoned"
+                f" probed are gone and the listing ({fs.source}) names none of the"
+                f" {len(fs.live)} archived; nothing fetched, nothing tombstoned"
             )
 
         def probe(url: str) -> Any:
