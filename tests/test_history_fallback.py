@@ -143,6 +143,8 @@ def test_a_site_read_by_rest_then_by_its_pages_shows_each_post_once(archive: Pat
         site.set(6, "deleted")  # and a post REST archived is deleted the same day
         second = night(archive, site)
         assert second.returncode == 0, second.stderr[-3000:]
+        outcome, _, new, stones = last_run(archive)
+        assert (outcome, new, stones) == ("rest_closed", 5, 1)  # each page's first web row
         con = read(archive)
         assert scalar(con, "SELECT count(*) FROM posts_latest") == 6
         assert scalar(con, "SELECT count(*) FROM web_pages_latest") == 5
