@@ -5,8 +5,9 @@ class and the ``?p=N`` shortlink) and listed in ``/wp-sitemap.xml`` with ``lastm
 REST API is closed (``/wp-json/`` answers 404: the fallback path reads the site) unless
 ``rest_open``, when :class:`~tests.hostileserver.HostileSite` answers it with the same
 posts. Each post can be edited, hidden (403), sent to the login page (302 to
-``wp-login.php``), deleted (404) and restored; the whole domain can be parked (a "for
-sale" page, every old URL 404).
+``wp-login.php``), deleted (404) and restored; the sitemap can give way to a feed of
+the newest posts (``feed_only``); the whole domain can be parked (a "for sale" page,
+every old URL 404).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class HistorySite(HostileSite):
         }
         self.rest_open = False
         self.parked = False
+        self.feed_only = False  # no sitemap: /feed/ lists the newest 3 live posts
         super().__init__(Hostile(posts=[]))
 
     # --- changes between nights ------------------------------------------------------
@@ -87,7 +89,9 @@ class HistorySite(HostileSite):
             self._html(handler, 200 if known else 404, PARKED.decode())
         elif path.startswith("/wp-json"):
             self._send(handler, 404, b'{"code":"rest_no_route"}', {})
-        elif path == "/wp-sitemap.xml":
+        elif path == "/feed/" and self.feed_only:
+            self._html(handler, 200, self._feed(), "application/rss+xml")
+        elif path == "/wp-sitemap.xml" and not self.feed_only:
             self._html(handler, 200, self._sitemap(), "application/xml")
         elif path == "/wp-login.php":
             self._html(handler, 200, self._page("Log In", "<form>Username</form>", "login"))
@@ -138,8 +142,21 @@ class HistorySite(HostileSite):
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{rows}</urlset>'
         )
 
+    def _feed(self) -> str:
+        live = [p for p in self.posts.values() if p.state == "live"][-3:]
+        items = "".join(
+            f"<item><title>{p.title}</title><link>{self.url}/post-{p.pid}/</link>"
+            f"<pubDate>{p.modified.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
+            for p in reversed(live)
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+            f"<title>An MP</title><link>{self.url}/</link>{items}</channel></rss>"
+        )
+
     def _robots(self) -> str:
-        return f"User-agent: *\nAllow: /\nSitemap: {self.url}/wp-sitemap.xml\n"
+        sitemap = "" if self.feed_only else f"Sitemap: {self.url}/wp-sitemap.xml\n"
+        return f"User-agent: *\nAllow: /\n{sitemap}"
 
     def _rest_post(self, found: Post) -> dict[str, object]:
         stamp = found.modified.replace(tzinfo=None).isoformat(timespec="seconds")

@@ -115,6 +115,22 @@ def test_hidden_login_deleted_and_back_on_the_fallback(archive: Path) -> None:
         assert scalar(read(archive), "SELECT count(*) FROM web_tombstones_files") == before
 
 
+def test_a_page_missing_from_a_feed_is_never_tombstoned(archive: Path) -> None:
+    with HistorySite(6) as site:
+        assert night(archive, site).returncode == 0
+        site.feed_only = True  # the sitemap is gone; the feed lists 4-6
+        site.set(1, "deleted")
+        result = night(archive, site)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert last_run(archive)[2:] == (0, 0)
+        con = read(archive)
+        last = "SELECT source, pages_listed FROM runs ORDER BY started_at DESC LIMIT 1"
+        assert con.sql(last).fetchall() == [("feed", 3)]
+        assert scalar(con, "SELECT count(*) FROM web_tombstones_files") == 0
+        assert set(published(archive)) == {1, 2, 3, 4, 5, 6}  # 1: last seen, not guessed
+        assert not site.requests("/post-1/")[1:]  # fetched on the first night only
+
+
 def test_a_revert_shows_the_text_served_last(archive: Path) -> None:
     with HistorySite(3) as site:
         assert night(archive, site).returncode == 0
@@ -153,7 +169,8 @@ def test_a_site_read_by_rest_then_by_its_pages_shows_each_post_once(archive: Pat
         assert sources == [("sitemap",)]
         gone = con.sql("SELECT id, reason, status FROM web_tombstones").fetchall()
         assert gone == [(6, "deleted", 404)]  # REST's link, probed: the sitemap misses it
-        assert scalar(con, "SELECT count(*) FROM gone_publications WHERE id = 6") == 1
+        gone_title = "SELECT title FROM gone_publications WHERE id = 6"
+        assert con.sql(gone_title).fetchall() == [("Post 6",)]  # REST's title
         # the digest: the API closed and post 6 deleted; no post is new for a change of path
         assert told(archive) == [("outcome", None), ("deleted", 6)]
 

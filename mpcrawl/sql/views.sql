@@ -197,7 +197,11 @@ CREATE OR REPLACE VIEW gone_publications AS
 SELECT site, post_type, id, reason, detected_at, last_seen_modified_gmt, title, link, run_id, returned_at
 FROM deleted_posts
 UNION ALL
-SELECT t.site, t.post_type, t.id, t.reason, t.detected_at, NULL, w.title, t.url, t.run_id,
+-- (a post REST archived before its API closed, found gone from its pages: REST's title)
+SELECT t.site, t.post_type, t.id, t.reason, t.detected_at, NULL,
+    coalesce(w.title, (SELECT arg_max(p.title, p.fetched_at) FROM posts AS p
+                       WHERE p.site = t.site AND p.post_type = t.post_type AND p.id = t.id)),
+    t.url, t.run_id,
     (SELECT min(b.at) FROM (
         SELECT detected_at AS at FROM web_tombstones AS r
         WHERE r.site = t.site AND r.url = t.url AND r.reason = 'returned'
