@@ -19,6 +19,7 @@ import pytest
 
 from tests.crawl import read, scalar
 from tests.inprocess import crawl
+from tests.test_changes import digest_json
 from tests.wordpress.wpserver import Instance, WordPress
 
 VARIANTS = ["closed-pretty", "closed-plain", "hidden-pretty", "hidden-plain"]
@@ -189,5 +190,33 @@ def test_edit_delete_and_rename_on_a_closed_wordpress(wordpress: WordPress, tmp_
         # without lastmod); the run after the edits cost exactly 2 pages and 2 probes more
         assert no_change < 15
         assert after_edits == no_change + 4
+    finally:
+        wordpress.stop_instance(instance, drop=True)
+
+
+def test_a_site_read_by_rest_then_by_its_pages_shows_each_post_once(
+    wordpress: WordPress, tmp_path: Path
+) -> None:
+    instance = wordpress.fork("rest_then_pages")
+    try:
+        archive = tmp_path / "archive"
+        assert crawl(archive, f"site={instance.url}").returncode == 0
+        rest = scalar(read(archive), "SELECT count(*) FROM posts_latest")
+        wordpress.set_rest(instance, "closed")  # the owner closes the API: same site, URL
+        result = crawl(archive, f"site={instance.url}")
+        assert result.returncode == 0, result.stderr[-3000:]
+        con = read(archive)
+        outcome, source = con.sql(
+            "SELECT outcome, source FROM runs ORDER BY started_at DESC LIMIT 1"
+        ).fetchall()[0]
+        assert (outcome, source) == ("rest_closed", "sitemap")
+        assert scalar(con, "SELECT count(*) FROM web_pages_latest") == rest
+        # each post and page once (both paths' rows before: twice as many)
+        assert scalar(con, "SELECT count(*) FROM publications") == rest
+        assert scalar(con, "SELECT count(DISTINCT (post_type, id)) FROM publications") == rest
+        assert scalar(con, "SELECT count(*) FROM publications WHERE source = 'rest'") == 0
+        assert scalar(con, "SELECT count(*) FROM web_tombstones_files") == 0  # none gone
+        told = [c["kind"] for c in digest_json(archive)]
+        assert told == ["outcome"]  # the API closed; no post is new for a change of path
     finally:
         wordpress.stop_instance(instance, drop=True)

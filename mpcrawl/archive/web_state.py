@@ -2,9 +2,18 @@
 
 As on the REST path (:mod:`mpcrawl.archive.state`) there is no watermark: per URL, the
 newest archived version's key, the sitemap ``lastmod`` and the HTTP validators it was
-fetched with, unless a tombstone came after it. Only those columns are read, a file and
-a batch at a time, and a file that is not Parquet raises :class:`ArchiveStateError`
-naming it, as for the REST state: the ledger then ends the site ``error``.
+fetched with, and whether it is gone: its newest presence event came after that version
+and is a tombstone (``deleted``, ``hidden``, ``redirected``), not ``returned``.
+
+A site read by REST before (its API closed since) also knows the ``link`` of each post
+REST archived and did not find gone, where no page of that URL is archived: a known page
+without a version key. So its pages are probed when a complete listing misses them, and
+a domain that no longer serves the site is told from its REST history too
+(:mod:`mpcrawl.plans.gone`).
+
+Only those columns are read, a file and a batch at a time, and a file that is not
+Parquet raises :class:`ArchiveStateError` naming it, as for the REST state: the ledger
+then ends the site ``error``.
 """
 
 from __future__ import annotations
@@ -109,8 +118,42 @@ def _load_web_state(location: ArchiveLocation, site: str) -> WebState:
         if not url or fetched is None:
             continue
         state.add(url, ArchivedPage.of_row(row))
-    for row in _rows(location, "web_tombstones", site, ["url", "detected_at"]):
-        page = state.pages.get(row["url"] or "")
-        if page is not None and row["detected_at"] and row["detected_at"] > page.fetched_at:
-            state.tombstoned.add(row["url"])
+    for (url,), (at, reason) in _newest_events(location, "web_tombstones", site, ["url"]).items():
+        page = state.pages.get(url)
+        # gone since its newest version, unless the newest event says it is back
+        if page is not None and at > page.fetched_at and reason != "returned":
+            state.tombstoned.add(url)
+    _add_rest_posts(location, site, state)
     return state
+
+
+def _newest_events(
+    location: ArchiveLocation, table: str, site: str, key: list[str]
+) -> dict[tuple[Any, ...], tuple[datetime, str | None]]:
+    """Per key, the newest presence event's time and reason."""
+    newest: dict[tuple[Any, ...], tuple[datetime, str | None]] = {}
+    for row in _rows(location, table, site, [*key, "detected_at", "reason"]):
+        k, at = tuple(row[c] for c in key), row["detected_at"]
+        if None not in k and at is not None and (k not in newest or at > newest[k][0]):
+            newest[k] = (at, row["reason"])
+    return newest
+
+
+def _add_rest_posts(location: ArchiveLocation, site: str, state: WebState) -> None:
+    """REST's live posts at their ``link``, where no page of that URL is archived."""
+    newest: dict[tuple[str, int], dict[str, Any]] = {}
+    for row in _rows(location, "posts", site, ["post_type", "id", "link", "fetched_at"]):
+        key, at = (row["post_type"], row["id"]), row["fetched_at"]
+        if row["link"] and at is not None and (key not in newest or at > newest[key]["fetched_at"]):
+            newest[key] = row
+    if not newest:
+        return
+    gone = _newest_events(location, "tombstones", site, ["post_type", "id"])
+    for key, row in newest.items():
+        at, reason = gone.get(key, (None, None))
+        if at is not None and at > row["fetched_at"] and reason != "returned":
+            continue
+        if row["link"] not in state.pages:
+            state.pages[row["link"]] = ArchivedPage(
+                "", row["fetched_at"], None, None, None, row["post_type"], row["id"]
+            )

@@ -14,10 +14,10 @@ Then every listed URL on the site's own hosts is fetched, unless the archive hol
 with the same sitemap ``lastmod``; a URL archived with an ``ETag`` or ``Last-Modified``
 is asked for conditionally. Each page served is yielded as a
 :class:`~mpcrawl.web.items.FetchedPage`: the item pipelines read it, drop listings and
-versions already archived, extract and archive it, as they do REST objects. Only after a
-*complete* sitemap walk or crawl, each archived URL missing from it is probed without following
-redirects: 404/410 is ``deleted``, a redirect ``redirected`` (with its target). Feeds and
-an incomplete crawl are never complete listings, so they tombstone nothing.
+versions already archived, extract and archive it, as they do REST objects. Pages gone
+and back (tombstones after a *complete* sitemap walk or crawl of listings, or a page's own
+answer; ``returned`` rows; a domain that no longer serves the site) are
+:mod:`mpcrawl.plans.gone`'s. Feeds and an incomplete crawl tombstone nothing.
 
 The plan holds no Scrapy machinery of its own: the spider gives it a ``Requester`` that
 counts each request against the site, and calls ``on_failure`` for requests that failed.
@@ -32,13 +32,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from scrapy import Request
 from scrapy.http import Response, TextResponse
 
+from mpcrawl.plans.gone import REDIRECTS, Gone
 from mpcrawl.plans.listing import Home, list_site
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
-from mpcrawl.web.items import FetchedPage, Source, WebTombstoneItem
+from mpcrawl.web.items import FetchedPage, Source
 from mpcrawl.web.listings import Bounds, Frontier
 from mpcrawl.web.sitemaps import Caps, SitemapWalk, robots_sitemaps, well_known_sitemaps
 from mpcrawl.wp.sitename import host_key
@@ -48,8 +48,7 @@ if TYPE_CHECKING:  # the archive's state is handed over by the ledger; no reader
 
 logger = logging.getLogger(__name__)
 
-REDIRECTS = [301, 302, 303, 307, 308]
-GONE = (404, 410)
+__all__ = ["REDIRECTS", "FallbackPlan", "FallbackSite"]
 
 
 @dataclass(slots=True)
@@ -133,6 +132,7 @@ class FallbackPlan:
     def __init__(self, fs: FallbackSite, request: Requester) -> None:
         self.fs = fs
         self.request = request
+        self.gone = Gone(fs, request)
 
     # --- listing: robots.txt, sitemaps, feeds, links --------------------------------
 
@@ -249,6 +249,9 @@ class FallbackPlan:
         logger.info("%s: fallback source %s lists %d pages", fs.site, fs.source, len(fs.listed))
         if fs.discover:
             return
+        if (check := self.gone.check(lambda: self._listed(urls))) is not None:
+            yield from check  # a domain that may no longer serve the site (plans.gone)
+            return
         for url, lastmod in fs.listed.items():
             known = fs.live.get(url)
             unchanged = known is not None and known.lastmod == lastmod
@@ -289,9 +292,14 @@ class FallbackPlan:
             fs.pages_found += 1
             fs.pages_unchanged += 1
             return
+        settled = self.gone.settle(url, response)
+        if settled is not None:  # gone, hidden, or a login page
+            yield from settled
+            return
         if response.status != 200 or not isinstance(response, TextResponse):
             fs.error(f"{url}: status {response.status}")
             return
+        yield from self.gone.back(url)
         yield FetchedPage(
             site=fs.site,
             source=fs.source or "links",
@@ -313,52 +321,7 @@ class FallbackPlan:
         if fs.pages_pending or fs.probed_gone:
             return
         fs.probed_gone = True
-        if not fs.complete:
-            return
-        for url, known in fs.live.items():
-            if url not in fs.listed and fs.on_site(url):
-                yield self._gone_request(url, known)
-
-    def _gone_request(self, url: str, known: ArchivedPage) -> Request:
-        def probed(response: Response) -> Iterator[Any]:
-            return self._gone(url, known, response)
-
-        def failed(failure: RequestFailed) -> Iterator[Any]:
-            self.fs.failed(url, failure)
-            return iter(())
-
-        return self.request(url, probed, failed, follow_redirects=False)
-
-    # --- pages gone from a complete sitemap -----------------------------------------
-
-    def _gone(self, url: str, known: ArchivedPage, response: Response) -> Iterator[Any]:
-        fs = self.fs
-        target = None
-        if response.status in GONE:
-            reason = "deleted"
-        elif response.status in REDIRECTS:
-            reason = "redirected"
-            location = _header(response, "Location")
-            target = urljoin(url, location) if location else None
-        else:
-            logger.info(
-                "%s: %s is not in the sitemap but answers %d", fs.site, url, response.status
-            )
-            return
-        fs.tombstones_new += 1
-        logger.info("%s: %s is %s", fs.site, url, reason)
-        yield WebTombstoneItem(
-            site=fs.site,
-            url=url,
-            post_type=known.post_type,
-            id=known.id,
-            last_seen_version_sha256=known.version,
-            detected_at=datetime.now(UTC),
-            reason=reason,
-            status=response.status,
-            run_id=fs.run_id,
-            redirect_to=target,
-        )
+        yield from self.gone.missing()
 
 
 def _header(response: Response, name: str) -> str | None:

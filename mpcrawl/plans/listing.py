@@ -66,10 +66,16 @@ def list_site(
         yield from plan._listed(entries)
         return
     fs.source = "crawl"
-    # The crawl's first requests come before the feed's pages settle, so the plan's end
-    # (tombstone probes after a complete listing) waits for the whole crawl.
-    yield from ListingCrawl(plan).start(home, list(entries))
-    yield from plan._listed(entries)
+
+    def crawl() -> Iterator[Any]:
+        # The crawl's first requests come before the feed's pages settle, so the plan's end
+        # (tombstone probes after a complete listing) waits for the whole crawl.
+        yield from ListingCrawl(plan).start(home, list(entries))
+        yield from plan._listed(entries)
+
+    # a domain that no longer serves the site is found before its links are followed
+    check = plan.gone.check(crawl, [*entries, *home.links()])
+    yield from crawl() if check is None else check
 
 
 def listing_gap(fs: FallbackSite) -> str | None:

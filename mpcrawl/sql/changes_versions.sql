@@ -1,7 +1,8 @@
 -- scrapy changes, step 2: every version of each publication with a version in its window,
 -- from both paths: REST posts (item = the id, ordered by modified_gmt as post_versions
 -- orders them) and fallback pages (item = the URL, ordered by when each version was
--- first fetched). `inside`: first fetched in the window; `first_run`: by the site's first
+-- fetched: a page reverted to an older text is a version again, as `web_pages_latest`
+-- shows it). `inside`: first fetched in the window; `first_run`: by the site's first
 -- archiving run (told once, as `first_crawl`).
 CREATE OR REPLACE TEMP TABLE changes_first AS
 SELECT site, arg_min(run_id, started_at) AS run_id FROM runs WHERE posts_new > 0 GROUP BY site;
@@ -26,7 +27,11 @@ k AS (
         min(k.fetched_at) AS fetched_at, arg_min(k.run_id, k.fetched_at) AS run_id
     FROM changes_keys AS k SEMI JOIN touched AS t
         ON t.site = k.site AND t.path = k.path AND t.item = k.item
-    GROUP BY k.site, k.path, k.item, k.version_key
+    -- a page's rows are its versions as fetched (the same key again after another is a
+    -- revert); a REST key is one version however often it is written
+    GROUP BY k.site, k.path, k.item, k.version_key, CASE WHEN k.path = 'web' THEN k.fetched_at END
+    QUALIFY k.path = 'rest' OR lag(k.version_key) OVER (
+        PARTITION BY k.site, k.path, k.item ORDER BY min(k.fetched_at)) IS DISTINCT FROM k.version_key
 )
 SELECT k.*,
     row_number() OVER (PARTITION BY k.site, k.path, k.item

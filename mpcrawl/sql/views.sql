@@ -116,43 +116,77 @@ JOIN posts_newest AS p ON p.site = s.site AND p.post_type = s.post_type AND p.id
 CREATE OR REPLACE VIEW web_pages AS SELECT * FROM web_pages_files QUALIFY row_number() OVER (PARTITION BY site, url, version_sha256 ORDER BY fetched_at) = 1;
 CREATE OR REPLACE VIEW web_tombstones AS SELECT * FROM web_tombstones_files QUALIFY row_number() OVER (PARTITION BY site, url, detected_at ORDER BY run_id) = 1;
 
+-- The newest presence event of each URL: gone (`deleted`, `hidden`, `redirected`) or back
+-- (`returned`).
+CREATE OR REPLACE VIEW web_tombstones_latest AS
+SELECT * FROM web_tombstones QUALIFY row_number() OVER (PARTITION BY site, url ORDER BY detected_at DESC) = 1;
+
+-- What each URL served at its last fetch: its newest row whatever its version key (a text
+-- reverted byte for byte is written again, and that newer fetch of an older key counts),
+-- unless its newest presence event since says it is gone (a `returned` one says it is back).
 CREATE OR REPLACE VIEW web_pages_latest AS
-SELECT w.* FROM web_pages AS w
+SELECT w.* FROM web_pages_files AS w
 WHERE NOT EXISTS (
-    SELECT 1 FROM web_tombstones AS t WHERE t.site = w.site AND t.url = w.url AND t.detected_at > w.fetched_at
+    SELECT 1 FROM web_tombstones_latest AS t
+    WHERE t.site = w.site AND t.url = w.url AND t.detected_at > w.fetched_at
+      AND t.reason IS DISTINCT FROM 'returned'
 )
 QUALIFY row_number() OVER (PARTITION BY w.site, w.url ORDER BY w.fetched_at DESC) = 1;
 
+-- Every current publication once, whatever path read it. A site read by REST one night and
+-- by its pages the next (its API closed, or opened again) has both paths' rows of a
+-- WordPress id: the one fetched last stands, and a newer presence event of the id on the
+-- other path (a page found gone) ends the older path's row.
 CREATE OR REPLACE VIEW publications AS
-SELECT site, 'rest' AS source, post_type, id, link AS url, title, date_gmt, modified_gmt,
-       content_html, content_text, word_count, embed_count, turn_count, fetched_at, run_id
-FROM posts_latest
-UNION ALL
-SELECT site, source, post_type, id, coalesce(final_url, url) AS url, title, date_gmt, modified_gmt,
-       content_html, content_text, word_count, embed_count, turn_count, fetched_at, run_id
-FROM web_pages_latest;
+WITH rows AS (
+    SELECT 'rest' AS path, site, 'rest' AS source, post_type, id, link AS url, title, date_gmt,
+           modified_gmt, content_html, content_text, word_count, embed_count, turn_count,
+           fetched_at, run_id
+    FROM posts_latest
+    UNION ALL
+    SELECT 'web', site, source, post_type, id, coalesce(final_url, url) AS url, title, date_gmt,
+           modified_gmt, content_html, content_text, word_count, embed_count, turn_count,
+           fetched_at, run_id
+    FROM web_pages_latest
+),
+events AS (
+    SELECT site, 'rest' AS path, post_type, id, reason, detected_at FROM tombstones_latest
+    UNION ALL
+    SELECT site, 'web', post_type, id, arg_max(reason, detected_at), max(detected_at)
+    FROM web_tombstones WHERE id IS NOT NULL GROUP BY site, post_type, id
+)
+SELECT * EXCLUDE (path) FROM rows AS p
+WHERE NOT EXISTS (
+    SELECT 1 FROM events AS e
+    WHERE e.site = p.site AND e.post_type = p.post_type AND e.id = p.id AND e.path <> p.path
+      AND e.detected_at > p.fetched_at AND e.reason IS DISTINCT FROM 'returned'
+)
+QUALIFY p.id IS NULL
+    OR row_number() OVER (PARTITION BY p.site, p.post_type, p.id ORDER BY p.fetched_at DESC) = 1;
 
 -- Both paths in one shape, for readers that count what a site publishes (scrapy report):
 -- the videos and speaker turns of every current publication, each presence event
--- (REST `deleted`/`hidden`, fallback `deleted`/`redirected`, both `returned`), and
+-- (REST `deleted`/`hidden`, fallback `deleted`/`hidden`/`redirected`, both `returned`), and
 -- publications found gone with when they were next seen again (`returned_at`).
 CREATE OR REPLACE VIEW publication_embeds AS
-SELECT e.site, 'rest' AS source, p.link AS url, e.position, e.provider, e.video_id, e.canonical_url,
+SELECT e.site, 'rest' AS source, p.url, e.position, e.provider, e.video_id, e.canonical_url,
        e.embed_src, e.title, e.kind
 FROM embeds_latest AS e
-JOIN posts_latest AS p ON p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id
+JOIN publications AS p ON p.source = 'rest' AND p.site = e.site AND p.post_type = e.post_type AND p.id = e.post_id
 UNION ALL
 SELECT site, source, url, e.position, e.provider, e.video_id, e.canonical_url, e.embed_src, e.title, e.kind
-FROM (SELECT site, source, coalesce(final_url, url) AS url, unnest(embeds) AS e FROM web_pages_latest);
+FROM (SELECT site, source, coalesce(final_url, url) AS url, unnest(embeds) AS e FROM web_pages_latest) AS w
+SEMI JOIN publications AS p ON p.source <> 'rest' AND p.site = w.site AND p.url = w.url;
 
 CREATE OR REPLACE VIEW publication_turns AS
-SELECT t.site, 'rest' AS source, p.link AS url, t.turn, t.speaker, t.speaker_member_id, t.party,
+SELECT t.site, 'rest' AS source, p.url, t.turn, t.speaker, t.speaker_member_id, t.party,
        t.constituency, t.role, t.text
 FROM turns_latest AS t
-JOIN posts_latest AS p ON p.site = t.site AND p.post_type = t.post_type AND p.id = t.post_id
+JOIN publications AS p ON p.source = 'rest' AND p.site = t.site AND p.post_type = t.post_type AND p.id = t.post_id
 UNION ALL
 SELECT site, source, url, t.turn, t.speaker, t.speaker_member_id, t.party, t.constituency, t.role, t.text
-FROM (SELECT site, source, coalesce(final_url, url) AS url, unnest(turns) AS t FROM web_pages_latest);
+FROM (SELECT site, source, coalesce(final_url, url) AS url, unnest(turns) AS t FROM web_pages_latest) AS w
+SEMI JOIN publications AS p ON p.source <> 'rest' AND p.site = w.site AND p.url = w.url;
 
 CREATE OR REPLACE VIEW presence_events AS
 SELECT site, 'rest' AS path, post_type, id, NULL AS url, reason, detected_at, run_id FROM tombstones
@@ -163,7 +197,11 @@ CREATE OR REPLACE VIEW gone_publications AS
 SELECT site, post_type, id, reason, detected_at, last_seen_modified_gmt, title, link, run_id, returned_at
 FROM deleted_posts
 UNION ALL
-SELECT t.site, t.post_type, t.id, t.reason, t.detected_at, NULL, w.title, t.url, t.run_id,
+-- (a post REST archived before its API closed, found gone from its pages: REST's title)
+SELECT t.site, t.post_type, t.id, t.reason, t.detected_at, NULL,
+    coalesce(w.title, (SELECT arg_max(p.title, p.fetched_at) FROM posts AS p
+                       WHERE p.site = t.site AND p.post_type = t.post_type AND p.id = t.id)),
+    t.url, t.run_id,
     (SELECT min(b.at) FROM (
         SELECT detected_at AS at FROM web_tombstones AS r
         WHERE r.site = t.site AND r.url = t.url AND r.reason = 'returned'

@@ -98,7 +98,8 @@ class WebPageItem:
 
 @dataclass(slots=True)
 class WebTombstoneItem:
-    """A page listed before and gone from a complete sitemap (``web_tombstones`` table)."""
+    """A presence event of an archived page (``web_tombstones`` table): found gone by a
+    direct answer, or back (:mod:`mpcrawl.plans.gone`)."""
 
     table: ClassVar[str] = "web_tombstones"
     site: str
@@ -107,7 +108,7 @@ class WebTombstoneItem:
     id: int | None
     last_seen_version_sha256: str | None
     detected_at: datetime
-    reason: str  # "deleted" (404/410) or "redirected"
+    reason: str  # "deleted" (404/410), "hidden" (401/403, login), "redirected", "returned"
     status: int
     redirect_to: str | None
     run_id: str

@@ -572,6 +572,20 @@ require_once ABSPATH . 'wp-settings.php';
             )
             return inst
 
+    def set_rest(self, inst: Instance, rest: str) -> None:
+        """Serve ``inst`` again, same database, port and URL, with its REST API ``rest``: a
+        site whose owner closes the API with a security plugin (or opens it again)."""
+        if rest not in REST_MODES:
+            raise ValueError(f"rest must be one of {REST_MODES}: {rest!r}")
+        if inst.process is not None:
+            _stop_process(inst.process, signal.SIGINT)
+            inst.process = None
+        inst.rest = inst.manifest["rest"] = rest
+        if not self._serve(inst):
+            raise WordPressError(
+                f"php -S for {inst.name} did not start: {self._tail(inst.name + '.log')}"
+            )
+
     def php(self, inst: Instance, code: str) -> str:
         """Run PHP ``code`` inside WordPress for ``inst`` (wp-load.php, as the administrator).
 
