@@ -57,6 +57,7 @@ class Config:
     pages_in_flight: int
     site_max_requests: int
     site_max_seconds: float
+    max_crawl_delay: float  # robots.txt Crawl-delay obeyed up to this (0: not obeyed)
     credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
     warc: bool  # record every exchange as WARC (mpcrawl.capture)
     warc_file_bytes: int
@@ -88,6 +89,7 @@ class Config:
             pages_in_flight=_positive_int(settings, "MPCRAWL_PAGES_IN_FLIGHT"),
             site_max_requests=_positive_int(settings, "MPCRAWL_SITE_MAX_REQUESTS"),
             site_max_seconds=_positive_float(settings, "MPCRAWL_SITE_MAX_SECONDS"),
+            max_crawl_delay=_positive_float(settings, "MPCRAWL_MAX_CRAWL_DELAY", allow_zero=True),
             credentials=_read_netrc(netrc_path) if netrc_path is not None else {},
             warc=settings.getbool("MPCRAWL_WARC"),
             warc_file_bytes=_positive_int(settings, "MPCRAWL_WARC_FILE_BYTES"),

@@ -20,3 +20,8 @@ FILE_ROWS: Final = 100_000
 LOCK_STALE_AFTER: Final = 6 * 3600.0
 """Seconds after which a lock on object storage is taken over (a PID on another node
 cannot be checked); also a site's longest run (``MPCRAWL_SITE_MAX_SECONDS``)."""
+
+MAX_CRAWL_DELAY: Final = 10.0
+"""Seconds: the longest robots.txt ``Crawl-delay`` obeyed (a longer one is cut to this).
+Drupal 7's stock robots.txt asks 10 s: a 300-page site then costs ~52 min, well within
+``MPCRAWL_SITE_MAX_SECONDS`` (6 h, which holds ~2,100 requests at 10 s)."""

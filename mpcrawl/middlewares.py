@@ -54,9 +54,24 @@ class RobotsRefused(IgnoreRequest):
 
 class RestRobotsTxtMiddleware(RobotsTxtMiddleware):
     """robots.txt rules for ``/wp-json/`` also bind ``?rest_route=`` requests; a refusal
-    is a :class:`RobotsRefused`."""
+    is a :class:`RobotsRefused`; a ``Crawl-delay`` spaces the host's requests, up to
+    ``MPCRAWL_MAX_CRAWL_DELAY``.
+
+    The delay is Scrapy's own per-slot download delay (a slot per host): set on the
+    host's slot and in the downloader's per-slot settings (a slot idle for a minute is
+    dropped and made again from them), without jitter, and AutoThrottle is told not to
+    lower it (``autothrottle_dont_adjust_delay``). A delay spaces the starts of requests,
+    so it also means one request at a time.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.max_crawl_delay = Config.from_crawler(crawler).max_crawl_delay
+        self._delays: dict[str, float] = {}  # slot key -> the delay set on it
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        if rp is not None and self.max_crawl_delay:
+            self._crawl_delay(rp, request)
         twin = pretty_equivalent(request.url)
         try:
             super().process_request_2(rp, request)
@@ -64,6 +79,39 @@ class RestRobotsTxtMiddleware(RobotsTxtMiddleware):
                 super().process_request_2(rp, request.replace(url=twin))
         except IgnoreRequest as exc:
             raise RobotsRefused(request.url) from exc
+
+    def _crawl_delay(self, rp: RobotParser, request: Request) -> None:
+        agent = self._robotstxt_useragent or request.headers.get(
+            b"User-Agent", self._default_useragent
+        )
+        asked = rp.crawl_delay(agent or self._default_useragent)
+        engine = self.crawler.engine
+        if not asked or asked <= 0 or engine is None:
+            return
+        delay = min(asked, self.max_crawl_delay)
+        request.meta["autothrottle_dont_adjust_delay"] = True
+        downloader = engine.downloader
+        key = downloader.get_slot_key(request)
+        if self._delays.get(key, 0.0) >= delay:
+            return
+        self._delays[key] = delay
+        downloader.per_slot_settings[key] = {
+            **downloader.per_slot_settings.get(key, {}),
+            "delay": delay,
+            "jitter": 0,
+        }
+        slot = downloader.slots.get(key)
+        if slot is not None:
+            slot.delay, slot.jitter = delay, 0
+        capped = f" (capped by MPCRAWL_MAX_CRAWL_DELAY={self.max_crawl_delay:g})"
+        logger.info(
+            "%s: robots.txt asks Crawl-delay: %g; requests spaced %g s%s",
+            key,
+            asked,
+            delay,
+            capped if delay < asked else "",
+        )
+        self._stats.max_value("mpcrawl/crawl_delay", delay)
 
 
 class SiteHostMiddleware:
