@@ -229,7 +229,10 @@ class RetryAfterMiddleware(RetryMiddleware):
 class SiteAccountingMiddleware:
     """Counts every request a site costs, robots.txt and retries included, and holds each
     site to its budget: past ``MPCRAWL_SITE_MAX_REQUESTS`` requests or
-    ``MPCRAWL_SITE_MAX_SECONDS`` seconds, its requests are refused and it ends ``partial``."""
+    ``MPCRAWL_SITE_MAX_SECONDS`` seconds, its requests are refused and it ends ``partial``.
+
+    The stop is logged once; the plans stop asking (the fallback drops the pages it holds
+    in one step) and count the few requests already in flight, quietly."""
 
     def __init__(self, ledger: SiteLedger) -> None:
         self.ledger = ledger
@@ -251,6 +254,8 @@ class SiteAccountingMiddleware:
                 verdict.stop(f"MPCRAWL_SITE_MAX_REQUESTS={self.max_requests} requests reached")
             elif seconds > self.max_seconds:
                 verdict.stop(f"MPCRAWL_SITE_MAX_SECONDS={self.max_seconds:g} seconds reached")
+            if verdict.stopped is not None:
+                logger.warning("%s: %s; the site asks nothing more", run.site, verdict.stopped)
         if verdict.stopped is not None:
             raise IgnoreRequest(f"{run.site}: {verdict.stopped}; {request.url} not requested")
         run.tally.add("requests")

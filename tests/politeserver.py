@@ -30,7 +30,8 @@ def article(n: int, edit: int = 0) -> bytes:
 
 class PoliteSite:
     """``/robots.txt`` (``robots`` text plus a ``Sitemap:`` line), ``/sitemap.xml`` listing
-    ``pages`` articles (with ``lastmod`` if given), ``/`` and ``/news/N``; 404 elsewhere."""
+    ``pages`` articles (with ``lastmod`` if given), ``/`` and ``/news/N`` (with an ``ETag``
+    that changes with each edit, ``304`` to ``If-None-Match``); 404 elsewhere."""
 
     def __init__(self, pages: int, robots: str = "User-agent: *\n", lastmod: str = "") -> None:
         self.pages, self.robots, self.lastmod = pages, robots, lastmod
@@ -69,7 +70,14 @@ class PoliteSite:
         with self._lock:
             self.log.append(Hit(time.monotonic(), handler.path, dict(handler.headers.items())))
         status, body, kind = self._route(handler.path)
+        etag = None
+        if handler.path.startswith("/news/") and status == 200:
+            etag = f'"{handler.path[6:]}-{self.edits.get(int(handler.path[6:]), 0)}"'
+            if handler.headers.get("If-None-Match") == etag:
+                status, body = 304, b""
         handler.send_response(status)
+        if etag:
+            handler.send_header("ETag", etag)
         handler.send_header("Content-Type", kind)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()

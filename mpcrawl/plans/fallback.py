@@ -34,6 +34,7 @@ from urllib.parse import urljoin
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
+from mpcrawl.plans.pages import PageQueue, listed_unchanged
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
 from mpcrawl.web.items import FetchedPage, Source, WebTombstoneItem
@@ -75,6 +76,7 @@ class FallbackSite:
     sitemaps_pending: int = 0
     listed: dict[str, datetime | None] = field(default_factory=dict)
     pages_pending: int = 0
+    pages: PageQueue = field(default_factory=PageQueue)  # listed, not yet requested
     pages_found: int = 0
     pages_unchanged: int = 0
     tombstones_new: int = 0
@@ -98,6 +100,8 @@ class FallbackSite:
     def failed(self, what: str, failure: RequestFailed) -> None:
         """A request got no answer; robots.txt refusals are obeyed, not failures."""
         message = f"{what}: {failure.message}"
+        if self.pages.refused():  # the budget is spent: the stop said so once
+            return
         if failure.kind == "refused":
             self.robots_refused += 1
             logger.info("%s: fallback: %s", self.site, message)
@@ -231,8 +235,10 @@ class FallbackPlan:
             return
         for url, lastmod in fs.listed.items():
             known = fs.live.get(url)
-            unchanged = known is not None and known.lastmod == lastmod
-            if unchanged and lastmod is not None and not fs.full:
+            unchanged = known is not None and listed_unchanged(
+                lastmod, known.lastmod, known.fetched_at
+            )
+            if unchanged and not fs.full:
                 fs.pages_found += 1
                 fs.pages_unchanged += 1
                 continue
@@ -242,8 +248,13 @@ class FallbackPlan:
                     headers["If-None-Match"] = known.etag
                 if known.last_modified:
                     headers["If-Modified-Since"] = known.last_modified
-            yield from self._page_request(url, lastmod, headers)
+            fs.pages.add(url, lastmod, headers)
+        yield from self._more_pages()
         yield from self._pages_settled()
+
+    def _more_pages(self) -> Iterator[Any]:
+        for url, lastmod, headers in self.fs.pages.take(self.fs.pages_pending):
+            yield from self._page_request(url, lastmod, headers)
 
     def _page_request(
         self, url: str, lastmod: datetime | None, headers: dict[str, str]
@@ -254,11 +265,13 @@ class FallbackPlan:
         def parsed(response: Response) -> Iterator[Any]:
             fs.pages_pending -= 1
             yield from self._page(url, lastmod, response)
+            yield from self._more_pages()
             yield from self._pages_settled()
 
         def failed(failure: RequestFailed) -> Iterator[Any]:
             fs.pages_pending -= 1
             fs.failed(url, failure)
+            yield from self._more_pages()
             yield from self._pages_settled()
 
         yield self.request(url, parsed, failed, headers=headers or None)
