@@ -33,8 +33,10 @@ class PoliteSite:
     ``pages`` articles (with ``lastmod`` if given), ``/`` and ``/news/N`` (with an ``ETag``
     that changes with each edit, ``304`` to ``If-None-Match``); 404 elsewhere."""
 
-    def __init__(self, pages: int, robots: str = "User-agent: *\n", lastmod: str = "") -> None:
-        self.pages, self.robots, self.lastmod = pages, robots, lastmod
+    def __init__(
+        self, pages: int, robots: str = "User-agent: *\n", lastmod: str = "", sitemap: bool = True
+    ) -> None:
+        self.pages, self.robots, self.lastmod, self.sitemap = pages, robots, lastmod, sitemap
         self.edits: dict[int, int] = {}
         self.log: list[Hit] = []
         self._lock = threading.Lock()
@@ -86,8 +88,9 @@ class PoliteSite:
     def _route(self, path: str) -> tuple[int, bytes, str]:
         html = "text/html; charset=utf-8"
         if path == "/robots.txt":
-            return 200, f"{self.robots}\nSitemap: {self.url}/sitemap.xml\n".encode(), "text/plain"
-        if path == "/sitemap.xml":
+            line = f"Sitemap: {self.url}/sitemap.xml\n" if self.sitemap else ""
+            return 200, f"{self.robots}\n{line}".encode(), "text/plain"
+        if path == "/sitemap.xml" and self.sitemap:
             lastmod = f"<lastmod>{self.lastmod}</lastmod>" if self.lastmod else ""
             urls = "".join(
                 f"<url><loc>{self.url}/news/{n}</loc>{lastmod}</url>" for n in range(self.pages)
@@ -98,7 +101,12 @@ class PoliteSite:
             )
             return 200, xml.encode(), "application/xml"
         if path == "/":
-            return 200, b"<!doctype html><html><body><h1>Home</h1></body></html>", html
+            links = "".join(f'<a href="/news/{n}">{n}</a>' for n in range(min(self.pages, 50)))
+            return (
+                200,
+                f"<!doctype html><html><body><h1>Home</h1>{links}</body></html>".encode(),
+                html,
+            )
         if path.startswith("/news/") and path[6:].isdigit() and int(path[6:]) < self.pages:
             n = int(path[6:])
             return 200, article(n, self.edits.get(n, 0)), html

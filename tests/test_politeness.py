@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
+import pytest
+
 from tests.crawl import read
 from tests.inprocess import crawl
 from tests.politeserver import PoliteSite
@@ -89,3 +91,14 @@ def test_a_date_only_lastmod_before_the_fetch_day_still_skips(tmp_path: Path) ->
         pages = [h for h in site.hits()[before:] if h.path.startswith("/news/")]
     assert again.returncode == 0, again.stderr[-2000:]
     assert pages == []
+
+
+@pytest.mark.parametrize("sitemap", [True, False])
+def test_robots_txt_and_the_home_page_are_fetched_once(tmp_path: Path, sitemap: bool) -> None:
+    with PoliteSite(3, sitemap=sitemap) as site:
+        result = crawl(tmp_path / "archive", f"site={site.url}")
+        asked = [h.path for h in site.hits()]
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (asked.count("/robots.txt"), asked.count("/")) == (1, 1), asked
+    (record,) = read(tmp_path / "archive").sql("SELECT errors, pages_found FROM runs").fetchall()
+    assert record == (0, 3)

@@ -83,6 +83,8 @@ class FallbackSite:
     robots_refused: int = 0
     errors: list[str] = field(default_factory=list)
     probed_gone: bool = False
+    robots_txt: str | None = None  # the site's robots.txt as fetched this run, if it was
+    home_page: Response | None = None  # the home page as discovery got it, if it did
 
     def __post_init__(self) -> None:
         self.walk = SitemapWalk(self.caps)
@@ -127,8 +129,13 @@ class FallbackPlan:
     # --- listing: robots.txt, sitemaps, feeds, links --------------------------------
 
     def start(self) -> Iterator[Any]:
-        """The first request: robots.txt, for its ``Sitemap:`` lines."""
+        """The first request: robots.txt, for its ``Sitemap:`` lines (none where this run
+        fetched it already)."""
         logger.info("%s: REST API unusable; reading sitemaps, feeds or links", self.fs.site)
+        if self.fs.robots_txt is not None:
+            listed = robots_sitemaps(self.fs.robots_txt)
+            yield from self._sitemaps([url for url in listed if self.fs.on_site(url)])
+            return
         yield self.request(
             urljoin(self.fs.home, "/robots.txt"), self._robots, lambda _failure: self._sitemaps([])
         )
@@ -204,7 +211,8 @@ class FallbackPlan:
             fs.failed("home page", failure)
             yield from self._next_feed(well_known_feeds(fs.home), [])
 
-        yield self.request(fs.home, home, failed)
+        page, fs.home_page = fs.home_page, None
+        yield from home(page) if page is not None else [self.request(fs.home, home, failed)]
 
     def _next_feed(self, candidates: list[str], links: list[str]) -> Iterator[Any]:
         fs = self.fs

@@ -14,6 +14,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urljoin
 
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.retry import get_retry_request
@@ -188,7 +189,10 @@ class WpSpider(Spider):
             full=self.args.full,
             post_types=frozenset(KNOWN_REST_BASES.get(t, t) for t in self.args.types),
             pages=PageQueue(ledger.config.pages_in_flight, lambda: run.verdict.stopped),
+            robots_txt=run.robots_txt.get(urljoin(run.entry.url, "/robots.txt")),
+            home_page=run.home_page if isinstance(run.home_page, Response) else None,
         )
+        run.home_page = None
         self.fallbacks[run.site] = fs
 
         yield from FallbackPlan(fs, Requester(self, run)).start()
