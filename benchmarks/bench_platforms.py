@@ -22,8 +22,10 @@ Site = tuple[str, int | None]  # URL, publications published (None: not known he
 
 @contextmanager
 def _sample() -> Iterator[Site]:
+    from mpcrawl.sample.server import load_bundle
+
     with sample_server(300) as url:
-        yield url, 300
+        yield url, 300 + len(load_bundle()["pages"])  # its posts and its bundled pages
 
 
 @contextmanager
