@@ -39,6 +39,21 @@ def _wordpress_closed() -> Iterator[Site]:
 
 
 @contextmanager
+def _wordpress71() -> Iterator[Site]:
+    from tests.wordpress.wpserver import DEFAULT_POSTS, WordPress
+    from tests.wordpress71.wp71server import WordPress71
+
+    state = STATE_DIR / f"wp-fallback-{DEFAULT_POSTS}"
+    state.mkdir(parents=True, exist_ok=True)
+    with WordPress(state, posts=DEFAULT_POSTS) as wp, tempfile.TemporaryDirectory() as tmp:
+        site = WordPress71(wp, Path(tmp)).start()
+        try:
+            yield site.url, len(site.manifest["posts"])
+        finally:
+            site.stop()
+
+
+@contextmanager
 def _drupal(variant: str) -> Iterator[Site]:
     from tests.drupal.drupalserver import Drupal, missing_requirements
 
@@ -76,6 +91,7 @@ def _hugo() -> Iterator[Site]:
 PLATFORMS: dict[str, Callable[[], AbstractContextManager[Site]]] = {
     "sample WordPress (REST)": _sample,
     "WordPress 6.1, REST closed (fallback)": _wordpress_closed,
+    "WordPress 7.1, REST closed (fallback)": _wordpress71,
     "Drupal 7 core (feed)": lambda: _drupal("core"),
     "Drupal 7 + xmlsitemap": lambda: _drupal("xmlsitemap"),
     "Wagtail (sitemap)": _wagtail,

@@ -166,7 +166,7 @@ class ArchiveWriter:
         run_id: str,
         *,
         batch_rows: int = defaults.BATCH_ROWS,
-        batch_bytes: int = 16 * 1024 * 1024,
+        batch_bytes: int = defaults.BATCH_BYTES,
         file_rows: int = defaults.FILE_ROWS,
         compression: str = "zstd",
     ) -> None:

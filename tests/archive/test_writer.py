@@ -183,7 +183,7 @@ def test_a_failed_site_drops_its_unfinished_files_and_others_go_on(tmp_path: Pat
 
 
 def test_page_html_counts_toward_the_buffer_bound(tmp_path: Path) -> None:
-    """Pages of 8 MB (a short article in a big page) are written as the 16 MB bound is
+    """Pages of 8 MB (a short article in a big page) are written as the buffer bound is
     reached, not held to the site's end: 30 of them once held 1,462 MB."""
     writer = ArchiveWriter(ArchiveLocation.parse(str(tmp_path)), "r1")
     page = b"<p>" + b"x" * 8_000_000 + b"</p>"
