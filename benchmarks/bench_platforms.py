@@ -99,32 +99,32 @@ PLATFORMS: dict[str, Callable[[], AbstractContextManager[Site]]] = {
 }
 
 
-def _night(archive: Path, url: str) -> tuple[Timed, int, int]:
-    """One crawl: the process, its requests (run record) and the publications archived."""
+def _night(archive: Path, url: str) -> tuple[Timed, int, int, str]:
+    """One crawl: the process, its requests (run record), the publications archived, and
+    the run record's outcome and errors."""
     timed = run_timed(scrapy_crawl(archive, url, LOG_LEVEL="INFO"))
     con = connect(str(archive))
-    (requests,) = con.sql("SELECT requests FROM runs ORDER BY started_at DESC LIMIT 1").fetchall()[
-        0
-    ]
+    latest = "SELECT requests, outcome, errors FROM runs ORDER BY started_at DESC LIMIT 1"
+    requests, outcome, errors = con.sql(latest).fetchall()[0]
     (found,) = con.sql("SELECT count(*) FROM publications").fetchall()[0]
-    return timed, int(requests), int(found)
+    return timed, int(requests), int(found), f"{outcome}, {errors} errors"
 
 
 def _row(name: str, make: Callable[[], AbstractContextManager[Site]]) -> Row:
     try:
         with tempfile.TemporaryDirectory() as tmp, make() as (url, published):
-            first, requests, found = _night(Path(tmp) / "archive", url)
-            again, quiet, _ = _night(Path(tmp) / "archive", url)
+            first, requests, found, said = _night(Path(tmp) / "archive", url)
+            again, quiet, _, said_again = _night(Path(tmp) / "archive", url)
     except Exception as exc:  # one platform that cannot start costs its own line
         return Row(f"{name}: platform", "not run", "—", "—", "—", None, f"{exc}"[:200])
     line = (
         f"{name}: {found}/{published if published is not None else '?'} publications, "
         f"{requests / max(found, 1):.2f} requests each; first run {requests} requests "
         f"{first.seconds:.0f} s {first.max_rss_mb:.0f} MB; no-change night {quiet} requests "
-        f"{again.seconds:.0f} s {again.max_rss_mb:.0f} MB"
+        f"{again.seconds:.0f} s {again.max_rss_mb:.0f} MB; {said} / {said_again}"
     )
     print(line)
-    exits = f"exit {first.returncode}/{again.returncode}"
+    exits = f"exit {first.returncode}/{again.returncode}; {said} / {said_again}"
     shown = published if published is not None else "—"
     return Row(
         f"{name}: found / published; requests per publication; first run",
