@@ -28,6 +28,7 @@ WP_POSTS = 5000
 CRAWL_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "2",
+    "MPCRAWL_MAX_CRAWL_DELAY": "0",  # measure mpcrawl, not a robots.txt's Crawl-delay
     "LOG_LEVEL": "DEBUG",
 }
 _CRAWLED = re.compile(r"Crawled \((\d+)\) <GET (\S+)>")

@@ -4,7 +4,7 @@ Settings: crawls run with AutoThrottle off and 2 concurrent requests per site. N
 these machines is ±20%, so each figure is a ratio against a reference from the same run;
 nothing here is asserted by the test suite.
 
-``python -m benchmarks.run [--skip wordpress,fallback,writer,pipelines,state,memory,startup,warc]``
+``python -m benchmarks.run [--skip wordpress,fallback,platforms,pages,writer,...]``
 runs the default families; ``python -m benchmarks.run fleet`` (``make bench-fleet``,
 20–30 min) runs only the named ones, here the fleet simulation of
 ``benchmarks/bench_fleet.py``.
@@ -26,13 +26,26 @@ from benchmarks import (
     bench_fallback,
     bench_fleet,
     bench_memory,
+    bench_pages,
+    bench_platforms,
     bench_startup,
     bench_state,
     bench_warc,
 )
 from benchmarks.bench_support import Row, wordpress, wordpress_missing
 
-FAMILIES = ("wordpress", "fallback", "writer", "pipelines", "state", "memory", "startup", "warc")
+FAMILIES = (
+    "wordpress",
+    "fallback",
+    "platforms",
+    "pages",
+    "writer",
+    "pipelines",
+    "state",
+    "memory",
+    "startup",
+    "warc",
+)
 OPT_IN = ("fleet",)  # run only when named: the fleet simulation takes 20-30 minutes
 
 
@@ -107,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(failed("real WordPress rows", exc))
     if "fallback" not in skip and not missing:
         rows += guarded("fallback", bench_fallback.bench)
+    if "platforms" not in skip:
+        rows += guarded("platforms", bench_platforms.bench)
+    if "pages" not in skip:
+        rows += guarded("pages", bench_pages.bench)
     if "pipelines" not in skip:
         rows += guarded("pipelines", lambda: [bench_archive.bench_pipelines(None)])
     if "writer" not in skip:

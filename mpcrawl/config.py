@@ -61,6 +61,7 @@ class Config:
     listing_depth: int
     listing_seconds: float
     sitemap_max_urls: int
+    max_crawl_delay: float  # robots.txt Crawl-delay obeyed up to this (0: not obeyed)
     credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
     warc: bool  # record every exchange as WARC (mpcrawl.capture)
     warc_file_bytes: int
@@ -96,6 +97,7 @@ class Config:
             listing_depth=_positive_int(settings, "MPCRAWL_LISTING_DEPTH"),
             listing_seconds=_positive_float(settings, "MPCRAWL_LISTING_SECONDS"),
             sitemap_max_urls=_positive_int(settings, "MPCRAWL_SITEMAP_MAX_URLS"),
+            max_crawl_delay=_positive_float(settings, "MPCRAWL_MAX_CRAWL_DELAY", allow_zero=True),
             credentials=_read_netrc(netrc_path) if netrc_path is not None else {},
             warc=settings.getbool("MPCRAWL_WARC"),
             warc_file_bytes=_positive_int(settings, "MPCRAWL_WARC_FILE_BYTES"),

@@ -54,9 +54,24 @@ class RobotsRefused(IgnoreRequest):
 
 class RestRobotsTxtMiddleware(RobotsTxtMiddleware):
     """robots.txt rules for ``/wp-json/`` also bind ``?rest_route=`` requests; a refusal
-    is a :class:`RobotsRefused`."""
+    is a :class:`RobotsRefused`; a ``Crawl-delay`` spaces the host's requests, up to
+    ``MPCRAWL_MAX_CRAWL_DELAY``.
+
+    The delay is Scrapy's own per-slot download delay (a slot per host): set on the
+    host's slot and in the downloader's per-slot settings (a slot idle for a minute is
+    dropped and made again from them), without jitter, and AutoThrottle is told not to
+    lower it (``autothrottle_dont_adjust_delay``). A delay spaces the starts of requests,
+    so it also means one request at a time.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.max_crawl_delay = Config.from_crawler(crawler).max_crawl_delay
+        self._delays: dict[str, float] = {}  # slot key -> the delay set on it
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        if rp is not None and self.max_crawl_delay:
+            self._crawl_delay(rp, request)
         twin = pretty_equivalent(request.url)
         try:
             super().process_request_2(rp, request)
@@ -64,6 +79,39 @@ class RestRobotsTxtMiddleware(RobotsTxtMiddleware):
                 super().process_request_2(rp, request.replace(url=twin))
         except IgnoreRequest as exc:
             raise RobotsRefused(request.url) from exc
+
+    def _crawl_delay(self, rp: RobotParser, request: Request) -> None:
+        agent = self._robotstxt_useragent or request.headers.get(
+            b"User-Agent", self._default_useragent
+        )
+        asked = rp.crawl_delay(agent or self._default_useragent)
+        engine = self.crawler.engine
+        if not asked or asked <= 0 or engine is None:
+            return
+        delay = min(asked, self.max_crawl_delay)
+        request.meta["autothrottle_dont_adjust_delay"] = True
+        downloader = engine.downloader
+        key = downloader.get_slot_key(request)
+        if self._delays.get(key, 0.0) >= delay:
+            return
+        self._delays[key] = delay
+        downloader.per_slot_settings[key] = {
+            **downloader.per_slot_settings.get(key, {}),
+            "delay": delay,
+            "jitter": 0,
+        }
+        slot = downloader.slots.get(key)
+        if slot is not None:
+            slot.delay, slot.jitter = delay, 0
+        capped = f" (capped by MPCRAWL_MAX_CRAWL_DELAY={self.max_crawl_delay:g})"
+        logger.info(
+            "%s: robots.txt asks Crawl-delay: %g; requests spaced %g s%s",
+            key,
+            asked,
+            delay,
+            capped if delay < asked else "",
+        )
+        self._stats.max_value("mpcrawl/crawl_delay", delay)
 
 
 class SiteHostMiddleware:
@@ -181,7 +229,10 @@ class RetryAfterMiddleware(RetryMiddleware):
 class SiteAccountingMiddleware:
     """Counts every request a site costs, robots.txt and retries included, and holds each
     site to its budget: past ``MPCRAWL_SITE_MAX_REQUESTS`` requests or
-    ``MPCRAWL_SITE_MAX_SECONDS`` seconds, its requests are refused and it ends ``partial``."""
+    ``MPCRAWL_SITE_MAX_SECONDS`` seconds, its requests are refused and it ends ``partial``.
+
+    The stop is logged once; the plans stop asking (the fallback drops the pages it holds
+    in one step) and count the few requests already in flight, quietly."""
 
     def __init__(self, ledger: SiteLedger) -> None:
         self.ledger = ledger
@@ -203,6 +254,8 @@ class SiteAccountingMiddleware:
                 verdict.stop(f"MPCRAWL_SITE_MAX_REQUESTS={self.max_requests} requests reached")
             elif seconds > self.max_seconds:
                 verdict.stop(f"MPCRAWL_SITE_MAX_SECONDS={self.max_seconds:g} seconds reached")
+            if verdict.stopped is not None:
+                logger.warning("%s: %s; the site asks nothing more", run.site, verdict.stopped)
         if verdict.stopped is not None:
             raise IgnoreRequest(f"{run.site}: {verdict.stopped}; {request.url} not requested")
         run.tally.add("requests")

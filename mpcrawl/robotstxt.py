@@ -50,6 +50,8 @@ class RobotsArchive:
         run = self._ledger.run_for_url(request.url)
         if run is None or run.finished or run.verdict.decided == "locked":
             return
+        ok = response.status == 200
+        run.robots_txt[request.url] = response.body.decode("utf-8", "replace") if ok else ""
         try:
             last = last_robots(self._ledger.location, run.site, response.url)
         except ArchiveStateError as exc:

@@ -41,6 +41,8 @@ MPCRAWL_SITEMAP_MAX_URLS = defaults.SITEMAP_MAX_URLS  # page URLs a site's sitem
 # part files one partition folder of a site may hold before the end of the site's run
 # merges its small ones; 0: never (then only `scrapy compact` merges)
 MPCRAWL_COMPACT_AFTER = 4
+# seconds: a site's robots.txt Crawl-delay is obeyed up to this (docs/crawling.md); 0: never
+MPCRAWL_MAX_CRAWL_DELAY = defaults.MAX_CRAWL_DELAY
 # Evidence (docs/evidence.md): every request and response as WARC/1.1 in
 # <archive>/warc/site=<site>/, files closed and published from this size on. Off by default:
 # measured, it costs ~1.3x the crawl time on a fast local site and as many bytes as the

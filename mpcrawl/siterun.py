@@ -33,6 +33,11 @@ class SiteRun:
     verdict: SiteVerdict = field(default_factory=SiteVerdict)
     tally: Tally = field(default_factory=Tally)
     web_state: WebState | None = None  # the fallback path's, loaded by the ledger
+    # What this run fetched already, so the fallback does not ask again: robots.txt texts
+    # by URL (empty unless 200), as Scrapy's middleware fetched them, and the home page's
+    # response (a Scrapy Response) as discovery got it
+    robots_txt: dict[str, str] = field(default_factory=dict)
+    home_page: object = None
     pending: int = 0  # the site's requests not yet answered
     crawl_done: bool = False  # no request pending, no more to make
     items_yielded: int = 0

@@ -55,6 +55,7 @@ def project_settings(archive: Path | str, **overrides: Any) -> dict[str, Any]:
         MPCRAWL_RETRY_BACKOFF=0.05,
         MPCRAWL_PROGRESS_INTERVAL=0,  # its timer is Twisted's: off without a reactor
         AUTOTHROTTLE_ENABLED=False,
+        MPCRAWL_MAX_CRAWL_DELAY=0,  # Drupal's robots.txt asks 10 s a request; a test sets it
         LOG_LEVEL="WARNING",
     )
     values.update(overrides)

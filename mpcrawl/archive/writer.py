@@ -130,6 +130,16 @@ def publish(temp: str, final: str) -> None:
     _fsync(os.path.dirname(final), os.O_RDONLY | os.O_DIRECTORY)
 
 
+def row_bytes(row: dict[str, Any]) -> int:
+    """What a row holds in text and bytes (a page's HTML, as served and as read, its text,
+    a post's JSON): the measure of the buffer bound, which is what holds memory.
+
+    >>> row_bytes({"raw_html": b"x" * 10, "content_html": "y" * 5, "id": 7})
+    15
+    """
+    return sum(len(v) for v in row.values() if isinstance(v, str | bytes))
+
+
 def rows_to_table(
     table: Table, rows: Iterable[dict[str, Any]], schema: pa.Schema | None = None
 ) -> pa.Table:
@@ -143,9 +153,11 @@ def rows_to_table(
 class ArchiveWriter:
     """Writes rows into ``<table>/site=<site>[/year=<YYYY>]/part-<run>-<token>-<n>.parquet``.
 
-    A site's part files are finished (renamed into place) when the site is done, or once
-    one of them holds ``file_rows`` rows, so a run killed late in a large site keeps most
-    of its work.
+    A partition's buffer is written as a row group once it holds ``batch_rows`` rows or
+    ``batch_bytes`` of text and bytes (:func:`row_bytes`: a page's HTML counts), so a site
+    of large pages is written as it goes, not held to its end. A site's part files are
+    finished (renamed into place) when the site is done, or once one of them holds
+    ``file_rows`` rows, so a run killed late in a large site keeps most of its work.
     """
 
     def __init__(
@@ -154,7 +166,7 @@ class ArchiveWriter:
         run_id: str,
         *,
         batch_rows: int = defaults.BATCH_ROWS,
-        batch_bytes: int = 16 * 1024 * 1024,
+        batch_bytes: int = defaults.BATCH_BYTES,
         file_rows: int = defaults.FILE_ROWS,
         compression: str = "zstd",
     ) -> None:
@@ -181,7 +193,7 @@ class ArchiveWriter:
         if part is None:
             part = self._open[key] = self._new_partition(table, site, key[2])
         part.rows.append(row)
-        part.buffered_bytes += len(row.get("raw_json") or "") + len(row.get("content_html") or "")
+        part.buffered_bytes += row_bytes(row)
         if len(part.rows) >= self.batch_rows or part.buffered_bytes >= self.batch_bytes:
             try:
                 self._flush(part)

@@ -36,6 +36,7 @@ from scrapy.http import Response, TextResponse
 
 from mpcrawl.plans.gone import REDIRECTS, Gone
 from mpcrawl.plans.listing import Home, list_site
+from mpcrawl.plans.pages import PageQueue, listed_unchanged
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
 from mpcrawl.web.items import FetchedPage, Source
@@ -78,6 +79,7 @@ class FallbackSite:
     sitemaps_pending: int = 0
     listed: dict[str, datetime | None] = field(default_factory=dict)
     pages_pending: int = 0
+    pages: PageQueue = field(default_factory=PageQueue)  # listed, not yet requested
     pages_found: int = 0
     pages_unchanged: int = 0
     tombstones_new: int = 0
@@ -91,6 +93,9 @@ class FallbackSite:
         if self.source == "sitemap":
             return (self.walk.bad[url],) if url in self.walk.bad else ()
         return self.feed_bad.get(url, ())
+
+    robots_txt: str | None = None  # the site's robots.txt as fetched this run, if it was
+    home_page: Response | None = None  # the home page as discovery got it, if it did
 
     def __post_init__(self) -> None:
         self.walk = SitemapWalk(self.caps)
@@ -111,6 +116,8 @@ class FallbackSite:
     def failed(self, what: str, failure: RequestFailed) -> None:
         """A request got no answer; robots.txt refusals are obeyed, not failures."""
         message = f"{what}: {failure.message}"
+        if self.pages.refused():  # the budget is spent: the stop said so once
+            return
         if failure.kind == "refused":
             self.robots_refused += 1
             logger.info("%s: fallback: %s", self.site, message)
@@ -137,8 +144,13 @@ class FallbackPlan:
     # --- listing: robots.txt, sitemaps, feeds, links --------------------------------
 
     def start(self) -> Iterator[Any]:
-        """The first request: robots.txt, for its ``Sitemap:`` lines."""
+        """The first request: robots.txt, for its ``Sitemap:`` lines (none where this run
+        fetched it already)."""
         logger.info("%s: REST API unusable; reading sitemaps, feeds or links", self.fs.site)
+        if self.fs.robots_txt is not None:
+            listed = robots_sitemaps(self.fs.robots_txt)
+            yield from self._sitemaps([url for url in listed if self.fs.on_site(url)])
+            return
         yield self.request(
             urljoin(self.fs.home, "/robots.txt"), self._robots, lambda _failure: self._sitemaps([])
         )
@@ -221,7 +233,8 @@ class FallbackPlan:
             fs.failed("home page", failure)
             yield from self._next_feed(well_known_feeds(fs.home), None)
 
-        yield self.request(fs.home, home, failed)
+        page, fs.home_page = fs.home_page, None
+        yield from home(page) if page is not None else [self.request(fs.home, home, failed)]
 
     def _next_feed(self, candidates: list[str], home: Home | None) -> Iterator[Any]:
         fs = self.fs
@@ -254,8 +267,10 @@ class FallbackPlan:
             return
         for url, lastmod in fs.listed.items():
             known = fs.live.get(url)
-            unchanged = known is not None and known.lastmod == lastmod
-            if unchanged and lastmod is not None and not fs.full:
+            unchanged = known is not None and listed_unchanged(
+                lastmod, known.lastmod, known.fetched_at
+            )
+            if unchanged and not fs.full:
                 fs.pages_found += 1
                 fs.pages_unchanged += 1
                 continue
@@ -265,8 +280,12 @@ class FallbackPlan:
                     headers["If-None-Match"] = known.etag
                 if known.last_modified:
                     headers["If-Modified-Since"] = known.last_modified
-            yield from self._page_request(url, lastmod, headers)
+            fs.pages.add(url, lastmod, headers)
         yield from self._pages_settled()
+
+    def _more_pages(self) -> Iterator[Any]:
+        for url, lastmod, headers in self.fs.pages.take(self.fs.pages_pending):
+            yield from self._page_request(url, lastmod, headers)
 
     def _page_request(
         self, url: str, lastmod: datetime | None, headers: dict[str, str]
@@ -317,7 +336,10 @@ class FallbackPlan:
         )
 
     def _pages_settled(self) -> Iterator[Any]:
+        """Called as each page or listing request ends: the waiting pages go on (the crawl
+        of listings has its requests in ``pages_pending`` too), then the end probes."""
         fs = self.fs
+        yield from self._more_pages()
         if fs.pages_pending or fs.probed_gone:
             return
         fs.probed_gone = True

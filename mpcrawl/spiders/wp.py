@@ -14,6 +14,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urljoin
 
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.retry import get_retry_request
@@ -24,6 +25,7 @@ from twisted.python.failure import Failure
 from mpcrawl.ledger import SiteLedger, ledger_of
 from mpcrawl.plans.fallback import REDIRECTS, FallbackPlan, FallbackSite
 from mpcrawl.plans.listing import listing_gap
+from mpcrawl.plans.pages import PageQueue
 from mpcrawl.plans.rest import KNOWN_REST_BASES, Arguments, RestPlan
 from mpcrawl.plans.rest.site import OnFailure, OnResponse, RequestFailed
 from mpcrawl.settings import user_agent
@@ -39,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TYPES = ("posts", "pages")
 HTTP_ERRORS = list(range(400, 600))
+# A conditional request's 304 is an answer (the page is unchanged), not an error to drop.
+NOT_MODIFIED = 304
 # Where the REST path cannot read a site, the fallback plan archives its pages.
 FALLBACK_OUTCOMES = ("rest_closed", "not_wordpress", "robots_disallowed")
 
@@ -190,7 +194,11 @@ class WpSpider(Spider):
             full=self.args.full,
             post_types=frozenset(KNOWN_REST_BASES.get(t, t) for t in self.args.types),
             bounds=Bounds(config.listing_pages, config.listing_depth, config.listing_seconds),
+            pages=PageQueue(ledger.config.pages_in_flight, lambda: run.verdict.stopped),
+            robots_txt=run.robots_txt.get(urljoin(run.entry.url, "/robots.txt")),
+            home_page=run.home_page if isinstance(run.home_page, Response) else None,
         )
+        run.home_page = None
         self.fallbacks[run.site] = fs
 
         yield from FallbackPlan(fs, Requester(self, run)).start()
@@ -203,7 +211,7 @@ class WpSpider(Spider):
             pages_found=fs.pages_found,
             pages_unchanged=fs.pages_unchanged,
             tombstones_new=fs.tombstones_new,
-            errors=list(fs.errors),
+            errors=[*fs.errors, *fs.pages.lost()],
             incomplete=listing_gap(fs),
         )
         run.verdict.fallback_finished(counts, discover=self.args.discover)
@@ -234,9 +242,10 @@ class Requester:
     ) -> Request:
         run = self.run
         run.pending += 1
-        meta: dict[str, Any] = {"mpcrawl_site": run.site, "handle_httpstatus_list": HTTP_ERRORS}
+        handled = [NOT_MODIFIED, *HTTP_ERRORS]
+        meta: dict[str, Any] = {"mpcrawl_site": run.site, "handle_httpstatus_list": handled}
         if not follow_redirects:  # answered here, never followed (credentials, probes)
-            meta.update(dont_redirect=True, handle_httpstatus_list=[*REDIRECTS, *HTTP_ERRORS])
+            meta.update(dont_redirect=True, handle_httpstatus_list=[*REDIRECTS, *handled])
         return Request(
             url,
             callback=self.spider.parse_step,

@@ -180,3 +180,28 @@ def test_a_failed_site_drops_its_unfinished_files_and_others_go_on(tmp_path: Pat
     assert list((tmp_path / "embeds").rglob("*.parquet")) == []
     b_posts = ds.dataset(tmp_path / "posts" / "site=b.org", partitioning="hive").to_table()
     assert sorted(b_posts["id"].to_pylist()) == [0, 1, 2]
+
+
+def test_page_html_counts_toward_the_buffer_bound(tmp_path: Path) -> None:
+    """Pages of 8 MB (a short article in a big page) are written as the buffer bound is
+    reached, not held to the site's end: 30 of them once held 1,462 MB."""
+    writer = ArchiveWriter(ArchiveLocation.parse(str(tmp_path)), "r1")
+    page = b"<p>" + b"x" * 8_000_000 + b"</p>"
+    for i in range(6):
+        row = {
+            "site": "e.org",
+            "source": "sitemap",
+            "url": f"https://e.org/news/{i}",
+            "raw_html": page,
+            "content_html": "<p>A short article.</p>",
+            "version_sha256": f"{i:064x}",
+            "fetched_at": NOW,
+            "run_id": "r1",
+        }
+        writer.write("web_pages", row, 2026)
+    temp = [p for p in tmp_path.rglob(".part-*.tmp") if "web_pages" in p.parts]
+    assert len(temp) == 1 and temp[0].stat().st_size > 0  # rows written before the end
+    (held,) = (p for k, p in writer._open.items() if k[0] == "web_pages")
+    assert held.buffered_bytes < writer.batch_bytes and len(held.rows) <= 1
+    writer.close()
+    assert connect(str(tmp_path)).sql("SELECT count(*) FROM web_pages").fetchall() == [(6,)]

@@ -75,6 +75,9 @@ class Discovery:
             verdict.decide("unreachable", why)
             return
         self.looks_wordpress = discovery.looks_like_wordpress(text)
+        asked = response.meta.get("redirect_urls", [response.url])[0]
+        if asked.rstrip("/") == discovery.site_root(asked).rstrip("/"):  # the fallback reads it
+            self.site.run.home_page = response
         yield from self._next_probe(tuple(discovery.probe_roots(response.url)))
 
     def on_home_failure(self, failure: RequestFailed) -> Iterator[Any]:
@@ -135,6 +138,7 @@ class Discovery:
 
     def _use_root(self, root: str) -> Iterator[Any]:
         site, run = self.site, self.site.run
+        run.home_page = None  # an API: the REST path reads the site
         api = ApiRoot.parse(root)
         if host_key(api.base) not in run.hosts:
             run.verdict.decide("error", f"API root {root} is on another host; not followed")
