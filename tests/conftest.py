@@ -34,3 +34,27 @@ def sample_site() -> Iterator[SampleSite]:
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     return tmp_path / "archive"
+
+
+# With ``pytest -n 2`` (pytest-xdist, ``--dist loadgroup``) each group runs on one worker:
+# a test file's tests stay together (its module fixtures start once), and so do the tests
+# that share a costly server or package fixture named here, which a worker would otherwise
+# start again. The real WordPress and the platform sites start in at most both workers
+# (seconds: their installs are cached or seeded once per worker).
+SHARED_FIXTURES = {
+    "egg": "scrapyd",  # two Scrapyd daemons, the egg deployed on each
+    "nodes": "scrapyd",
+    "s3": "scrapyd",  # moto, beside the daemons in tests/distributed
+    "spark": "read",  # tests/read's package fixtures: one JVM, archives crawled once
+    "first_run": "read",
+    "wordpress_edited": "read",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        groups = {SHARED_FIXTURES[f] for f in item.fixturenames if f in SHARED_FIXTURES}
+        group = min(groups) if groups else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
