@@ -6,8 +6,8 @@ DEMO_STAMP := $(VENV)/.installed-demo
 
 .PHONY: demo test lint bench clean-output
 
-# Extra pytest arguments of `make test`, e.g. PYTEST_ARGS="-n 2 --dist loadgroup" (two
-# workers, see docs/testing.md).
+# Extra pytest arguments of `make test`, e.g. PYTEST_ARGS="-n 2" (two workers,
+# see docs/testing.md).
 PYTEST_ARGS ?=
 
 # setuptools >= 77 reads the SPDX licence of pyproject.toml; the Scrapyd egg
