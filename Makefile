@@ -6,6 +6,10 @@ DEMO_STAMP := $(VENV)/.installed-demo
 
 .PHONY: demo test lint bench clean-output
 
+# Extra pytest arguments of `make test`, e.g. PYTEST_ARGS="-n 2" (two workers,
+# see docs/testing.md).
+PYTEST_ARGS ?=
+
 # setuptools >= 77 reads the SPDX licence of pyproject.toml; the Scrapyd egg
 # (mpcrawl/fanout/egg.py) is built with the venv's own setuptools, so every install step
 # asks for it (a venv made before the SPDX licence is upgraded too).
@@ -42,7 +46,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check mpcrawl tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check mpcrawl tests benchmarks

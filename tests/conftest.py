@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -34,3 +35,38 @@ def sample_site() -> Iterator[SampleSite]:
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     return tmp_path / "archive"
+
+
+# With ``pytest -n 2`` (pytest-xdist) each group below runs on one worker: a test file's
+# tests stay together (its module fixtures start once), and so do the folders whose tests
+# share a costly session or package fixture that a second worker would start again. The
+# real WordPress and the platform sites start in at most both workers (seconds: the seeded
+# database is per worker, the platform installs are cached once per machine).
+SHARED_FOLDERS = (
+    "tests/distributed/",  # two Scrapyd daemons with the egg deployed, and moto
+    "tests/read/",  # one JVM for Spark, three archives crawled once
+)
+
+
+def group_of(nodeid: str) -> str:
+    """The worker group of a test: its shared folder, else its file.
+
+    >>> group_of("tests/read/test_readers.py::test_spark_opens_every_table[first_run-posts]")
+    'tests/read/'
+    >>> group_of("tests/test_kills.py::test_sigterm_stops_cleanly_with_exit_3")
+    'tests/test_kills.py'
+    """
+    path = nodeid.split("::", 1)[0]
+    return next((folder for folder in SHARED_FOLDERS if path.startswith(folder)), path)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's scope scheduling with :func:`group_of` as the scope (its ``xdist_group``
+    marks are not read under pytest 9: they rename a node id pytest no longer uses)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    return GroupScheduling(config, log)

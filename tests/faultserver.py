@@ -32,6 +32,7 @@ class Rule:
     reset: bool = False
     transform: Callable[[bytes], bytes] | None = None  # applied to the upstream body
     drop_headers: tuple[str, ...] = ()  # upstream headers a proxy in the way strips
+    release: threading.Event | None = None  # set: the delay ends early (a test's cue)
     hits: int = 0
 
 
@@ -99,7 +100,10 @@ class FaultProxy:
         rule = self._rule_for(path)
         headers = {k: v for k, v in handler.headers.items()}
         if rule is not None and rule.delay:
-            time.sleep(rule.delay)
+            if rule.release is not None:
+                rule.release.wait(rule.delay)
+            else:
+                time.sleep(rule.delay)
         if rule is not None and rule.reset:
             self._record(path, 0, headers)
             # SO_LINGER 0 makes close() send a RST; every reference to the socket must go,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -120,13 +121,15 @@ def test_kill_during_the_sweep_creates_no_tombstones(
 
 
 def test_a_site_being_crawled_is_skipped_as_locked(sample_site: SampleSite, archive: Path) -> None:
-    # The first run holds its lock for 20 s on its first posts page: long enough for the
-    # second run to start, find the lock and finish, even on a loaded machine.
-    slow = Rule("rest_route=/wp/v2/posts", delay=20, times=1)
+    # The first run holds its lock on its first posts page until the second run has found
+    # the lock and finished (at most 60 s).
+    release = threading.Event()
+    slow = Rule("rest_route=/wp/v2/posts", delay=60, times=1, release=release)
     with FaultProxy(sample_site.url, [slow]) as proxy:
         first = Crawl(archive, f"site={proxy.url}")
         wait_for(lambda: bool(proxy.arrived("wp/v2/posts")))
         second = crawl(archive, f"site={proxy.url}")
+        release.set()
         first_status = first.finish()
     assert second.returncode == 0
     assert "locked" in second.stderr

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -161,8 +162,10 @@ class Command(ScrapyCommand):
             raise ScrapydError("--deploy needs the project's scrapy.cfg")
         with tempfile.TemporaryDirectory(prefix="mpcrawl-deploy-") as out:
             egg = build_egg(Path(cfg).parent, Path(out))
-            for node in nodes:
-                answer = add_version(node, project, version, egg)
+            # Every node at once: each lists the egg's spiders in a new process (seconds).
+            with ThreadPoolExecutor(len(nodes)) as pool:
+                answers = list(pool.map(lambda n: add_version(n, project, version, egg), nodes))
+            for node, answer in zip(nodes, answers, strict=True):
                 where = public_url(node)
                 print(f"deployed {egg.name} as {project} {version} to {where}: {answer}")
 

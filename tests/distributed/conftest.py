@@ -14,6 +14,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,13 +52,17 @@ def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: flo
     raise RuntimeError(f"{url}: no answer after {seconds}s:\n{log.read_text()[-3000:]}")
 
 
-def start(command: list[str], cwd: Path, url: str) -> subprocess.Popen[bytes]:
-    log = cwd / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
+def launch(command: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    """A server started in ``cwd``, its output in ``cwd/server.log``."""
+    with (cwd / "server.log").open("wb") as out:
+        return subprocess.Popen(
             command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **S3_ENV}
         )
-    wait_for(url, process, log)
+
+
+def start(command: list[str], cwd: Path, url: str) -> subprocess.Popen[bytes]:
+    process = launch(command, cwd)
+    wait_for(url, process, cwd / "server.log")
     return process
 
 
@@ -85,33 +90,41 @@ def egg(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_egg(REPO, tmp_path_factory.mktemp("egg"))
 
 
+def _node_folder(folder: Path) -> str:
+    """Write a Scrapyd node's ``scrapyd.conf`` into ``folder``; the node's URL."""
+    port = free_port()
+    (folder / "scrapyd.conf").write_text(
+        "[scrapyd]\n"
+        "bind_address = 127.0.0.1\n"
+        f"http_port = {port}\n"
+        f"eggs_dir = {folder / 'eggs'}\n"
+        f"logs_dir = {folder / 'logs'}\n"
+        f"dbs_dir = {folder / 'dbs'}\n"
+        "jobs_to_keep = 20\n"
+        "max_proc = 1\n"
+        "poll_interval = 0.2\n"
+    )
+    return f"http://127.0.0.1:{port}"
+
+
 @pytest.fixture(scope="session")
 def nodes(tmp_path_factory: pytest.TempPathFactory, egg: Path) -> Iterator[list[Node]]:
-    """Two Scrapyd daemons with the project deployed; jobs run with fake S3 keys."""
+    """Two Scrapyd daemons with the project deployed; jobs run with fake S3 keys.
+
+    Both start, and get the egg, at the same time: ``addversion.json`` lists the egg's
+    spiders in a new Python process, seconds each.
+    """
+    folders = [tmp_path_factory.mktemp(f"scrapyd{number}") for number in (1, 2)]
+    urls = [_node_folder(folder) for folder in folders]
     started: list[subprocess.Popen[bytes]] = []
-    found: list[Node] = []
     try:
-        for number in (1, 2):
-            folder = tmp_path_factory.mktemp(f"scrapyd{number}")
-            port = free_port()
-            (folder / "scrapyd.conf").write_text(
-                "[scrapyd]\n"
-                "bind_address = 127.0.0.1\n"
-                f"http_port = {port}\n"
-                f"eggs_dir = {folder / 'eggs'}\n"
-                f"logs_dir = {folder / 'logs'}\n"
-                f"dbs_dir = {folder / 'dbs'}\n"
-                "jobs_to_keep = 20\n"
-                "max_proc = 1\n"
-                "poll_interval = 0.2\n"
-            )
-            url = f"http://127.0.0.1:{port}"
-            started.append(
-                start([sys.executable, "-m", "scrapyd"], folder, f"{url}/daemonstatus.json")
-            )
-            add_version(url, PROJECT, "1", egg)
-            found.append(Node(url, folder))
-        yield found
+        for folder in folders:
+            started.append(launch([sys.executable, "-m", "scrapyd"], folder))
+        for process, folder, url in zip(started, folders, urls, strict=True):
+            wait_for(f"{url}/daemonstatus.json", process, folder / "server.log")
+        with ThreadPoolExecutor(len(urls)) as pool:
+            list(pool.map(lambda url: add_version(url, PROJECT, "1", egg), urls))
+        yield [Node(url, folder) for url, folder in zip(urls, folders, strict=True)]
     finally:
         for process in started:
             stop(process)

@@ -57,7 +57,7 @@ def fanout(*args: str, **settings: str) -> subprocess.CompletedProcess[str]:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # a guard only: --deploy --wait on a loaded machine took over 120 s
         check=False,
     )
 

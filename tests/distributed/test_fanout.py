@@ -24,11 +24,10 @@ from tests.inprocess import crawl
 from tests.wordpress.wpserver import WordPress
 
 
-def fanout_and_single_crawl(
+def fan_out(
     nodes: list[Node], tmp_path: Path, urls: list[str], *extra: str
 ) -> subprocess.CompletedProcess[str]:
-    """Fan the sites out over ``nodes`` into ``fan/``, and crawl them in one process into
-    ``single/``, for comparison; returns the fanout's process."""
+    """Fan the sites out over ``nodes`` into ``fan/`` and wait; the fanout's process."""
     listed = site_list(tmp_path / "sites.csv", urls)
     result = fanout(
         "--nodes",
@@ -42,14 +41,14 @@ def fanout_and_single_crawl(
         MPCRAWL_ARCHIVE=str(tmp_path / "fan"),
     )
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
-    single = crawl(tmp_path / "single", f"sites={listed}")
-    assert single.returncode == 0, single.stderr[-3000:]
     return result
 
 
 def test_two_nodes_archive_what_one_process_does(nodes: list[Node], tmp_path: Path) -> None:
     with sites_in_shards(2) as sites:
-        result = fanout_and_single_crawl(nodes, tmp_path, [s.url for s in sites], "--deploy")
+        result = fan_out(nodes, tmp_path, [s.url for s in sites], "--deploy")
+        single = crawl(tmp_path / "single", f"sites={tmp_path / 'sites.csv'}")
+        assert single.returncode == 0, single.stderr[-3000:]
     out = result.stdout
     assert f"shard 1/2: 1 sites on {nodes[0].url}" in out
     assert f"shard 2/2: 1 sites on {nodes[1].url}" in out
@@ -112,27 +111,33 @@ def test_a_killed_job_is_repaired_by_the_next_fanout(nodes: list[Node], tmp_path
 
 
 def test_two_nodes_archive_two_real_wordpress_sites(
-    nodes: list[Node], wordpress: WordPress, tmp_path: Path
+    nodes: list[Node], wordpress: WordPress, wordpress_archives: dict[str, Path], tmp_path: Path
 ) -> None:
-    """The same fanout over two instances of the real WordPress fixture.
+    """The same fanout over two instances of the real WordPress fixture, compared with the
+    session's one-process crawl of each (``wordpress_archives``).
 
     Each instance sits behind a transparent proxy whose port puts it in its own shard.
     """
     with contextlib.ExitStack() as stack:
-        proxies: dict[int, FaultProxy] = {}
-        for instance in (wordpress.pretty, wordpress.plain):
+        proxies: dict[int, tuple[str, FaultProxy]] = {}
+        for name, instance in (("pretty", wordpress.pretty), ("plain", wordpress.plain)):
             while True:
                 proxy = FaultProxy(instance.url)
                 shard = 1 if in_shard(f"127.0.0.1_{proxy.server.server_address[1]}", (1, 2)) else 2
                 if shard not in proxies:
-                    proxies[shard] = stack.enter_context(proxy)
+                    proxies[shard] = (name, stack.enter_context(proxy))
                     break
                 proxy.server.server_close()
-        urls = [proxies[k].url for k in sorted(proxies)]
-        result = fanout_and_single_crawl(nodes, tmp_path, urls)
+        result = fan_out(nodes, tmp_path, [proxies[k][1].url for k in sorted(proxies)])
     assert "shard 1/2: 1 sites" in result.stdout and "shard 2/2: 1 sites" in result.stdout
-    keys = version_keys(read(tmp_path / "fan"))
-    assert keys == version_keys(read(tmp_path / "single"))
+    names = {f"127.0.0.1_{p.server.server_address[1]}": name for name, p in proxies.values()}
+    keys = [(names[str(site)], *rest) for site, *rest in version_keys(read(tmp_path / "fan"))]
+    single = {
+        (name, *rest)
+        for name in ("pretty", "plain")
+        for _site, *rest in version_keys(read(wordpress_archives[name]))
+    }
+    assert sorted(keys) == sorted(single)
     assert len(keys) == len(set(keys)) > 2 * 250
     outcomes = read(tmp_path / "fan").sql("SELECT outcome FROM runs").fetchall()
     assert outcomes == [("ok",), ("ok",)]

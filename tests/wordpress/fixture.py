@@ -79,14 +79,27 @@ def wordpress_fork(wordpress: WordPress, request: pytest.FixtureRequest) -> Iter
         wordpress.stop_instance(inst, drop=True)
 
 
+class _ClosedSites(dict[str, Instance]):
+    """``"closed-pretty"`` … ``"hidden-plain"``: each site forked the first time it is asked
+    for (a fork is a database copy and a php server), so a session starts only those used."""
+
+    def __init__(self, wordpress: WordPress) -> None:
+        super().__init__()
+        self.wordpress = wordpress
+
+    def __missing__(self, variant: str) -> Instance:
+        rest, _, form = variant.partition("-")
+        if rest not in ("closed", "hidden") or form not in ("pretty", "plain"):
+            raise KeyError(variant)
+        permalinks = PRETTY if form == "pretty" else PLAIN
+        self[variant] = instance = self.wordpress.fork(f"{rest}_{form}", permalinks, rest=rest)
+        return instance
+
+
 @pytest.fixture(scope="session")
 def closed_wordpress(wordpress: WordPress) -> Iterator[dict[str, Instance]]:
     """The seeded site with its REST API closed (401) or hidden (404, no links), both forms."""
-    sites = {
-        f"{rest}-{form}": wordpress.fork(f"{rest}_{form}", permalinks, rest=rest)
-        for rest in ("closed", "hidden")
-        for form, permalinks in (("pretty", PRETTY), ("plain", PLAIN))
-    }
+    sites = _ClosedSites(wordpress)
     try:
         yield sites
     finally:

@@ -1,7 +1,8 @@
 <?php
 /**
- * Install WordPress 7.1 and seed 300 posts on its default theme (twentytwentyfive):
- * `php seed.php DOCROOT MANIFEST` with MPCRAWL_WP_DB, MPCRAWL_WP_SOCKET, MPCRAWL_WP_HOME.
+ * Install WordPress 7.1 and seed POSTS posts (default 300) on its default theme
+ * (twentytwentyfive): `php seed.php DOCROOT MANIFEST [POSTS]` with MPCRAWL_WP_DB,
+ * MPCRAWL_WP_SOCKET, MPCRAWL_WP_HOME.
  * Deterministic: post dates spread over three years (to the second, Europe/London),
  * block-markup paragraphs. MANIFEST gets every post's id, path, date_gmt and content.
  */
@@ -9,6 +10,7 @@ if ( 'cli' !== PHP_SAPI ) {
 	exit( 1 );
 }
 list( , $mpcrawl_root, $mpcrawl_manifest ) = $argv;
+$mpcrawl_posts = isset( $argv[3] ) ? (int) $argv[3] : 300;
 $_SERVER['HTTP_HOST']       = 'wp71-seed.invalid';
 $_SERVER['SERVER_NAME']     = 'wp71-seed.invalid';
 $_SERVER['REQUEST_URI']     = '/';
@@ -35,8 +37,8 @@ foreach ( get_posts( array( 'post_type' => 'any', 'post_status' => 'any', 'numbe
 
 $start = gmmktime( 9, 15, 0, 1, 4, 2023 );
 $posts = array();
-for ( $i = 0; $i < 300; $i++ ) {
-	$gmt     = $start + intdiv( $i * ( 3 * 365 - 20 ) * 86400, 299 ) + ( $i * 3607 ) % 36000 + ( $i * 17 ) % 60;
+for ( $i = 0; $i < $mpcrawl_posts; $i++ ) {
+	$gmt     = $start + intdiv( $i * ( 3 * 365 - 20 ) * 86400, max( 1, $mpcrawl_posts - 1 ) ) + ( $i * 3607 ) % 36000 + ( $i * 17 ) % 60;
 	$date    = gmdate( 'Y-m-d H:i:s', $gmt );
 	$place   = array( 'Maldon', 'Heybridge', 'Tiptree', 'Danbury', 'Burnham-on-Crouch' )[ $i % 5 ];
 	$content = "<!-- wp:paragraph -->\n<p>Jane Example MP visited $place on business number $i.</p>\n<!-- /wp:paragraph -->\n\n"

@@ -5,9 +5,10 @@ by the hash of the tarball and of this folder's PHP (``MPCRAWL_PLATFORMS_CACHE``
 ``~/.cache/mpcrawl-tests``), with ``wp-config.php`` (database, socket and home URL from the
 environment) and the must-use plugins of ``tests/wordpress/`` (``rest-closed.php`` closes
 the API for anonymous readers, as security plugins do). ``seed.php`` installs it on the
-default theme (twentytwentyfive) with 300 posts once; the database is kept in the cache as
-a ``mariadb-dump`` and loaded into a second database of the session's MariaDB (about a
-second), then served by ``php -S`` with ``tests/wordpress/router.php``.
+default theme (twentytwentyfive) with ``posts`` posts once (each number its own cache); the
+database is kept in the cache as a ``mariadb-dump`` and loaded into a second database of
+the session's MariaDB (about a second), then served by ``php -S`` with
+``tests/wordpress/router.php``.
 """
 
 from __future__ import annotations
@@ -40,13 +41,20 @@ from tests.wordpress.wpserver import (
 HERE = Path(__file__).resolve().parent
 TARBALL = SHARED / "platforms" / "wordpress-7.1.0.tar.xz"
 SEED_DB = "wp71_seed"
+# Enough for the tests' points (several feed and listing pages, a "More posts" block of
+# other posts' dates on every page) at a fifth of the crawl of the 300 issue 23 was found
+# at (``MPCRAWL_WORDPRESS71_POSTS=300`` seeds those).
+TEST_POSTS = 60
 
 
 class WordPress71:
     """The cached install, and this session's closed-API site."""
 
-    def __init__(self, wordpress: WordPress, state_dir: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, wordpress: WordPress, state_dir: str | os.PathLike[str], posts: int = TEST_POSTS
+    ) -> None:
         self.wp = wordpress
+        self.posts = posts
         self.state_dir = Path(state_dir).resolve()
         self.timings: dict[str, float] = {}
         self.url = ""
@@ -55,6 +63,7 @@ class WordPress71:
         h = hashlib.sha256(TARBALL.read_bytes())
         for path in (HERE / "seed.php", HERE / "wp-config.php", WP_HERE / "rest-closed.php"):
             h.update(path.read_bytes())
+        h.update(str(posts).encode())
         self.cache = cache_root() / f"wordpress71-{h.hexdigest()[:16]}"
 
     def _env(self, database: str, home: str) -> dict[str, str]:
@@ -108,7 +117,7 @@ class WordPress71:
         env = self._env(database, "http://wp71-seed.invalid")
         cmd = [str(_which("php")), "-d", "memory_limit=1G", str(HERE / "seed.php")]
         proc = subprocess.run(
-            [*cmd, str(www), str(build / "manifest.json")],
+            [*cmd, str(www), str(build / "manifest.json"), str(self.posts)],
             env=env,
             capture_output=True,
             text=True,
