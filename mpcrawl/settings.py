@@ -41,6 +41,14 @@ MPCRAWL_COMPACT_AFTER = 4
 # Parquet archive on a first crawl (docs/benchmarks.md)
 MPCRAWL_WARC = False
 MPCRAWL_WARC_FILE_BYTES = 1_000_000_000
+# Pages as they looked (docs/evidence.md): each new version's page and the requisites on the
+# site's hosts it loads, into the WARC (needs MPCRAWL_WARC). Off by default: measured, it
+# multiplies a first crawl's requests and WARC bytes (a page and its requisites per post);
+# a no-change night captures nothing. At most MPCRAWL_CAPTURE_REQUISITES per page and
+# MPCRAWL_CAPTURE_MAX capture requests (pages and requisites) per site per run.
+MPCRAWL_CAPTURE_PAGES = False
+MPCRAWL_CAPTURE_REQUISITES = 60
+MPCRAWL_CAPTURE_MAX = 2_000
 
 # The crawl sends "mpcrawl/<version> (+MPCRAWL_CONTACT_URL)" unless USER_AGENT is set.
 USER_AGENT = user_agent(MPCRAWL_CONTACT_URL)
@@ -96,6 +104,7 @@ ITEM_PIPELINES = {
     "mpcrawl.pipelines.dedupe.DedupePipeline": 200,
     "mpcrawl.pipelines.extract.ExtractPipeline": 300,
     "mpcrawl.pipelines.archive.ArchivePipeline": 900,
+    "mpcrawl.pipelines.capture.CapturePipeline": 950,  # MPCRAWL_CAPTURE_PAGES only
 }
 
 FEED_EXPORTERS = {"parquet": "mpcrawl.exporters.ParquetItemExporter"}

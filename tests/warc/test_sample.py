@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 from mpcrawl.read import connect
+from mpcrawl.read.wacz import write_wacz
 from mpcrawl.read.warc import record_for
 from mpcrawl.sample.server import SampleSite
 from tests.shared import REPO
@@ -121,3 +123,37 @@ def test_a_row_without_a_capture_and_an_archive_written_without_warc(
         assert "no WARC pointer" in str(exc)
     else:
         raise AssertionError("a row without a pointer read back a record")
+
+
+def test_captured_post_pages_are_bounded_listed_in_the_wacz_and_a_quiet_night_adds_none(
+    sample_site: SampleSite, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    first = crawl(archive, sample_site.url, MPCRAWL_CAPTURE_PAGES=True, MPCRAWL_CAPTURE_MAX=12)
+    assert first["mpcrawl/site/ok"] == 1
+    [warc] = check_all(archive)
+    con = connect(str(archive))
+    links = dict(con.sql("SELECT link, title FROM posts").fetchall())
+    pages = {r[1]: r[4] for r in records(warc) if r[0] == "response" and r[1] in links}
+    assert len(pages) == first["mpcrawl/capture/pages"] == 12  # the run's bound
+    assert first["mpcrawl/capture/over_run_bound"] == len(links) - 12 - first.get(
+        "mpcrawl/capture/offsite", 0
+    )
+    for url, body in pages.items():
+        assert links[url].split()[0].encode() in body  # the post's own page, as served
+    assert con.sql("SELECT count(*) FROM posts").fetchall()[0][0] == len(links)  # no row
+
+    second = crawl(archive, sample_site.url, MPCRAWL_CAPTURE_PAGES=True, MPCRAWL_CAPTURE_MAX=12)
+    assert second["mpcrawl/site/ok"] == 1 and "mpcrawl/posts/new" not in second
+    assert not [k for k in second if k.startswith("mpcrawl/capture/")]
+    quiet = check_all(archive)[-1]
+    assert not [r for r in records(quiet) if r[1] in links]  # no page captured, none asked
+
+    wacz = tmp_path / "pages.wacz"
+    summary = write_wacz(str(archive), str(wacz))
+    assert summary.pages == 12
+    assert wacz_validate(wacz)
+    with zipfile.ZipFile(wacz) as package:
+        listed = [json.loads(line) for line in package.read("pages/pages.jsonl").splitlines()]
+    assert {p["url"] for p in listed[1:]} == set(pages)
+    assert all(p["title"] == links[p["url"]] for p in listed[1:])
