@@ -12,7 +12,9 @@ import pytest
 
 from mpcrawl.read import connect
 from mpcrawl.read.wacz import write_wacz
+from mpcrawl.plans.capture import requisites
 from mpcrawl.read.warc import record_for
+from mpcrawl.wp.sitename import host_key, site_host_keys
 from tests.test_report import browse
 from tests.warc.pywb import replay
 from tests.warc.support import (
@@ -102,3 +104,47 @@ def test_the_wacz_validates_and_pywb_replays_a_post_in_chromium(
     shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", dom.stdout)).split())
     assert title in shown
     assert " ".join(text.split()[:12]) in shown
+
+
+def test_a_new_versions_page_and_requisites_are_captured_and_replay_with_its_stylesheet(
+    wordpress_fork: Instance, chromium: str, tmp_path: Path
+) -> None:
+    instance, archive = wordpress_fork, tmp_path / "archive"
+    stats = crawl(archive, instance.url, MPCRAWL_CAPTURE_PAGES=True)
+    assert stats["mpcrawl/site/ok"] == 1
+    responses = {r[1]: r for f in check_all(archive) for r in records(f) if r[0] == "response"}
+    con = connect(str(archive))
+    title, text, link = con.sql(
+        "SELECT title, content_text, link FROM posts WHERE post_type = 'post' "
+        "AND word_count > 50 ORDER BY id LIMIT 1"
+    ).fetchall()[0]
+    page = responses[link][4]  # the post's own page, as served that night
+    assert html.escape(title).encode() in page or title.encode() in page
+    hosts = site_host_keys(instance.url)
+    wanted = [(u, k) for u, k in requisites(page, link) if host_key(u) in hosts]
+    stylesheets = [u for u, kind in wanted if kind == "stylesheet"]
+    assert stylesheets and all(u in responses for u, _ in wanted)
+    assert responses[stylesheets[0]][4].strip()  # a stylesheet, not an empty answer
+    assert stats["mpcrawl/capture/requisites"] >= len(wanted)
+    print(
+        f"captured {stats['mpcrawl/capture/pages']} pages, "
+        f"{stats['mpcrawl/capture/requisites']} requisites; this page loads {len(wanted)}"
+    )
+
+    second = crawl(archive, instance.url, MPCRAWL_CAPTURE_PAGES=True)
+    assert second["mpcrawl/site/ok"] == 1 and "mpcrawl/posts/new" not in second
+    assert not [k for k in second if k.startswith("mpcrawl/capture/")]
+    quiet = check_all(archive)[-1]
+    assert not [r for r in records(quiet) if r[1] == link or r[1] in stylesheets]
+
+    wacz = tmp_path / "site.wacz"
+    summary = write_wacz(str(archive), str(wacz))
+    assert wacz_validate(wacz) and summary.pages == stats["mpcrawl/capture/pages"]
+    ts = "".join(ch for ch in responses[link][2]["WARC-Date"] if ch.isdigit())[:14]
+    with replay(wacz, tmp_path / "pywb") as base:
+        dom = browse(chromium, tmp_path, "--dump-dom", f"{base}/{ts}/{link}")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", dom.stdout)).split())
+    assert title in shown and " ".join(text.split()[:12]) in shown
+    served = (tmp_path / "pywb" / "wayback.log").read_text()
+    assert re.search(rf"GET /mpcrawl/{ts}\w*_/{re.escape(stylesheets[0])} \S+ 200", served)
