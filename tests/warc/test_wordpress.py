@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from mpcrawl.plans.capture import requisites
 from mpcrawl.read import connect
 from mpcrawl.read.wacz import write_wacz
-from mpcrawl.plans.capture import requisites
 from mpcrawl.read.warc import record_for
 from mpcrawl.wp.sitename import host_key, site_host_keys
 from tests.test_report import browse
