@@ -8,6 +8,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pyarrow.parquet as pq
+import pytest
+
+from mpcrawl.archive import writer
 from mpcrawl.read import connect
 from mpcrawl.read.wacz import write_wacz
 from mpcrawl.read.warc import record_for
@@ -157,3 +161,30 @@ def test_captured_post_pages_are_bounded_listed_in_the_wacz_and_a_quiet_night_ad
         listed = [json.loads(line) for line in package.read("pages/pages.jsonl").splitlines()]
     assert {p["url"] for p in listed[1:]} == set(pages)
     assert all(p["title"] == links[p["url"]] for p in listed[1:])
+
+
+writer_publish = writer.publish  # the WARCs' too, where mpcrawl.archive.warc is imported later
+
+
+def test_no_part_file_becomes_visible_pointing_into_an_unpublished_warc(
+    sample_site: SampleSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Part files rolled mid-site (``MPCRAWL_FILE_ROWS``): at the instant each becomes
+    visible (where a kill would leave the archive), every WARC its rows point into is
+    published already."""
+    archive, seen = tmp_path / "archive", []
+
+    def checked_publish(temp: str, final: str) -> None:
+        table = pq.read_table(temp) if final.endswith(".parquet") else None
+        if table is not None and "warc_filename" in table.column_names:
+            names = {n for n in table.column("warc_filename").to_pylist() if n}
+            missing = [n for n in names if not (archive / n).is_file()]
+            assert not missing, f"{final} visible, pointing into unpublished {missing}"
+            seen.append(len(names))
+        writer_publish(temp, final)
+
+    monkeypatch.setattr(writer, "publish", checked_publish)
+    stats = crawl(archive, sample_site.url, MPCRAWL_FILE_ROWS=40, MPCRAWL_BATCH_ROWS=20)
+    assert stats["mpcrawl/site/ok"] == 1
+    assert len(check_all(archive)) > 2  # the WARC rolled with the parts
+    assert sum(1 for n in seen if n) > 4  # parts whose rows point into WARCs
