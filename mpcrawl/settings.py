@@ -49,6 +49,10 @@ MPCRAWL_WARC_FILE_BYTES = 1_000_000_000
 MPCRAWL_CAPTURE_PAGES = False
 MPCRAWL_CAPTURE_REQUISITES = 60
 MPCRAWL_CAPTURE_MAX = 2_000
+# `scrapy report` links each post to its newest page capture: at this pywb-style replay
+# collection (`<URL>/<timestamp>/<page>`, e.g. http://localhost:8080/mpcrawl/) where set,
+# else it names the capture's WARC file and offset (docs/evidence.md)
+MPCRAWL_REPLAY_URL = ""
 
 # The crawl sends "mpcrawl/<version> (+MPCRAWL_CONTACT_URL)" unless USER_AGENT is set.
 USER_AGENT = user_agent(MPCRAWL_CONTACT_URL)

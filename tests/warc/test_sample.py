@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 
 from mpcrawl.archive import writer
 from mpcrawl.read import connect
+from mpcrawl.read.report import build_report
 from mpcrawl.read.wacz import write_wacz
 from mpcrawl.read.warc import record_for
 from mpcrawl.sample.server import SampleSite
@@ -161,6 +163,24 @@ def test_captured_post_pages_are_bounded_listed_in_the_wacz_and_a_quiet_night_ad
         listed = [json.loads(line) for line in package.read("pages/pages.jsonl").splitlines()]
     assert {p["url"] for p in listed[1:]} == set(pages)
     assert all(p["title"] == links[p["url"]] for p in listed[1:])
+
+    # An edit: the new version's page is captured, and the report links the post to it.
+    edited = next(p for p in sample_site.post_ids() if f"/?p={p}" in " ".join(pages))
+    sample_site.edit_post(edited, title="Edited for the capture")
+    third = crawl(archive, sample_site.url, MPCRAWL_CAPTURE_PAGES=True, MPCRAWL_CAPTURE_MAX=12)
+    assert third["mpcrawl/posts/new"] == third["mpcrawl/capture/pages"] == 1
+    [(url, body, date)] = [
+        (r[1], r[4], r[2]["WARC-Date"])
+        for r in records(check_all(archive)[-1])
+        if r[0] == "response" and r[1] in links
+    ]
+    assert b"Edited for the capture" in body
+    ts = "".join(ch for ch in date if ch.isdigit())[:14]
+    cited = build_report(str(archive))
+    assert f"{ts[:4]}-{ts[4:6]}-{ts[6:8]} {ts[8:10]}:{ts[10:12]}" in cited
+    assert "<code>warc/site=" in cited
+    replayed = build_report(str(archive), replay_url="http://127.0.0.1:8080/mpcrawl/")
+    assert f'href="http://127.0.0.1:8080/mpcrawl/{ts}/{html.escape(url)}"' in replayed
 
 
 writer_publish = writer.publish  # the WARCs' too, where mpcrawl.archive.warc is imported later
