@@ -33,6 +33,7 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from mpcrawl.plans.rest.site import Requester, RequestFailed, Stats
+from mpcrawl.siterun import SiteRun
 from mpcrawl.wp.sitename import host_key
 
 logger = logging.getLogger(__name__)
@@ -146,13 +147,22 @@ class _Page:
 class CapturePlan:
     """One site's captures in one run: what was asked, and what is left of the bounds."""
 
-    site: str
+    run: SiteRun
     hosts: frozenset[str]  # host keys the site may reach
     request: Requester
     stats: Stats
     per_page: int
     per_run: int
     asked: set[str] = field(default_factory=set)  # every URL asked this run, once
+    bound_hit: bool = False
+
+    @property
+    def site(self) -> str:
+        return self.run.site
+
+    def finished(self) -> bool:
+        """The site's run has ended: nothing more will be captured for it."""
+        return self.run.finished
 
     def page(self, url: str, html: bytes | None) -> Iterator[Request]:
         """A new version's page: fetched (a REST post's ``link``), or already fetched
@@ -175,6 +185,9 @@ class CapturePlan:
         if url in self.asked:
             return None
         if len(self.asked) >= self.per_run:
+            if not self.bound_hit:
+                self.bound_hit = True
+                logger.info("%s: MPCRAWL_CAPTURE_MAX=%d reached", self.site, self.per_run)
             self.stats.inc_value("mpcrawl/capture/over_run_bound")
             return None
         self.asked.add(url)

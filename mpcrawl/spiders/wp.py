@@ -183,9 +183,11 @@ class WpSpider(Spider):
             return
         plan = self.captures.get(site)
         if plan is None:
+            for done in [s for s, p in self.captures.items() if p.finished()]:
+                del self.captures[done]  # a finished site's URLs asked: let them go
             config = self.ledger.config
             plan = self.captures[site] = CapturePlan(
-                site,
+                run,
                 frozenset(run.hosts),
                 Requester(self, run),
                 self.crawler.stats,

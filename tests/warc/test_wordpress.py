@@ -59,10 +59,12 @@ def test_rest_crawl_with_credentials_records_no_secret(
 def fallback_archive(
     closed_wordpress: dict[str, Instance], tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """The seeded site with its REST API closed, crawled once through the fallback."""
+    """The seeded site with its REST API closed, crawled once through the fallback, its
+    pages' requisites captured."""
     archive = tmp_path_factory.mktemp("fallback") / "archive"
-    stats = crawl(archive, closed_wordpress["closed-pretty"].url)
+    stats = crawl(archive, closed_wordpress["closed-pretty"].url, MPCRAWL_CAPTURE_PAGES=True)
     assert stats["mpcrawl/site/rest_closed"] == 1
+    assert stats["mpcrawl/capture/pages"] > 10 and stats["mpcrawl/capture/requisites"] > 0
     return archive
 
 
@@ -81,7 +83,14 @@ def test_fallback_pages_point_at_the_page_they_were_read_from(fallback_archive: 
         assert capture.payload == raw_html
         assert all(w in capture.text() for w in (title or "").split()[:1])
     kinds = con.sql("SELECT DISTINCT kind FROM post_captures").fetchall()
-    assert kinds == [("web_page",)]
+    assert kinds == [("web_page",)]  # the requisites captured are no publications
+
+    # a fallback page is its own capture; the requisites on the site's hosts it loads too
+    responses = {r[1] for f in check_all(archive) for r in records(f) if r[0] == "response"}
+    url, _title, raw_html, *_ = rows[0]
+    hosts = site_host_keys(url)
+    wanted = [u for u, _kind in requisites(raw_html, url) if host_key(u) in hosts]
+    assert wanted and set(wanted) <= responses
 
 
 def test_the_wacz_validates_and_pywb_replays_a_post_in_chromium(
