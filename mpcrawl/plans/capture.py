@@ -214,7 +214,7 @@ class CapturePlan:
                 self.stats.inc_value("mpcrawl/capture/pages_not_html")
                 logger.info("%s: captured page %s: %s", self.site, page.url, response.status)
                 return
-            yield from self._requisites(page, requisites(response.text, response.url))
+            yield from self._requisites(page, requisites(response.body, response.url))
 
         return on_response
 
