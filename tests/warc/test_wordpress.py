@@ -15,6 +15,7 @@ from mpcrawl.read import connect
 from mpcrawl.read.wacz import write_wacz
 from mpcrawl.read.warc import record_for
 from mpcrawl.wp.sitename import host_key, site_host_keys
+from tests.test_real_wordpress import _rest
 from tests.test_report import browse
 from tests.warc.pywb import replay
 from tests.warc.support import (
@@ -123,8 +124,8 @@ def test_a_new_versions_page_and_requisites_are_captured_and_replay_with_its_sty
     assert stats["mpcrawl/site/ok"] == 1
     responses = {r[1]: r for f in check_all(archive) for r in records(f) if r[0] == "response"}
     con = connect(str(archive))
-    title, text, link = con.sql(
-        "SELECT title, content_text, link FROM posts WHERE post_type = 'post' "
+    pid, title, text, link = con.sql(
+        "SELECT id, title, content_text, link FROM posts WHERE post_type = 'post' "
         "AND word_count > 50 ORDER BY id LIMIT 1"
     ).fetchall()[0]
     page = responses[link][4]  # the post's own page, as served that night
@@ -145,6 +146,15 @@ def test_a_new_versions_page_and_requisites_are_captured_and_replay_with_its_sty
     assert not [k for k in second if k.startswith("mpcrawl/capture/")]
     quiet = check_all(archive)[-1]
     assert not [r for r in records(quiet) if r[1] == link or r[1] in stylesheets]
+
+    # An edit: the new version's page is captured again; its stylesheets, asked for again
+    # with it, are unchanged, so each is a revisit of the payload archived the first night.
+    _rest(instance, "POST", f"/wp/v2/posts/{pid}", {"title": "Edited for the capture"})
+    third = crawl(archive, instance.url, MPCRAWL_CAPTURE_PAGES=True)
+    assert third["mpcrawl/posts/new"] == third["mpcrawl/capture/pages"] == 1
+    last = {r[1]: r for r in records(check_all(archive)[-1]) if r[0] in ("response", "revisit")}
+    assert last[link][0] == "response" and b"Edited for the capture" in last[link][4]
+    assert all(last[u][0] == "revisit" for u in stylesheets)
 
     wacz = tmp_path / "site.wacz"
     summary = write_wacz(str(archive), str(wacz))
