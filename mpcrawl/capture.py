@@ -49,6 +49,7 @@ from mpcrawl.archive.warc import (
     load_archived,
     remove_temp_warcs,
 )
+from mpcrawl.archive.writer import ArchiveError
 from mpcrawl.ledger import SiteLedger, ledger_of, site_ending
 from mpcrawl.schemas import WARC_COLUMNS
 
@@ -122,6 +123,7 @@ class WarcRecorderMiddleware:
         recorder = cls(crawler, ledger)
         crawler.signals.connect(recorder.site_ended, signal=site_ending)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        ledger.writer.closing_site.append(recorder.parts_closing)
         return recorder
 
     def warcinfo(self) -> dict[str, Any]:
@@ -248,6 +250,20 @@ class WarcRecorderMiddleware:
         except (OSError, ValueError) as exc:
             self.crawler.stats.inc_value("mpcrawl/archive/errors")
             logger.error("%s: cannot publish the WARC file: %s", site, exc)
+
+    def parts_closing(self, site: str) -> None:
+        """The site's part files are about to be published (rolled at ``MPCRAWL_FILE_ROWS``
+        mid-site, or at its end): publish its open WARC first, so no visible row ever
+        points into a WARC that is not (a kill in between leaves a WARC no row points
+        into, which is harmless). Its next records begin a new file."""
+        warcs = self.sites.get(site)
+        if warcs is None or site in self.failed:
+            return
+        try:
+            warcs.close()
+        except (OSError, ValueError) as exc:  # the writer drops the rows, the site ends error
+            self.failed.add(site)
+            raise ArchiveError(f"cannot publish the WARC file: {exc}") from exc
 
     def spider_closed(self) -> None:
         for site in list(self.sites):

@@ -65,6 +65,9 @@ class Config:
     credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
     warc: bool  # record every exchange as WARC (mpcrawl.capture)
     warc_file_bytes: int
+    capture_pages: bool  # each new version's page and requisites (mpcrawl.plans.capture)
+    capture_requisites: int
+    capture_max: int
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
@@ -101,6 +104,9 @@ class Config:
             credentials=_read_netrc(netrc_path) if netrc_path is not None else {},
             warc=settings.getbool("MPCRAWL_WARC"),
             warc_file_bytes=_positive_int(settings, "MPCRAWL_WARC_FILE_BYTES"),
+            capture_pages=_capture_pages(settings),
+            capture_requisites=_positive_int(settings, "MPCRAWL_CAPTURE_REQUISITES", minimum=0),
+            capture_max=_positive_int(settings, "MPCRAWL_CAPTURE_MAX"),
         )
 
     @classmethod
@@ -131,6 +137,14 @@ def _refuse_unknown(settings: BaseSettings) -> None:
             close = difflib.get_close_matches(name, known, n=1)
             hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(sorted(known))}"
             raise ConfigError(f"unknown setting {name}; {hint}")
+
+
+def _capture_pages(settings: BaseSettings) -> bool:
+    """Captured pages are WARC records: without the recorder they would go nowhere."""
+    wanted = settings.getbool("MPCRAWL_CAPTURE_PAGES")
+    if wanted and not settings.getbool("MPCRAWL_WARC"):
+        raise ConfigError("MPCRAWL_CAPTURE_PAGES needs MPCRAWL_WARC=True (captures are WARC)")
+    return wanted
 
 
 ARCHIVE_SCHEMES = ("file", "s3")

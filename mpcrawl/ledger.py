@@ -232,6 +232,8 @@ class SiteLedger:
     def _maybe_finish(self, run: SiteRun) -> None:
         if not run.crawl_done or run.finished or run.items_settled < run.items_yielded:
             return
+        if run.pending:  # pages captured for the last items (MPCRAWL_CAPTURE_PAGES)
+            return
         outcome, reason = run.verdict.final()
         self._end_site(run, outcome, reason, site_row=True)
         # A finished site's state can be large (every version key): let it go.

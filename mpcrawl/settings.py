@@ -49,6 +49,19 @@ MPCRAWL_MAX_CRAWL_DELAY = defaults.MAX_CRAWL_DELAY
 # Parquet archive on a first crawl (docs/benchmarks.md)
 MPCRAWL_WARC = False
 MPCRAWL_WARC_FILE_BYTES = 1_000_000_000
+# Pages as they looked (docs/evidence.md): each new version's page and the requisites on the
+# site's hosts it loads, into the WARC (needs MPCRAWL_WARC). Off by default: measured on
+# the test WordPress, a first crawl's WARC bytes ~35x (a page per post, ~17 KB compressed,
+# beside ~500 B of JSON); a no-change night captures nothing. At most
+# MPCRAWL_CAPTURE_REQUISITES per page and MPCRAWL_CAPTURE_MAX capture requests (pages and
+# requisites) per site per run.
+MPCRAWL_CAPTURE_PAGES = False
+MPCRAWL_CAPTURE_REQUISITES = 60
+MPCRAWL_CAPTURE_MAX = 2_000
+# `scrapy report` links each post to its newest page capture: at this pywb-style replay
+# collection (`<URL>/<timestamp>/<page>`, e.g. http://localhost:8080/mpcrawl/) where set,
+# else it names the capture's WARC file and offset (docs/evidence.md)
+MPCRAWL_REPLAY_URL = ""
 
 # The crawl sends "mpcrawl/<version> (+MPCRAWL_CONTACT_URL)" unless USER_AGENT is set.
 USER_AGENT = user_agent(MPCRAWL_CONTACT_URL)
@@ -104,6 +117,7 @@ ITEM_PIPELINES = {
     "mpcrawl.pipelines.dedupe.DedupePipeline": 200,
     "mpcrawl.pipelines.extract.ExtractPipeline": 300,
     "mpcrawl.pipelines.archive.ArchivePipeline": 900,
+    "mpcrawl.pipelines.capture.CapturePipeline": 950,  # MPCRAWL_CAPTURE_PAGES only
 }
 
 FEED_EXPORTERS = {"parquet": "mpcrawl.exporters.ParquetItemExporter"}

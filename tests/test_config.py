@@ -56,6 +56,7 @@ BAD = [
     ("MPCRAWL_RUN_ID", "../../../x", "MPCRAWL_RUN_ID='../../../x': use letters, digits"),
     ("MPCRAWL_RUN_ID", "a/b", "MPCRAWL_RUN_ID='a/b': use letters, digits"),
     ("MPCRAWL_RUN_ID", "run 1", "MPCRAWL_RUN_ID='run 1': use letters, digits"),
+    ("MPCRAWL_CAPTURE_PAGES", "True", "MPCRAWL_CAPTURE_PAGES needs MPCRAWL_WARC=True"),
 ]
 
 

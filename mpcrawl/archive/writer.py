@@ -31,7 +31,7 @@ import itertools
 import logging
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -180,6 +180,9 @@ class ArchiveWriter:
         self._counter = itertools.count()
         self.token = secrets.token_hex(4)
         self.failed: dict[str, ArchiveError] = {}  # site -> the failure that stopped it
+        # called with the site before its files are finished (at its end or a roll): the
+        # WARC recorder publishes the WARC these rows point into first
+        self.closing_site: list[Callable[[str], None]] = []
         self._placeholders_gone: set[str] = set()
 
     def write(self, table_name: str, row: dict[str, Any], year: int | None = None) -> None:
@@ -288,6 +291,12 @@ class ArchiveWriter:
         if site in self.failed:
             self._stop_site(site, self.failed[site])
             raise self.failed[site]
+        try:
+            for hook in self.closing_site:
+                hook(site)
+        except ArchiveError as exc:  # rows pointing into an unpublished WARC: dropped
+            self._stop_site(site, exc)
+            raise
         keys = sorted((k for k in self._open if k[1] == site), key=lambda k: k[0] == "posts")
         for key in keys:
             part = self._open.pop(key)

@@ -63,5 +63,8 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         archive = archive_to_read(self.settings)
         with archive_errors(self, archive):
-            path = write_report(archive, output_file(opts.output), runs=opts.runs)
+            replay = self.settings.get("MPCRAWL_REPLAY_URL") or None
+            path = write_report(
+                archive, output_file(opts.output), runs=opts.runs, replay_url=replay
+            )
             print(f"Report written to {path.resolve()}")

@@ -5,8 +5,9 @@ made by cdxj-indexer, ``pages/pages.jsonl`` and ``datapackage.json`` with every 
 SHA-256. The files are chosen by their records' dates (the CDXJ indexes beside them):
 every file holding a record of the window, and every earlier file holding the response a
 revisit of the window stands for, so each capture replays. The pages are the captured
-post pages (``post_captures`` of kind ``web_page``); with none, py-wacz's own page
-detection (HTML responses) lists them.
+post pages: the fallback's (``post_captures`` of kind ``web_page``) and REST posts' own
+pages (an HTML capture of a post's ``link``, ``MPCRAWL_CAPTURE_PAGES``); with none,
+py-wacz's own page detection (HTML responses) lists them.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from wacz.main import main as wacz_main
+from warcio.timeutils import timestamp_to_iso_date
 
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.warcindex import IndexEntry, index_entries, warc_sites
@@ -74,17 +75,19 @@ def chosen_files(entries: list[IndexEntry], since: str, until: str) -> set[str]:
     return files
 
 
-def _pages(archive: str, files: set[str], sites: Iterable[str]) -> list[dict[str, str]]:
+def _pages(
+    archive: str, files: set[str], sites: list[str], entries: list[IndexEntry]
+) -> list[dict[str, str]]:
     """One entry per captured post page among ``files``: its URL, capture time, title."""
     con = connect(archive)
+    pages: dict[tuple[str, str], dict[str, str]] = {}
     rows = con.execute(
         "SELECT c.warc_filename, c.warc_record_offset, c.warc_record_length, w.title "
         "FROM post_captures c LEFT JOIN web_pages w ON w.site = c.site "
         "AND w.warc_filename = c.warc_filename AND w.warc_record_offset = c.warc_record_offset "
         "WHERE c.kind = 'web_page' AND c.site IN (SELECT unnest(?::VARCHAR[]))",
-        [list(sites)],
+        [sites],
     ).fetchall()
-    pages: dict[tuple[str, str], dict[str, str]] = {}
     for filename, offset, length, title in rows:
         if filename not in files:
             continue
@@ -96,7 +99,26 @@ def _pages(archive: str, files: set[str], sites: Iterable[str]) -> list[dict[str
         capture = record_for(archive, pointer)
         page = {"url": capture.uri, "ts": capture.date, "title": title or capture.uri}
         pages[(capture.uri, capture.date)] = page
+    # A REST post's page (MPCRAWL_CAPTURE_PAGES): an HTML capture of the post's link.
+    html = [e for e in entries if e.filename in files and e.status == "200" and _is_html(e)]
+    titles = dict(
+        con.execute(
+            "SELECT link, arg_max(title, fetched_at) FROM posts WHERE link IS NOT NULL "
+            "AND site IN (SELECT unnest(?::VARCHAR[])) "
+            "AND link IN (SELECT unnest(?::VARCHAR[])) GROUP BY link",
+            [sites, sorted({e.url for e in html})],
+        ).fetchall()
+    )
+    for entry in html:
+        if entry.url in titles:
+            ts = timestamp_to_iso_date(entry.ts)
+            pages[(entry.url, ts)] = {"url": entry.url, "ts": ts, "title": titles[entry.url]}
     return list(pages.values())
+
+
+def _is_html(entry: IndexEntry) -> bool:
+    """A response served as HTML, or a revisit (of a response: its URL says which)."""
+    return entry.revisit or (entry.mime or "").startswith(("text/html", "application/xhtml"))
 
 
 def write_wacz(
@@ -115,12 +137,14 @@ def write_wacz(
         raise WaczError(f"no WARC files for {', '.join(unknown)} in {archive}")
     chosen_sites = sites or known
     files: set[str] = set()
+    entries: list[IndexEntry] = []
     for site in chosen_sites:
-        entries = list(index_entries(location, site))
-        files |= chosen_files(entries, _ts(since, "0"), _ts(until, "99999999999999"))
+        site_entries = list(index_entries(location, site))
+        files |= chosen_files(site_entries, _ts(since, "0"), _ts(until, "99999999999999"))
+        entries += site_entries
     if not files:
         raise WaczError(f"no WARC record in {archive} for that window and those sites")
-    pages = _pages(archive, files, chosen_sites)
+    pages = _pages(archive, files, chosen_sites, entries)
     with tempfile.TemporaryDirectory(prefix="mpcrawl-wacz-") as tmp:
         inputs = []
         for name in sorted(files):

@@ -8,15 +8,16 @@ ranged read (local or object storage) and parsed by warcio.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
 from mpcrawl.archive.fs import ArchiveLocation
+from mpcrawl.archive.warcindex import index_entries, warc_sites
 
-__all__ = ["Capture", "NoCapture", "record_for"]
+__all__ = ["Capture", "NoCapture", "PageCapture", "page_captures", "record_for"]
 
 
 class NoCapture(LookupError):
@@ -64,3 +65,47 @@ def record_for(archive: str, row: Mapping[str, Any]) -> Capture:
             payload=record.content_stream().read(),
         )
     raise NoCapture(f"no WARC record at {filename}:{offset}")
+
+
+@dataclass(frozen=True, slots=True)
+class PageCapture:
+    """The newest capture of a page (an HTML response, or a revisit of one)."""
+
+    url: str
+    ts: str  # 14 digits, UTC: a replay URL's timestamp
+    filename: str
+    offset: int
+
+    def replay_url(self, prefix: str) -> str:
+        """The capture in a pywb-style replay collection at ``prefix`` (``…/<ts>/<url>``).
+
+        >>> PageCapture("http://e.org/p/", "20260301120000", "f", 0).replay_url(
+        ...     "http://localhost:8080/mpcrawl/")
+        'http://localhost:8080/mpcrawl/20260301120000/http://e.org/p/'
+        """
+        return f"{prefix.rstrip('/')}/{self.ts}/{self.url}"
+
+
+def page_captures(
+    archive: str, pages: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], PageCapture]:
+    """Per ``(site, url)`` asked for, its newest page capture in the site's WARCs (their
+    CDXJ indexes); pages never captured are left out."""
+    wanted: dict[str, set[str]] = {}
+    for site, url in pages:
+        wanted.setdefault(site, set()).add(url)
+    location = ArchiveLocation.parse(archive)
+    known = set(warc_sites(location))
+    found: dict[tuple[str, str], PageCapture] = {}
+    for site, urls in wanted.items():
+        if site not in known:
+            continue
+        for entry in index_entries(location, site):
+            html = entry.revisit or (entry.mime or "").startswith("text/html")
+            if entry.url not in urls or entry.status != "200" or not html:
+                continue
+            seen = found.get((site, entry.url))
+            if seen is None or seen.ts <= entry.ts:
+                capture = PageCapture(entry.url, entry.ts, entry.filename, entry.offset)
+                found[(site, entry.url)] = capture
+    return found

@@ -23,6 +23,8 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
 from mpcrawl.ledger import SiteLedger, ledger_of
+from mpcrawl.pipelines.capture import version_archived
+from mpcrawl.plans.capture import CapturePlan
 from mpcrawl.plans.fallback import REDIRECTS, FallbackPlan, FallbackSite
 from mpcrawl.plans.listing import listing_gap
 from mpcrawl.plans.pages import PageQueue
@@ -81,6 +83,7 @@ class WpSpider(Spider):
         self.shard = parse_shard(shard) if shard else None
         self.plans: dict[str, RestPlan] = {}
         self.fallbacks: dict[str, FallbackSite] = {}
+        self.captures: dict[str, CapturePlan] = {}
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -106,6 +109,8 @@ class WpSpider(Spider):
         for message in self.site_list.rejected:
             logger.error("skipped: %s", message)
             self.crawler.stats.inc_value("mpcrawl/sites_rejected")
+        if self.ledger.config.capture_pages:
+            self.crawler.signals.connect(self.capture, signal=version_archived)
         for message in self.site_list.duplicates:
             logger.warning("skipped duplicate: %s", message)
         for entry in iter_shard(self.site_list.entries, self.shard):
@@ -157,7 +162,10 @@ class WpSpider(Spider):
         yield from self._maybe_finish(run)
 
     def _maybe_finish(self, run: SiteRun) -> Iterator[Any]:
-        if run.pending or run.crawl_done:
+        if run.pending:
+            return
+        if run.crawl_done:  # captures asked after the site's crawl was done: all answered
+            self.ledger.crawl_done(run)
             return
         plan = self.plans.get(run.site)
         if plan is not None:
@@ -173,6 +181,29 @@ class WpSpider(Spider):
             self._fallback_finished(run, fallback)
         self.plans.pop(run.site, None)
         self.ledger.crawl_done(run)
+
+    def capture(self, site: str, url: str, html: bytes | None) -> None:
+        """A new version was archived: capture its page as it looked (the capture plan),
+        its requests counted as the site's pending ones so the site waits for them."""
+        run = self.ledger.run_for(site)
+        if run is None or run.finished:
+            return
+        plan = self.captures.get(site)
+        if plan is None:
+            for done in [s for s, p in self.captures.items() if p.finished()]:
+                del self.captures[done]  # a finished site's URLs asked: let them go
+            config = self.ledger.config
+            plan = self.captures[site] = CapturePlan(
+                run,
+                frozenset(run.hosts),
+                Requester(self, run),
+                self.crawler.stats,
+                per_page=config.capture_requisites,
+                per_run=config.capture_max,
+            )
+        assert self.crawler.engine is not None
+        for request in plan.page(url, html):
+            self.crawler.engine.crawl(request)
 
     # --- the fallback path: glue only, the plan is mpcrawl.plans.fallback -----------
 

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from mpcrawl.plans.capture import requisites
 from mpcrawl.read import connect
 from mpcrawl.read.wacz import write_wacz
 from mpcrawl.read.warc import record_for
+from mpcrawl.wp.sitename import host_key, site_host_keys
+from tests.test_real_wordpress import _rest
 from tests.test_report import browse
 from tests.warc.pywb import replay
 from tests.warc.support import (
@@ -57,10 +60,12 @@ def test_rest_crawl_with_credentials_records_no_secret(
 def fallback_archive(
     closed_wordpress: dict[str, Instance], tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """The seeded site with its REST API closed, crawled once through the fallback."""
+    """The seeded site with its REST API closed, crawled once through the fallback, its
+    pages' requisites captured."""
     archive = tmp_path_factory.mktemp("fallback") / "archive"
-    stats = crawl(archive, closed_wordpress["closed-pretty"].url)
+    stats = crawl(archive, closed_wordpress["closed-pretty"].url, MPCRAWL_CAPTURE_PAGES=True)
     assert stats["mpcrawl/site/rest_closed"] == 1
+    assert stats["mpcrawl/capture/pages"] > 10 and stats["mpcrawl/capture/requisites"] > 0
     return archive
 
 
@@ -79,7 +84,14 @@ def test_fallback_pages_point_at_the_page_they_were_read_from(fallback_archive: 
         assert capture.payload == raw_html
         assert all(w in capture.text() for w in (title or "").split()[:1])
     kinds = con.sql("SELECT DISTINCT kind FROM post_captures").fetchall()
-    assert kinds == [("web_page",)]
+    assert kinds == [("web_page",)]  # the requisites captured are no publications
+
+    # a fallback page is its own capture; the requisites on the site's hosts it loads too
+    responses = {r[1] for f in check_all(archive) for r in records(f) if r[0] == "response"}
+    url, _title, raw_html, *_ = rows[0]
+    hosts = site_host_keys(url)
+    wanted = [u for u, _kind in requisites(raw_html, url) if host_key(u) in hosts]
+    assert wanted and set(wanted) <= responses
 
 
 def test_the_wacz_validates_and_pywb_replays_a_post_in_chromium(
@@ -102,3 +114,57 @@ def test_the_wacz_validates_and_pywb_replays_a_post_in_chromium(
     shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", dom.stdout)).split())
     assert title in shown
     assert " ".join(text.split()[:12]) in shown
+
+
+def test_a_new_versions_page_and_requisites_are_captured_and_replay_with_its_stylesheet(
+    wordpress_fork: Instance, chromium: str, tmp_path: Path
+) -> None:
+    instance, archive = wordpress_fork, tmp_path / "archive"
+    stats = crawl(archive, instance.url, MPCRAWL_CAPTURE_PAGES=True)
+    assert stats["mpcrawl/site/ok"] == 1
+    responses = {r[1]: r for f in check_all(archive) for r in records(f) if r[0] == "response"}
+    con = connect(str(archive))
+    pid, title, text, link = con.sql(
+        "SELECT id, title, content_text, link FROM posts WHERE post_type = 'post' "
+        "AND word_count > 50 ORDER BY id LIMIT 1"
+    ).fetchall()[0]
+    page = responses[link][4]  # the post's own page, as served that night
+    assert html.escape(title).encode() in page or title.encode() in page
+    hosts = site_host_keys(instance.url)
+    wanted = [(u, k) for u, k in requisites(page, link) if host_key(u) in hosts]
+    stylesheets = [u for u, kind in wanted if kind == "stylesheet"]
+    assert stylesheets and all(u in responses for u, _ in wanted)
+    assert responses[stylesheets[0]][4].strip()  # a stylesheet, not an empty answer
+    assert stats["mpcrawl/capture/requisites"] >= len(wanted)
+    print(
+        f"captured {stats['mpcrawl/capture/pages']} pages, "
+        f"{stats['mpcrawl/capture/requisites']} requisites; this page loads {len(wanted)}"
+    )
+
+    second = crawl(archive, instance.url, MPCRAWL_CAPTURE_PAGES=True)
+    assert second["mpcrawl/site/ok"] == 1 and "mpcrawl/posts/new" not in second
+    assert not [k for k in second if k.startswith("mpcrawl/capture/")]
+    quiet = check_all(archive)[-1]
+    assert not [r for r in records(quiet) if r[1] == link or r[1] in stylesheets]
+
+    # An edit: the new version's page is captured again; its stylesheets, asked for again
+    # with it, are unchanged, so each is a revisit of the payload archived the first night.
+    _rest(instance, "POST", f"/wp/v2/posts/{pid}", {"title": "Edited for the capture"})
+    third = crawl(archive, instance.url, MPCRAWL_CAPTURE_PAGES=True)
+    assert third["mpcrawl/posts/new"] == third["mpcrawl/capture/pages"] == 1
+    last = {r[1]: r for r in records(check_all(archive)[-1]) if r[0] in ("response", "revisit")}
+    assert last[link][0] == "response" and b"Edited for the capture" in last[link][4]
+    assert all(last[u][0] == "revisit" for u in stylesheets)
+
+    wacz = tmp_path / "site.wacz"
+    summary = write_wacz(str(archive), str(wacz))
+    assert wacz_validate(wacz)
+    assert summary.pages == stats["mpcrawl/capture/pages"] + third["mpcrawl/capture/pages"]
+    ts = "".join(ch for ch in responses[link][2]["WARC-Date"] if ch.isdigit())[:14]
+    with replay(wacz, tmp_path / "pywb") as base:
+        dom = browse(chromium, tmp_path, "--dump-dom", f"{base}/{ts}/{link}")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", dom.stdout)).split())
+    assert title in shown and " ".join(text.split()[:12]) in shown
+    served = (tmp_path / "pywb" / "wayback.log").read_text()
+    assert re.search(rf"GET /mpcrawl/{ts}\w*_/{re.escape(stylesheets[0])} \S+ 200", served)

@@ -16,33 +16,48 @@ JavaScript runtime in the page (a CDN, or ~1 MB inlined) or a headless browser/c
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mpcrawl.read import connect
 from mpcrawl.read.report.queries import read_report
 from mpcrawl.read.report.render import render
+from mpcrawl.read.warc import page_captures
 
 __all__ = ["build_report", "write_report"]
 
 
-def build_report(archive: str, *, runs: int = 20, now: datetime | None = None) -> str:
-    """The report of ``archive`` (a path or URI ``connect`` accepts) as HTML text."""
+def build_report(
+    archive: str, *, runs: int = 20, now: datetime | None = None, replay_url: str | None = None
+) -> str:
+    """The report of ``archive`` (a path or URI ``connect`` accepts) as HTML text; each
+    post shown links to its newest page capture, replayed at ``replay_url`` (a pywb
+    collection's URL) where given."""
     con = connect(archive)
     try:
         data = read_report(con, now or datetime.now(UTC), runs=runs)
     finally:
         con.close()
+    captures = page_captures(archive, data.shown_pages())
+    data = dataclasses.replace(data, captures=captures, replay_url=replay_url or None)
     return render(data, archive, runs=runs)
 
 
 def write_report(
-    archive: str, output: str | Path = "report.html", *, runs: int = 20, now: datetime | None = None
+    archive: str,
+    output: str | Path = "report.html",
+    *,
+    runs: int = 20,
+    now: datetime | None = None,
+    replay_url: str | None = None,
 ) -> Path:
     """Write the report of ``archive`` to ``output`` (atomically) and return its path."""
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(build_report(archive, runs=runs, now=now), encoding="utf-8")
+    temp.write_text(
+        build_report(archive, runs=runs, now=now, replay_url=replay_url), encoding="utf-8"
+    )
     temp.replace(path)
     return path

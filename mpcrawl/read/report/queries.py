@@ -9,7 +9,8 @@ the history section is where deleted and hidden posts are counted.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import duckdb
 
 from mpcrawl.outcomes import FAILURES
+from mpcrawl.read.warc import PageCapture
 
 FAILING_STREAK = 3
 WORD_BINS = (0, 100, 200, 300, 500, 750, 1000, 1500, 2000)
@@ -176,6 +178,16 @@ class ReportData:
     tombstones: tuple[Tombstone, ...]
     speakers: tuple[Speaker, ...]
     hansard: Monthly
+    # each shown post's newest page capture (WARC), and where a replay collection serves them
+    captures: Mapping[tuple[str, str], PageCapture] = field(default_factory=dict)
+    replay_url: str | None = None
+
+    def shown_pages(self) -> set[tuple[str, str]]:
+        """``(site, link)`` of every post the page shows."""
+        pages = {(e.site, e.link) for e in self.most_edited}
+        pages |= {(t.site, t.link) for t in self.tombstones}
+        pages |= {(v.site, v.post_link) for v in self.videos}
+        return {(site, url) for site, url in pages if url}
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> list[tuple[Any, ...]]:

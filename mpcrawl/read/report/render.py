@@ -95,6 +95,19 @@ def link(url: str | None, text: object = None) -> Html:
     return Html(f'<a href="{esc(target)}" rel="nofollow noopener noreferrer">{label}</a>')
 
 
+def capture(data: ReportData, site: str, url: str | None) -> Html:
+    """A post's newest page capture: its time, linked to the replay collection where
+    ``MPCRAWL_REPLAY_URL`` names one, else with the WARC file and offset to cite."""
+    found = data.captures.get((site, url)) if url else None
+    if found is None:
+        return Html("")
+    ts = found.ts
+    label = f"{ts[:4]}-{ts[4:6]}-{ts[6:8]} {ts[8:10]}:{ts[10:12]}"
+    if data.replay_url:
+        return link(found.replay_url(data.replay_url), label)
+    return Html(f"{esc(label)}<br><small><code>{esc(found.filename)}@{found.offset}</code></small>")
+
+
 def _cell(value: object, css: str | None = None) -> str:
     if css is None:
         css = "n" if isinstance(value, int | float) and not isinstance(value, bool) else ""
@@ -371,18 +384,19 @@ def video_section(data: ReportData) -> Html:
             )
             + Html("<h3>Latest videos</h3>")
             + table(
-                ["published (UTC)", "site", "post", "provider", "video"],
+                ["published (UTC)", "site", "post", "captured (UTC)", "provider", "video"],
                 (
                     [
                         v.published,
                         v.site,
                         link(v.post_link, v.post_title or "(untitled)"),
+                        capture(data, v.site, v.post_link),
                         v.provider,
                         link(v.url, v.title or v.url),
                     ]
                     for v in data.videos
                 ),
-                classes=["t", "", "title", "", "title"],
+                classes=["t", "", "title", "t", "", "title"],
             )
         )
     return Html(
@@ -419,7 +433,7 @@ def history_section(data: ReportData) -> Html:
         parts.append(
             Html("<h3>Most edited</h3>")
             + table(
-                ["site", "type", "post", "versions", "last modified (UTC)"],
+                ["site", "type", "post", "versions", "last modified (UTC)", "captured (UTC)"],
                 (
                     [
                         e.site,
@@ -427,10 +441,11 @@ def history_section(data: ReportData) -> Html:
                         link(e.link, e.title or f"#{e.id}"),
                         e.versions,
                         e.last_modified,
+                        capture(data, e.site, e.link),
                     ]
                     for e in data.most_edited
                 ),
-                classes=["", "", "title", "", ""],
+                classes=["", "", "title", "", "", "t"],
             )
         )
     if data.tombstones:
@@ -445,6 +460,7 @@ def history_section(data: ReportData) -> Html:
                     "reason",
                     "last archived title",
                     "last seen version (UTC)",
+                    "last captured (UTC)",
                     "back since (UTC)",
                 ],
                 (
@@ -456,11 +472,12 @@ def history_section(data: ReportData) -> Html:
                         t.reason,
                         link(t.link, t.title or "(untitled)"),
                         t.last_seen_modified,
+                        capture(data, t.site, t.link),
                         t.returned_at,
                     ]
                     for t in data.tombstones
                 ),
-                classes=["", "", "", "n", "", "title", "", ""],
+                classes=["", "", "", "n", "", "title", "", "t", ""],
             )
         )
     else:
