@@ -87,6 +87,8 @@ def listing_gap(fs: FallbackSite) -> str | None:
         return None if cut is None else f"crawl of its listings stopped: {cut}"
     if fs.source == "feed":
         return "only a feed, which names the newest pages (no sitemap, no crawl)"
+    if fs.source == "links" and fs.robots_refused and not fs.listed:
+        return None  # robots.txt forbids even the home page: all the site lets be read
     if fs.source == "links":
         return "only the home page's links (no sitemap, no feed, no crawl)"
     return "nothing listed its pages"
