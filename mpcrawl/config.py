@@ -60,6 +60,9 @@ class Config:
     credentials: dict[str, Credentials]  # netrc machine -> login, read once at start
     warc: bool  # record every exchange as WARC (mpcrawl.capture)
     warc_file_bytes: int
+    feed_pages: int  # pages of a WordPress feed read for dates (mpcrawl.plans.numbers)
+    id_walk_max: int
+    id_walk_misses: int
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
@@ -91,6 +94,9 @@ class Config:
             credentials=_read_netrc(netrc_path) if netrc_path is not None else {},
             warc=settings.getbool("MPCRAWL_WARC"),
             warc_file_bytes=_positive_int(settings, "MPCRAWL_WARC_FILE_BYTES"),
+            feed_pages=_positive_int(settings, "MPCRAWL_FEED_PAGES", minimum=0),
+            id_walk_max=_positive_int(settings, "MPCRAWL_ID_WALK_MAX", minimum=0),
+            id_walk_misses=_positive_int(settings, "MPCRAWL_ID_WALK_MISSES"),
         )
 
     @classmethod

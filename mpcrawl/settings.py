@@ -35,6 +35,10 @@ MPCRAWL_SITE_MAX_SECONDS = defaults.LOCK_STALE_AFTER  # seconds per site per run
 # part files one partition folder of a site may hold before the end of the site's run
 # merges its small ones; 0: never (then only `scrapy compact` merges)
 MPCRAWL_COMPACT_AFTER = 4
+# Fallback path: feed pages read for dates, and the walk over numbered pages (/node/N, ?p=N)
+MPCRAWL_FEED_PAGES = defaults.FEED_PAGES
+MPCRAWL_ID_WALK_MAX = defaults.ID_WALK_MAX
+MPCRAWL_ID_WALK_MISSES = defaults.ID_WALK_MISSES
 # Evidence (docs/evidence.md): every request and response as WARC/1.1 in
 # <archive>/warc/site=<site>/, files closed and published from this size on. Off by default:
 # measured, it costs ~1.3x the crawl time on a fast local site and as many bytes as the

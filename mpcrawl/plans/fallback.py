@@ -9,6 +9,10 @@ Per site, in order, each step only if the one before found nothing:
 3. the home page's announced feeds, then the well-known feed addresses;
 4. the home page's links.
 
+On a WordPress site, the dates of the pages to fetch are first looked up in its feed's pages;
+after the pages, where no listing was complete, the ids no listing gave are walked
+(:mod:`mpcrawl.plans.numbers`).
+
 Then every listed URL on the site's own hosts is fetched, unless the archive holds it
 with the same sitemap ``lastmod``; a URL archived with an ``ETag`` or ``Last-Modified``
 is asked for conditionally. Each page served is yielded as a
@@ -34,6 +38,7 @@ from urllib.parse import urljoin
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
+from mpcrawl.plans.numbers import Numbers, NumbersPlan
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
 from mpcrawl.web.items import FetchedPage, Source, WebTombstoneItem
@@ -68,6 +73,8 @@ class FallbackSite:
     discover: bool = False
     full: bool = False
     post_types: frozenset[str] = frozenset(("post", "page"))  # of WordPress pages, from types=
+    wordpress: bool = False  # the REST path saw WordPress (rest_closed): its feed pages
+    numbers: Numbers = field(default_factory=Numbers)  # feed dates, printed ids (plans.numbers)
     walk: SitemapWalk = field(init=False)
     live: dict[str, ArchivedPage] = field(init=False)  # archived, not tombstoned since
     source: Source | None = None
@@ -119,6 +126,7 @@ class FallbackPlan:
     def __init__(self, fs: FallbackSite, request: Requester) -> None:
         self.fs = fs
         self.request = request
+        self.numbers = NumbersPlan(fs, request, self._page)
 
     # --- listing: robots.txt, sitemaps, feeds, links --------------------------------
 
@@ -216,6 +224,7 @@ class FallbackPlan:
                 yield from self._next_feed(rest, links)
                 return
             fs.source = "feed"
+            fs.numbers.entries(entries)
             found = {e.url: e.updated for e in entries if fs.on_site(e.url)}
             yield from self._listed(dict(list(found.items())[: fs.caps.max_urls]))
 
@@ -229,6 +238,7 @@ class FallbackPlan:
         logger.info("%s: fallback source %s lists %d pages", fs.site, fs.source, len(fs.listed))
         if fs.discover:
             return
+        todo: list[tuple[str, datetime | None, dict[str, str]]] = []
         for url, lastmod in fs.listed.items():
             known = fs.live.get(url)
             unchanged = known is not None and known.lastmod == lastmod
@@ -242,6 +252,11 @@ class FallbackPlan:
                     headers["If-None-Match"] = known.etag
                 if known.last_modified:
                     headers["If-Modified-Since"] = known.last_modified
+            todo.append((url, lastmod, headers))
+        yield from self.numbers.dated([t[0] for t in todo], lambda: self._fetch(todo))
+
+    def _fetch(self, todo: list[tuple[str, datetime | None, dict[str, str]]]) -> Iterator[Any]:
+        for url, lastmod, headers in todo:
             yield from self._page_request(url, lastmod, headers)
         yield from self._pages_settled()
 
@@ -272,6 +287,7 @@ class FallbackPlan:
         if response.status != 200 or not isinstance(response, TextResponse):
             fs.error(f"{url}: status {response.status}")
             return
+        printed = self.numbers.saw(response)
         yield FetchedPage(
             site=fs.site,
             source=fs.source or "links",
@@ -285,6 +301,7 @@ class FallbackPlan:
             fetched_at=datetime.now(UTC),
             run_id=fs.run_id,
             post_types=fs.post_types,
+            listed_date=fs.numbers.date_of(url, response.url, printed),
         )
 
     def _pages_settled(self) -> Iterator[Any]:
@@ -293,6 +310,7 @@ class FallbackPlan:
             return
         fs.probed_gone = True
         if not fs.complete:
+            yield from self.numbers.walk_ids()
             return
         for url, known in fs.live.items():
             if url not in fs.listed and fs.on_site(url):

@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 
 from mpcrawl.ledger import SiteLedger, ledger_of
 from mpcrawl.plans.fallback import REDIRECTS, FallbackPlan, FallbackSite
+from mpcrawl.plans.numbers import NumberCaps, Numbers
 from mpcrawl.plans.rest import KNOWN_REST_BASES, Arguments, RestPlan
 from mpcrawl.plans.rest.site import OnFailure, OnResponse, RequestFailed
 from mpcrawl.settings import user_agent
@@ -184,6 +185,8 @@ class WpSpider(Spider):
             discover=self.args.discover,
             full=self.args.full,
             post_types=frozenset(KNOWN_REST_BASES.get(t, t) for t in self.args.types),
+            wordpress=run.verdict.decided == "rest_closed",
+            numbers=Numbers(NumberCaps.of(self.ledger.config)),
         )
         self.fallbacks[run.site] = fs
 
@@ -204,6 +207,9 @@ class WpSpider(Spider):
         stats.inc_value(f"mpcrawl/fallback/source/{fs.source or 'none'}")
         stats.inc_value("mpcrawl/fallback/pages_unchanged", fs.pages_unchanged)
         stats.inc_value("mpcrawl/fallback/tombstones", fs.tombstones_new)
+        stats.inc_value("mpcrawl/fallback/feed_pages", fs.numbers.feed_pages)
+        stats.inc_value("mpcrawl/fallback/ids_asked", fs.numbers.ids_asked)
+        stats.inc_value("mpcrawl/fallback/ids_found", fs.numbers.ids_found)
 
 
 class Requester:

@@ -31,6 +31,7 @@ class FeedEntry:
     title: str | None
     published: datetime | None
     updated: datetime | None
+    guid: str | None = None  # WordPress: ``…?p=ID``; Drupal 7: ``ID at …``
 
 
 def well_known_feeds(home_url: str) -> list[str]:
@@ -98,6 +99,7 @@ def parse_feed(body: bytes) -> list[FeedEntry] | None:
                 title=entry.get("title"),
                 published=_utc(entry.get("published_parsed")),
                 updated=_utc(entry["updated_parsed"]) if "updated_parsed" in entry else None,
+                guid=entry.get("id"),
             )
         )
     return entries

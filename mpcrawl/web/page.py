@@ -113,6 +113,8 @@ def read_page(body: str, url: str) -> PageInfo:
         info.content_html = _inner_html(container)
     extracted = _trafilatura(body, url, want_content=container is None and not info.protected)
     info.title = extracted.get("title") or meta.get("og:title") or _title_tag(doc)
+    if info.protected and info.title:  # as the REST API gives it (the profile's evidence)
+        info.title = profile.unprotected(info.title)
     if container is None and not info.protected:
         info.content_html = extracted.get("html") or ""
         info.extractor = "trafilatura" if info.content_html else "none"
