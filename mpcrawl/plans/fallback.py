@@ -253,7 +253,7 @@ class FallbackPlan:
                 if known.last_modified:
                     headers["If-Modified-Since"] = known.last_modified
             todo.append((url, lastmod, headers))
-        yield from self.numbers.dated([t[0] for t in todo], lambda: self._fetch(todo))
+        yield from self.numbers.dated(todo, self._fetch)
 
     def _fetch(self, todo: list[tuple[str, datetime | None, dict[str, str]]]) -> Iterator[Any]:
         for url, lastmod, headers in todo:

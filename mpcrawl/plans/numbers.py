@@ -2,14 +2,14 @@
 
 **Dates from a paged feed.** twentytwentyfive (WordPress 6.7 on) prints no date of the post
 itself, and the REST API may be closed: but every feed entry carries the post's
-``<pubDate>`` (``date_gmt`` to the second) and its ``<guid>`` (``?p=ID``). Before a
-WordPress site's pages are fetched, its feed (``/feed/``, else ``/?feed=rss2``) is read page
-by page (:func:`~mpcrawl.web.numbers.feed_page`) until every page to fetch has an entry, or
-to its end (404, no entries, a page that repeats the one before), within
-``MPCRAWL_FEED_PAGES``. An entry's date is the page's ``date_gmt`` only where the page
-prints none of its own (the page's metadata wins), and never enters the version key:
-an entry moves from feed page to feed page as posts are added, its date does not, and the
-key is the page's own content (:func:`~mpcrawl.web.page.version_key`).
+``<pubDate>`` (``date_gmt`` to the second) and its ``<guid>`` (``?p=ID``). Where the first
+post a WordPress site's fallback fetches prints no date of its own, its feed (``/feed/``,
+else ``/?feed=rss2``) is read page by page (:func:`~mpcrawl.web.numbers.feed_page`) until
+every page to fetch has an entry, or to its end (404, no entries, a page that repeats the
+one before), within ``MPCRAWL_FEED_PAGES``. An entry's date is the page's ``date_gmt`` only
+where the page prints none of its own (the page's metadata wins), and never enters the
+version key: an entry moves from feed page to feed page as posts are added, its date does
+not, and the key is the page's own content (:func:`~mpcrawl.web.page.version_key`).
 
 **The id walk.** Where no listing was complete and the site's pages print their number
 (:func:`~mpcrawl.web.numbers.shortlink`), the numbers below the highest one seen that
@@ -37,6 +37,7 @@ from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import FeedEntry, parse_feed, well_known_feeds
 from mpcrawl.web.items import FetchedPage
 from mpcrawl.web.numbers import IdWalk, Shortlink, feed_page, guid_id, shortlink
+from mpcrawl.web.page import own_date
 
 if TYPE_CHECKING:
     from mpcrawl.archive.web_state import ArchivedPage
@@ -47,6 +48,9 @@ logger = logging.getLogger(__name__)
 NO_PAGE = (401, 403, 404, 410)  # an id with no public page: neither archived nor an error
 HIDDEN = (401, 403)  # ... but the number is taken: it does not count as a miss
 PageStep = Callable[[str, datetime | None, Response], Iterator[Any]]
+Todo = tuple[str, datetime | None, dict[str, str]]  # a page to fetch: URL, lastmod, headers
+Fetch = Callable[[list[Todo]], Iterator[Any]]  # the fallback's fetch of pages
+PROBES = 5  # pages fetched one at a time to find a post that shows whether dates are printed
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +124,61 @@ class NumbersPlan:
 
     # --- dates from the feed's pages ---------------------------------------------------
 
-    def dated(self, todo: list[str], then: Callable[[], Iterator[Any]]) -> Iterator[Any]:
-        """Read a WordPress site's feed pages for the dates of ``todo``, then ``then()``."""
-        fs, numbers = self.fs, self.fs.numbers
-        undated = {url for url in todo if url not in numbers.dates}
-        if not (fs.wordpress and undated and numbers.caps.feed_pages):
-            yield from then()
+    def dated(
+        self, todo: list[Todo], fetch: Callable[[list[Todo]], Iterator[Any]]
+    ) -> Iterator[Any]:
+        """Fetch ``todo`` (``fetch``), on a WordPress site whose posts print no date of their
+        own after reading its feed's pages for their dates.
+
+        The pages are probed one at a time until one is a post (at most ``PROBES``): one
+        that prints its date settles it (no feed read: WordPress 6.1's themes print it),
+        one that does not is held while the feed is read (twentytwentyfive prints none).
+        """
+        if not (self.fs.wordpress and todo and self.fs.numbers.caps.feed_pages):
+            yield from fetch(todo)
             return
-        feeds = [url for url in well_known_feeds(fs.home)[:2] if fs.on_site(url)]
-        yield from self._feed_page(feeds, 1, undated, (), then)
+        yield from self._probe(todo, todo, fetch, PROBES)
+
+    def _probe(
+        self,
+        todo: list[Todo],
+        rest: list[Todo],
+        fetch: Fetch,
+        left: int,
+    ) -> Iterator[Any]:
+        fs = self.fs
+        if not rest or not left:
+            yield from fetch(rest)
+            return
+        (url, lastmod, headers), after = rest[0], rest[1:]
+
+        def parsed(response: Response) -> Iterator[Any]:
+            platform, kind, own = "generic", None, None
+            if response.status == 200 and isinstance(response, TextResponse):
+                platform, kind, own = own_date(response.text, response.url)
+            if platform != "wordpress" or kind in (None, "page"):
+                yield from self.page(url, lastmod, response)  # no post: probe the next
+                yield from self._probe(todo, after, fetch, left - 1)
+            elif own is not None:  # the theme prints a post's date: no feed wanted
+                yield from self.page(url, lastmod, response)
+                yield from fetch(after)
+            else:
+
+                def then() -> Iterator[Any]:
+                    yield from self.page(url, lastmod, response)
+                    yield from fetch(after)
+
+                feeds = [u for u in well_known_feeds(fs.home)[:2] if fs.on_site(u)]
+                # the home page is in no feed: a WordPress page (in none either) among
+                # the pages to fetch makes the read run to the feed's end
+                undated = {t[0] for t in todo if t[0].rstrip("/") != fs.home.rstrip("/")}
+                yield from self._feed_page(feeds, 1, undated, (), then)
+
+        def failed(failure: RequestFailed) -> Iterator[Any]:
+            fs.failed(url, failure)
+            yield from self._probe(todo, after, fetch, left - 1)
+
+        yield self.request(url, parsed, failed, headers=headers or None)
 
     def _feed_page(
         self,

@@ -32,7 +32,7 @@ from mpcrawl.extract.text import html_to_text
 from mpcrawl.web.dates import as_midnight, day_first, display_date, parse_datetime, printed_days
 from mpcrawl.web.profiles import Page, Platform, Profile, detect
 
-__all__ = ["PageInfo", "page_links", "parse_datetime", "read_page", "version_key"]
+__all__ = ["PageInfo", "own_date", "page_links", "parse_datetime", "read_page", "version_key"]
 
 _NONCE_PARAMS = re.compile(r"(?:^|_)(?:wp)?nonce$|^ver$", re.IGNORECASE)
 _SKIP_LINK = re.compile(
@@ -95,13 +95,7 @@ def read_page(body: str, url: str) -> PageInfo:
     )
     info.listing = profile.listing(page)
     ld = _json_ld(body, url)
-    info.date_gmt = (
-        _first_datetime(doc, profile.published)
-        or parse_datetime(meta.get("article:published_time"))
-        or parse_datetime(ld.get("datePublished"))
-        or _first_datetime(doc, tuple(f"({x})/@datetime" for x in profile.times))
-        or as_midnight(_display_date(doc, profile.display, _language(doc, meta)))
-    )
+    info.date_gmt = _published(doc, profile, meta, ld)
     info.modified_gmt = (
         _first_datetime(doc, profile.modified)
         or parse_datetime(meta.get("article:modified_time"))
@@ -132,6 +126,33 @@ def read_page(body: str, url: str) -> PageInfo:
             info.media_html = _inner_html(region)
     info.links = _anchor_links(doc, url)
     return info
+
+
+def own_date(body: str, url: str) -> tuple[Platform, str | None, datetime | None]:
+    """A page's platform, type and the date it prints of itself (:func:`read_page`'s,
+    without the content extraction): whether a feed's date is wanted for it."""
+    try:
+        doc = lxml_html.document_fromstring(body.encode("utf-8", "replace"))
+    except (etree.ParserError, ValueError):
+        return "generic", None, None
+    meta = _meta(doc)
+    page = Page(doc, frozenset(_body_classes(doc)), meta, _head_links(doc, url))
+    profile = detect(page)
+    kind = None if profile.listing(page) else profile.identity(page)[1]
+    return profile.name, kind, _published(doc, profile, meta, _json_ld(body, url))
+
+
+def _published(
+    doc: Any, profile: Profile, meta: dict[str, str], ld: dict[str, str]
+) -> datetime | None:
+    """The page's own creation time: its metadata first, its display date last."""
+    return (
+        _first_datetime(doc, profile.published)
+        or parse_datetime(meta.get("article:published_time"))
+        or parse_datetime(ld.get("datePublished"))
+        or _first_datetime(doc, tuple(f"({x})/@datetime" for x in profile.times))
+        or as_midnight(_display_date(doc, profile.display, _language(doc, meta)))
+    )
 
 
 def version_key(info: PageInfo) -> str:

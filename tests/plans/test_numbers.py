@@ -81,9 +81,9 @@ def test_a_wordpress_post_gets_its_date_from_the_feed_page_that_lists_it() -> No
     assert site.fetched == [
         WP + "robots.txt",
         WP + "wp-sitemap.xml",
+        url,  # a post that prints no date: the feed is read for it
         WP + "feed/",
         WP + "feed/?paged=2",  # the post is dated: no third page
-        url,
     ]
     got = row(page)
     assert got.date_gmt == published and got.id is not None
@@ -120,6 +120,16 @@ def test_the_feed_pages_are_bounded_and_only_read_on_wordpress() -> None:
     other = wordpress_site(url)
     run(other, WP, wordpress=False)
     assert not [u for u in other.fetched if "feed" in u]
+
+
+def test_no_feed_is_read_where_the_post_prints_its_own_date() -> None:
+    url, _published = oldest_entry()
+    site = wordpress_site(url)
+    own = b'<meta property="article:published_time" content="2020-01-02T03:04:05+00:00">'
+    site.bodies[url] = (200, canned("wp71-post-0.html").replace(b"</head>", own + b"</head>"))
+    fs = run(site, WP, wordpress=True)
+    assert fs.numbers.feed_pages == 0 and not [u for u in site.fetched if "feed" in u]
+    assert str(row(site.items[0]).date_gmt) == "2020-01-02 03:04:05+00:00"
 
 
 def drupal_site() -> tuple[Site, set[int]]:

@@ -41,10 +41,13 @@ def test_wordpress71_with_its_api_closed(wordpress71: WordPress71, tmp_path: Pat
     text = "<p>Jane Example MP opened a new surgery.</p>"
     new_id = wordpress71.add_post("A new post", text, when)
     try:
-        crawl_in_process(archive, wordpress71.url)
+        stats = crawl_in_process(archive, wordpress71.url)
     finally:
         wordpress71.delete_post(new_id)
     con = read(archive)
     assert scalar(con, "SELECT count(*) FROM web_pages") == rows + 1  # the new post alone
     got = con.sql("SELECT id, date_gmt FROM web_pages_latest WHERE title = 'A new post'")
     assert got.fetchall() == [(new_id, when)]
+    # the sitemap's lastmod names the new post (and the home page, a listing): the feed's
+    # first page dates it
+    assert stats["mpcrawl/fallback/feed_pages"] == 1
