@@ -2,8 +2,8 @@
 
 ``data/`` holds what WordPress 7.1 (closed, twentytwentyfive: ``tests/wordpress71``) and
 Drupal 7.105 (core: ``tests/drupal``) served, their origin replaced by ``*.example``: a
-feed's first and 30th page, page 31's 404, the oldest post's page; Drupal's feed, a
-published node, an unpublished node's 403 and a missing node's 404.
+feed's first and 30th page, page 31's 404; Drupal's feed, an unpublished node's 403 and a
+missing node's 404. The post and node pages are those of ``tests/web/pages``.
 """
 
 from __future__ import annotations
@@ -21,12 +21,18 @@ from mpcrawl.wp.sitename import site_host_keys
 from tests.plans.test_fallback import Site
 
 DATA = Path(__file__).resolve().parent / "data"
+PAGES = Path(__file__).resolve().parents[1] / "web" / "pages"
 WP = "https://wp71.example/"
 DRUPAL = "https://drupal.example/"
 
 
 def canned(name: str) -> bytes:
     return (DATA / name).read_bytes()
+
+
+def page_body(name: str) -> bytes:
+    """A page of ``tests/web/pages`` (a WordPress 7.1 post, a Drupal 7 node)."""
+    return (PAGES / name).read_bytes()
 
 
 def run(site: Site, home: str, *, wordpress: bool, caps: NumberCaps | None = None) -> FallbackSite:
@@ -62,7 +68,7 @@ def wordpress_site(post_url: str) -> Site:
             WP + "feed/": (200, canned("wp71-feed-1.xml")),
             # page 30 of the real feed, served as page 2: the oldest posts
             WP + "feed/?paged=2": (200, canned("wp71-feed-30.xml")),
-            post_url: (200, canned("wp71-post-0.html")),
+            post_url: (200, page_body("wordpress71-post.html")),
         }
     )
 
@@ -95,7 +101,7 @@ def test_a_wordpress_post_gets_its_date_from_the_feed_page_that_lists_it() -> No
 
 def test_the_feed_is_read_to_its_404_and_no_further() -> None:
     site = wordpress_site(WP + "unlisted/")
-    site.bodies[WP + "unlisted/"] = (200, canned("wp71-post-0.html"))
+    site.bodies[WP + "unlisted/"] = (200, page_body("wordpress71-post.html"))
     site.bodies[WP + "feed/?paged=3"] = (404, canned("wp71-feed-31.html"))
     fs = run(site, WP, wordpress=True)
     assert [u for u in site.fetched if "feed" in u][-1] == WP + "feed/?paged=3"
@@ -106,7 +112,7 @@ def test_the_feed_is_read_to_its_404_and_no_further() -> None:
 
 def test_a_feed_page_that_repeats_the_one_before_ends_the_read() -> None:
     site = wordpress_site(WP + "unlisted/")
-    site.bodies[WP + "unlisted/"] = (200, canned("wp71-post-0.html"))
+    site.bodies[WP + "unlisted/"] = (200, page_body("wordpress71-post.html"))
     site.bodies[WP + "feed/?paged=2"] = (200, canned("wp71-feed-1.xml"))  # ?paged ignored
     fs = run(site, WP, wordpress=True)
     assert fs.numbers.feed_pages == 1 and WP + "feed/?paged=3" not in site.fetched
@@ -126,7 +132,8 @@ def test_no_feed_is_read_where_the_post_prints_its_own_date() -> None:
     url, _published = oldest_entry()
     site = wordpress_site(url)
     own = b'<meta property="article:published_time" content="2020-01-02T03:04:05+00:00">'
-    site.bodies[url] = (200, canned("wp71-post-0.html").replace(b"</head>", own + b"</head>"))
+    post = page_body("wordpress71-post.html")
+    site.bodies[url] = (200, post.replace(b"</head>", own + b"</head>"))
     fs = run(site, WP, wordpress=True)
     assert fs.numbers.feed_pages == 0 and not [u for u in site.fetched if "feed" in u]
     assert str(row(site.items[0]).date_gmt) == "2020-01-02 03:04:05+00:00"
@@ -135,7 +142,7 @@ def test_no_feed_is_read_where_the_post_prints_its_own_date() -> None:
 def drupal_site() -> tuple[Site, set[int]]:
     """The real feed, each of its articles served as the one published node captured
     (its shortlink's number made the article's own)."""
-    shown = canned("drupal-node-shown.html")
+    shown = page_body("drupal7-node-video.html")
     found = re.search(rb'rel="shortlink" href="[^"]*/node/(\d+)"', shown)
     assert found is not None
     feed = parse_feed(canned("drupal-rss.xml")) or []
@@ -153,7 +160,7 @@ def drupal_site() -> tuple[Site, set[int]]:
 def test_drupal_core_numbers_below_the_feed_are_walked() -> None:
     site, in_feed = drupal_site()
     hidden, missing = min(in_feed) - 1, min(in_feed) - 2
-    shown = canned("drupal-node-shown.html")
+    shown = page_body("drupal7-node-video.html")
     for nid in range(1, max(in_feed)):
         site.bodies.setdefault(DRUPAL + f"node/{nid}", (200, shown))
     site.bodies[DRUPAL + f"node/{hidden}"] = (403, canned("drupal-node-hidden.html"))
