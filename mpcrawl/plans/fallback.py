@@ -38,7 +38,7 @@ from urllib.parse import urljoin
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from mpcrawl.plans.numbers import Numbers, NumbersPlan
+from mpcrawl.plans.numbers import Numbers, NumbersPlan, Todo
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
 from mpcrawl.web.items import FetchedPage, Source, WebTombstoneItem
@@ -238,7 +238,7 @@ class FallbackPlan:
         logger.info("%s: fallback source %s lists %d pages", fs.site, fs.source, len(fs.listed))
         if fs.discover:
             return
-        todo: list[tuple[str, datetime | None, dict[str, str]]] = []
+        todo: list[Todo] = []
         for url, lastmod in fs.listed.items():
             known = fs.live.get(url)
             unchanged = known is not None and known.lastmod == lastmod
@@ -255,7 +255,7 @@ class FallbackPlan:
             todo.append((url, lastmod, headers))
         yield from self.numbers.dated(todo, self._fetch)
 
-    def _fetch(self, todo: list[tuple[str, datetime | None, dict[str, str]]]) -> Iterator[Any]:
+    def _fetch(self, todo: list[Todo]) -> Iterator[Any]:
         for url, lastmod, headers in todo:
             yield from self._page_request(url, lastmod, headers)
         yield from self._pages_settled()
