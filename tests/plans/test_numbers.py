@@ -195,3 +195,23 @@ def test_the_walk_stops_after_a_row_of_misses() -> None:
     assert fs.numbers.ids_found == 0 and fs.errors == []
     assert not [p for p in site.items if p.source == "ids"]
     assert max(in_feed) > 30
+
+
+def test_a_wordpress_site_listed_by_its_feed_alone_is_walked_by_p() -> None:
+    post = page_body("wordpress71-post.html").replace(b"http://127.0.0.1:44231/", WP.encode())
+    entries = parse_feed(canned("wp71-feed-1.xml")) or []
+    bodies = {WP + "feed/": (200, canned("wp71-feed-1.xml"))}
+    for n, entry in enumerate(entries):  # the 10 newest posts: ids 200..209
+        bodies[entry.url] = (200, post.replace(b"?p=154'", f"?p={200 + n}'".encode()))
+    bodies[WP + "?p=199"] = (200, post)  # a post no feed lists: found
+    bodies[WP + "?p=198"] = (403, canned("drupal-node-hidden.html"))  # taken, not public
+    site = Site(bodies)  # 197 and below: 404
+    fs = run(site, WP, wordpress=True, caps=NumberCaps(id_walk_misses=3))
+    assert fs.source == "feed" and fs.errors == []
+    asked = [u for u in site.fetched if "?p=" in u]
+    # 8 in flight, refilled as each answers, until 197, 196, 195 (3 misses) are judged
+    assert asked == [WP + f"?p={n}" for n in range(199, 187, -1)]
+    (walked,) = [p for p in site.items if p.source == "ids"]
+    assert walked.final_url == WP + "?p=199"
+    assert walked.url == WP + "jane-example-in-maldon-150/"  # its canonical address
+    assert fs.numbers.feed_pages == 1 and all(p.listed_date for p in site.items[:10])
