@@ -15,7 +15,7 @@ import pytest
 
 from tests.crawl import read
 from tests.drupal.drupalserver import Drupal, Site
-from tests.web.figures import Figures, Truth, measure
+from tests.web.figures import Figures, Truth, crawl_in_process, measure
 
 pytestmark = pytest.mark.slow
 
@@ -79,3 +79,10 @@ def test_drupal_core_is_reached_through_its_feed_and_node_ids(
     assert (errors, source) == (0, "feed")  # an unpublished node's 403 is no error
     assert f.stats["mpcrawl/fallback/ids_found"] == f.found - 10
     print(f"drupal7 core id walk: {f.stats['mpcrawl/fallback/ids_asked']} ids asked")
+    # the next night asks only for the numbers neither the feed nor the archive holds:
+    # the 5 unpublished nodes (403), archiving nothing
+    rows = len(archived)
+    again = crawl_in_process(archive, drupal.sites["core"].url)
+    assert again["mpcrawl/fallback/ids_asked"] == 5 and again["mpcrawl/fallback/ids_found"] == 0
+    assert read(archive).sql("SELECT count(*) FROM web_pages").fetchall() == [(rows,)]
+    print(f"drupal7 core no-change night: {again['downloader/request_count']} requests")
