@@ -68,6 +68,9 @@ class Config:
     capture_pages: bool  # each new version's page and requisites (mpcrawl.plans.capture)
     capture_requisites: int
     capture_max: int
+    feed_pages: int  # pages of a WordPress feed read for dates (mpcrawl.plans.numbers)
+    id_walk_max: int
+    id_walk_misses: int
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
@@ -107,6 +110,9 @@ class Config:
             capture_pages=_capture_pages(settings),
             capture_requisites=_positive_int(settings, "MPCRAWL_CAPTURE_REQUISITES", minimum=0),
             capture_max=_positive_int(settings, "MPCRAWL_CAPTURE_MAX"),
+            feed_pages=_positive_int(settings, "MPCRAWL_FEED_PAGES", minimum=0),
+            id_walk_max=_positive_int(settings, "MPCRAWL_ID_WALK_MAX", minimum=0),
+            id_walk_misses=_positive_int(settings, "MPCRAWL_ID_WALK_MISSES"),
         )
 
     @classmethod

@@ -39,7 +39,18 @@ is the same listing: no hop)."""
 
 LISTING_SECONDS: Final = 3600.0
 """Seconds a site's crawl of its listings may take before it reads no further listing."""
+
 MAX_CRAWL_DELAY: Final = 10.0
 """Seconds: the longest robots.txt ``Crawl-delay`` obeyed (a longer one is cut to this).
 Drupal 7's stock robots.txt asks 10 s: a 300-page site then costs ~52 min, well within
 ``MPCRAWL_SITE_MAX_SECONDS`` (6 h, which holds ~2,100 requests at 10 s)."""
+
+FEED_PAGES: Final = 300
+"""Pages of a WordPress feed read per site for the dates of pages that print none
+(``MPCRAWL_FEED_PAGES``; 3,000 posts at WordPress's 10 a page)."""
+
+ID_WALK_MAX: Final = 5000
+"""Ids asked for per site by the id walk (``MPCRAWL_ID_WALK_MAX``)."""
+
+ID_WALK_MISSES: Final = 250
+"""Ids in a row answering no page after which the id walk stops (``MPCRAWL_ID_WALK_MISSES``)."""

@@ -43,6 +43,10 @@ MPCRAWL_SITEMAP_MAX_URLS = defaults.SITEMAP_MAX_URLS  # page URLs a site's sitem
 MPCRAWL_COMPACT_AFTER = 4
 # seconds: a site's robots.txt Crawl-delay is obeyed up to this (docs/crawling.md); 0: never
 MPCRAWL_MAX_CRAWL_DELAY = defaults.MAX_CRAWL_DELAY
+# Fallback path: feed pages read for dates, and the walk over numbered pages (/node/N, ?p=N)
+MPCRAWL_FEED_PAGES = defaults.FEED_PAGES
+MPCRAWL_ID_WALK_MAX = defaults.ID_WALK_MAX
+MPCRAWL_ID_WALK_MISSES = defaults.ID_WALK_MISSES
 # Evidence (docs/evidence.md): every request and response as WARC/1.1 in
 # <archive>/warc/site=<site>/, files closed and published from this size on. Off by default:
 # measured, it costs ~1.3x the crawl time on a fast local site and as many bytes as the

@@ -10,6 +10,10 @@ Per site, in order, each step only if the one before found nothing:
 4. a crawl of the site's own listings from its home page (:mod:`mpcrawl.plans.listing`),
    also after a feed, which names only the newest pages.
 
+On a WordPress site, the dates of the pages to fetch are first looked up in its feed's pages;
+after the pages, where no listing was complete, the ids no listing gave are walked
+(:mod:`mpcrawl.plans.numbers`).
+
 Then every listed URL on the site's own hosts is fetched, unless the archive holds it
 with the same sitemap ``lastmod``; a URL archived with an ``ETag`` or ``Last-Modified``
 is asked for conditionally. Each page served is yielded as a
@@ -36,6 +40,7 @@ from scrapy.http import Response, TextResponse
 
 from mpcrawl.plans.gone import REDIRECTS, Gone
 from mpcrawl.plans.listing import Home, list_site
+from mpcrawl.plans.numbers import Numbers, NumbersPlan, Todo
 from mpcrawl.plans.pages import PageQueue, listed_unchanged
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
@@ -71,6 +76,8 @@ class FallbackSite:
     discover: bool = False
     full: bool = False
     post_types: frozenset[str] = frozenset(("post", "page"))  # of WordPress pages, from types=
+    wordpress: bool = False  # the REST path saw WordPress (rest_closed): its feed pages
+    numbers: Numbers = field(default_factory=Numbers)  # feed dates, printed ids (plans.numbers)
     walk: SitemapWalk = field(init=False)
     live: dict[str, ArchivedPage] = field(init=False)  # archived, not tombstoned since
     source: Source | None = None
@@ -140,6 +147,7 @@ class FallbackPlan:
         self.fs = fs
         self.request = request
         self.gone = Gone(fs, request)
+        self.numbers = NumbersPlan(fs, request, self._page)
 
     # --- listing: robots.txt, sitemaps, feeds, links --------------------------------
 
@@ -248,6 +256,7 @@ class FallbackPlan:
             if not entries:
                 yield from self._next_feed(rest, home)
                 return
+            fs.numbers.entries(entries)
             found = {e.url: e.updated for e in entries if fs.on_site(e.url)}
             fs.feed_bad = {e.url: tuple(f"feed {b}" for b in e.bad_values) for e in entries}
             yield from list_site(self, home, dict(list(found.items())[: fs.caps.max_urls]))
@@ -265,6 +274,7 @@ class FallbackPlan:
         if (check := self.gone.check(lambda: self._listed(urls))) is not None:
             yield from check  # a domain that may no longer serve the site (plans.gone)
             return
+        todo: list[Todo] = []
         for url, lastmod in fs.listed.items():
             known = fs.live.get(url)
             unchanged = known is not None and listed_unchanged(
@@ -280,7 +290,12 @@ class FallbackPlan:
                     headers["If-None-Match"] = known.etag
                 if known.last_modified:
                     headers["If-Modified-Since"] = known.last_modified
-            fs.pages.add(url, lastmod, headers)
+            todo.append((url, lastmod, headers))
+        yield from self.numbers.dated(todo, self._fetch)
+
+    def _fetch(self, todo: list[Todo]) -> Iterator[Any]:
+        for url, lastmod, headers in todo:
+            self.fs.pages.add(url, lastmod, headers)
         yield from self._pages_settled()
 
     def _more_pages(self) -> Iterator[Any]:
@@ -319,6 +334,7 @@ class FallbackPlan:
             fs.error(f"{url}: status {response.status}")
             return
         yield from self.gone.back(url)
+        printed = self.numbers.saw(response)
         yield FetchedPage(
             site=fs.site,
             source=fs.source or "links",
@@ -333,6 +349,7 @@ class FallbackPlan:
             run_id=fs.run_id,
             post_types=fs.post_types,
             bad_values=fs.bad_values(url),
+            listed_date=fs.numbers.date_of(url, response.url, printed),
         )
 
     def _pages_settled(self) -> Iterator[Any]:
@@ -343,6 +360,9 @@ class FallbackPlan:
         if fs.pages_pending or fs.probed_gone:
             return
         fs.probed_gone = True
+        if not fs.complete:
+            yield from self.numbers.walk_ids()
+            return
         yield from self.gone.missing()
 
 

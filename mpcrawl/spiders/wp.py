@@ -27,6 +27,7 @@ from mpcrawl.pipelines.capture import version_archived
 from mpcrawl.plans.capture import CapturePlan
 from mpcrawl.plans.fallback import REDIRECTS, FallbackPlan, FallbackSite
 from mpcrawl.plans.listing import listing_gap
+from mpcrawl.plans.numbers import NumberCaps, Numbers
 from mpcrawl.plans.pages import PageQueue
 from mpcrawl.plans.rest import KNOWN_REST_BASES, Arguments, RestPlan
 from mpcrawl.plans.rest.site import OnFailure, OnResponse, RequestFailed
@@ -228,6 +229,8 @@ class WpSpider(Spider):
             pages=PageQueue(ledger.config.pages_in_flight, lambda: run.verdict.stopped),
             robots_txt=run.robots_txt.get(urljoin(run.entry.url, "/robots.txt")),
             home_page=run.home_page if isinstance(run.home_page, Response) else None,
+            wordpress=run.verdict.decided == "rest_closed",
+            numbers=Numbers(NumberCaps.of(self.ledger.config)),
         )
         run.home_page = None
         self.fallbacks[run.site] = fs
@@ -252,6 +255,9 @@ class WpSpider(Spider):
         stats.inc_value("mpcrawl/fallback/tombstones", fs.tombstones_new)
         if fs.frontier is not None:
             stats.inc_value("mpcrawl/fallback/listing_pages", fs.frontier.listings)
+        stats.inc_value("mpcrawl/fallback/feed_pages", fs.numbers.feed_pages)
+        stats.inc_value("mpcrawl/fallback/ids_asked", fs.numbers.ids_asked)
+        stats.inc_value("mpcrawl/fallback/ids_found", fs.numbers.ids_found)
 
 
 class Requester:

@@ -34,6 +34,7 @@ class FeedEntry:
     published: datetime | None
     updated: datetime | None
     bad_values: tuple[str, ...] = ()  # "field: reason" for dates no column holds
+    guid: str | None = None  # WordPress: ``…?p=ID``; Drupal 7: ``ID at …``
 
 
 def well_known_feeds(home_url: str) -> list[str]:
@@ -107,6 +108,7 @@ def parse_feed(body: bytes) -> list[FeedEntry] | None:
                     else None
                 ),
                 bad_values=tuple(bad),
+                guid=entry.get("id"),
             )
         )
     return entries

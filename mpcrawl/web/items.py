@@ -22,8 +22,8 @@ from mpcrawl.web.page import PageInfo, version_key
 
 __all__ = ["FetchedPage", "Source", "WebPageItem", "WebTombstoneItem", "extract_page", "page_row"]
 
-Source = Literal["sitemap", "crawl", "feed", "links"]
-"""What listed a site's pages on the fallback path."""
+Source = Literal["sitemap", "crawl", "feed", "links", "ids"]
+"""What listed a site's pages on the fallback path (``ids``: the id walk found it)."""
 
 
 @dataclass(slots=True)
@@ -49,6 +49,9 @@ class FetchedPage:
     warc_filename: str | None = None  # the response's WARC record (mpcrawl.capture)
     warc_record_offset: int | None = None
     warc_record_length: int | None = None
+    # the publication date a feed entry gave (WordPress: ``<pubDate>``): the page's
+    # ``date_gmt`` where it prints none of its own; never part of the version key
+    listed_date: datetime | None = None
 
     def wanted(self, info: PageInfo) -> bool:
         """Whether the page is a publication of this crawl: no listing, and on WordPress a
@@ -117,7 +120,8 @@ class WebTombstoneItem:
 def page_row(info: PageInfo, page: FetchedPage) -> WebPageItem:
     """The row of a page version, keyed by what a reader sees (:func:`version_key`).
 
-    Where the page shows no modification time, the listing's ``lastmod`` stands for it.
+    Where the page shows no modification time, the listing's ``lastmod`` stands for it;
+    where it shows no date of its own, a feed entry's date (the key is the page's alone).
     Values the page or its listing printed that no column holds (an id beyond int64, a
     time outside years 1..9999) are None in their column and named in ``bad_values``.
     """
@@ -130,7 +134,7 @@ def page_row(info: PageInfo, page: FetchedPage) -> WebPageItem:
         post_type=info.post_type,
         id=info.wp_id,
         title=info.title,
-        date_gmt=info.date_gmt,
+        date_gmt=info.date_gmt or page.listed_date,
         modified_gmt=info.modified_gmt or page.lastmod,
         lastmod=page.lastmod,
         content_html=html or None,

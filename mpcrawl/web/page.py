@@ -40,7 +40,15 @@ from mpcrawl.web.dates import (
 from mpcrawl.web.profiles import Page, Platform, Profile, detect
 from mpcrawl.wp.fields import FieldReader
 
-__all__ = ["PageInfo", "page_links", "page_of", "parse_datetime", "read_page", "version_key"]
+__all__ = [
+    "PageInfo",
+    "own_date",
+    "page_links",
+    "page_of",
+    "parse_datetime",
+    "read_page",
+    "version_key",
+]
 
 _NONCE_PARAMS = re.compile(r"(?:^|_)(?:wp)?nonce$|^ver$", re.IGNORECASE)
 _SKIP_LINK = re.compile(
@@ -108,18 +116,9 @@ def read_page(body: str, url: str) -> PageInfo:
     )
     info.listing = profile.listing(page)
     ld = _json_ld(body, url)
-    info.date_gmt = _exact(
-        read,
-        "date_gmt",
-        *_strings(doc, profile.published),
-        meta.get("article:published_time"),
-        ld.get("datePublished"),
-        *_strings(doc, tuple(f"({x})/@datetime" for x in profile.times)),
-    )
-    # the page's own exact date is unusable: no day guessed from its text
+    info.date_gmt = _published(doc, profile, meta, ld, read)
+    # the page's own exact date is unusable: no day guessed from its text (htmldate below)
     guess = info.date_gmt is None and not any(b.startswith("date_gmt:") for b in read.bad)
-    if guess:
-        info.date_gmt = as_midnight(_display_date(doc, profile.display, _language(doc, meta)))
     info.modified_gmt = _exact(
         read,
         "modified_gmt",
@@ -134,6 +133,8 @@ def read_page(body: str, url: str) -> PageInfo:
         info.content_html = _inner_html(container)
     extracted = _trafilatura(body, url, want_content=container is None and not info.protected)
     info.title = extracted.get("title") or meta.get("og:title") or _title_tag(doc)
+    if info.protected and info.title:  # as the REST API gives it (the profile's evidence)
+        info.title = profile.unprotected(info.title)
     if container is None and not info.protected:
         info.content_html = extracted.get("html") or ""
         info.extractor = "trafilatura" if info.content_html else "none"
@@ -151,6 +152,38 @@ def read_page(body: str, url: str) -> PageInfo:
             info.media_html = _inner_html(region)
     info.links = _anchor_links(doc, url)
     return info
+
+
+def own_date(body: str, url: str) -> tuple[Platform, str | None, datetime | None]:
+    """A page's platform, type and the date it prints of itself (:func:`read_page`'s,
+    without the content extraction): whether a feed's date is wanted for it."""
+    try:
+        doc = lxml_html.document_fromstring(body.encode("utf-8", "replace"))
+    except (etree.ParserError, ValueError):
+        return "generic", None, None
+    meta = _meta(doc)
+    page = Page(doc, frozenset(_body_classes(doc)), meta, _head_links(doc, url))
+    profile = detect(page)
+    kind = None if profile.listing(page) else profile.identity(page)[1]
+    return profile.name, kind, _published(doc, profile, meta, _json_ld(body, url), FieldReader())
+
+
+def _published(
+    doc: Any, profile: Profile, meta: dict[str, str], ld: dict[str, str], read: FieldReader
+) -> datetime | None:
+    """The page's own creation time: its metadata first, its display date last (none
+    guessed where the metadata's time is one no column holds: in ``read.bad``)."""
+    exact = _exact(
+        read,
+        "date_gmt",
+        *_strings(doc, profile.published),
+        meta.get("article:published_time"),
+        ld.get("datePublished"),
+        *_strings(doc, tuple(f"({x})/@datetime" for x in profile.times)),
+    )
+    if exact is not None or any(b.startswith("date_gmt:") for b in read.bad):
+        return exact
+    return as_midnight(_display_date(doc, profile.display, _language(doc, meta)))
 
 
 def version_key(info: PageInfo) -> str:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from mpcrawl.read import connect
+from tests.crawl import read
 from tests.drupal.drupalserver import Drupal, Site
-from tests.web.figures import Figures, Truth, measure
+from tests.web.figures import Figures, Truth, crawl_in_process, measure
 
 pytestmark = pytest.mark.slow
 
@@ -33,10 +35,12 @@ def truth(site: Site) -> list[Truth]:
     ]
 
 
-def crawl(drupal: Drupal, variant: str, archive: Path) -> Figures:
+def crawl(
+    drupal: Drupal, variant: str, archive: Path, settings: dict[str, Any] | None = None
+) -> Figures:
     site = drupal.sites[variant]  # type: ignore[index]
     # the default crawl: types= names WordPress types, a Drupal node's type is its bundle
-    figures = measure(archive, site.url, truth(site))
+    figures = measure(archive, site.url, truth(site), settings)
     print(figures.line(f"drupal7 {variant}"))
     return figures
 
@@ -78,3 +82,33 @@ def test_drupal_core_is_archived_through_its_listings(drupal: Drupal, tmp_path: 
     assert run[:3] == ("not_wordpress", "crawl", True)
     listings = f.stats["mpcrawl/fallback/listing_pages"]
     print(f"drupal7 core: {run[4]} found / {run[3]} listed, {listings} listing pages read")
+
+
+def test_drupal_core_is_reached_through_its_feed_and_node_ids(
+    drupal: Drupal, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    # Without a sitemap and without the crawl of listings, the feed lists the 10 newest
+    # articles; their shortlinks print the highest node id, and /node/N below it finds the
+    # rest (issue 23, scope 1). A feed is no complete listing: the site stays partial.
+    no_crawl = {"MPCRAWL_LISTING_PAGES": 0}
+    f = crawl(drupal, "core", archive, no_crawl)
+    assert f.found >= 0.98 * 300 and f.listings_archived == 0
+    assert f.date_exact == f.found and f.ids == f.found
+    con = read(archive)
+    hidden = [n for n in drupal.sites["core"].manifest["nodes"] if not n["status"]]
+    assert len(hidden) == 5
+    archived = con.sql("SELECT url, final_url, id FROM web_pages").fetchall()
+    assert not {n["nid"] for n in hidden} & {r[2] for r in archived}  # 403: not archived
+    assert not {"/" + n["alias"] for n in hidden} & {urlsplit(r[0]).path for r in archived}
+    errors, source, outcome = con.sql("SELECT errors, source, outcome FROM runs").fetchall()[0]
+    assert (errors, source, outcome) == (0, "feed", "partial")  # a 403 is no error
+    assert f.stats["mpcrawl/fallback/ids_found"] == f.found - 10
+    print(f"drupal7 core id walk: {f.stats['mpcrawl/fallback/ids_asked']} ids asked")
+    # the next night asks only for the numbers neither the feed nor the archive holds:
+    # the 5 unpublished nodes (403), archiving nothing
+    rows = len(archived)
+    again = crawl_in_process(archive, drupal.sites["core"].url, no_crawl)
+    assert again["mpcrawl/fallback/ids_asked"] == 5 and again["mpcrawl/fallback/ids_found"] == 0
+    assert read(archive).sql("SELECT count(*) FROM web_pages").fetchall() == [(rows,)]
+    print(f"drupal7 core no-change night: {again['downloader/request_count']} requests")

@@ -64,28 +64,45 @@ def _path(url: str) -> str:
     return urlsplit(url).path.rstrip("/") or "/"
 
 
+def _truth_path(url: str, final_url: str | None, want: dict[str, Truth]) -> str:
+    """The path of a row: its final URL's, or its listed URL's where only that is true."""
+    paths = [_path(u) for u in (final_url, url) if u]
+    return next((p for p in paths if p in want), paths[0])
+
+
 def _swapped(got: datetime | None, want: datetime | None) -> bool:
     if got is None or want is None or want.day == want.month:
         return False
     return (got.year, got.month, got.day) == (want.year, want.day, want.month)
 
 
-def crawl_in_process(archive: Path, url: str, **args: str) -> dict[str, Any]:
-    """``scrapy crawl wp -a site=URL`` in this process; Scrapy's stats."""
-    crawler = wp_crawler(archive)
+def crawl_in_process(
+    archive: Path, url: str, settings: dict[str, Any] | None = None, **args: str
+) -> dict[str, Any]:
+    """``scrapy crawl wp -a site=URL`` (``-s`` each of ``settings``) in this process;
+    Scrapy's stats."""
+    crawler = wp_crawler(archive, **(settings or {}))
     asyncio.run(crawler.crawl_async(site=url, **args))
     return dict(crawler.stats.get_stats())
 
 
-def measure(archive: Path, url: str, truth: list[Truth], **args: str) -> Figures:
-    stats = crawl_in_process(archive, url, **args)
+def measure(
+    archive: Path,
+    url: str,
+    truth: list[Truth],
+    settings: dict[str, Any] | None = None,
+    **args: str,
+) -> Figures:
+    stats = crawl_in_process(archive, url, settings, **args)
     con = connect(str(archive))
     rows = con.sql(
         "SELECT url, final_url, id, post_type, date_gmt, content_text, embed_count, turn_count"
         " FROM web_pages_latest"
     ).fetchall()
-    by_path = {_path(r[1] or r[0]): r for r in rows}
     want = {_path(t.path): t for t in truth}
+    # a page the id walk found was fetched from its number (/node/N) and listed under its
+    # canonical address: whichever of the two the truth names
+    by_path = {_truth_path(r[0], r[1], want): r for r in rows}
     got = {p: r for p, r in by_path.items() if p in want}
     similarity = [
         difflib.SequenceMatcher(

@@ -21,8 +21,10 @@ import signal
 import subprocess
 import tarfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.drupal.drupalserver import cache_root
 from tests.shared import SHARED
@@ -59,6 +61,7 @@ class WordPress71:
         self.timings: dict[str, float] = {}
         self.url = ""
         self.manifest: dict[str, Any] = {}
+        self.database = "wp71_closed"
         self.process: subprocess.Popen[bytes] | None = None
         h = hashlib.sha256(TARBALL.read_bytes())
         for path in (HERE / "seed.php", HERE / "wp-config.php", WP_HERE / "rest-closed.php"):
@@ -81,7 +84,7 @@ class WordPress71:
             self._build_cache()
             self.timings["install"] = round(time.monotonic() - t0, 2)
         self.manifest = json.loads((self.cache / "manifest.json").read_text())
-        database = "wp71_closed"
+        database = self.database
         self.wp._mysql(f"DROP DATABASE IF EXISTS {database}; CREATE DATABASE {database};")
         self.wp._mysql((self.cache / "seed.sql").read_text(), database=database)
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -90,6 +93,27 @@ class WordPress71:
                 self.timings["total"] = round(time.monotonic() - t0, 2)
                 return self
         raise WordPressError(f"WordPress 7.1 did not start: see {self.state_dir}")
+
+    def add_post(self, title: str, content: str, when: datetime) -> int:
+        """Publish a post straight into the database (as an editor's save leaves it)."""
+        gmt = when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        local = when.astimezone(ZoneInfo("Europe/London")).strftime("%Y-%m-%d %H:%M:%S")
+        slug = "-".join(title.lower().split())
+        insert = (
+            "INSERT INTO wp_posts (post_author, post_date, post_date_gmt, post_content,"
+            " post_title, post_excerpt, post_status, comment_status, ping_status, post_name,"
+            " to_ping, pinged, post_modified, post_modified_gmt, post_content_filtered, guid,"
+            f" post_type) VALUES (1, '{local}', '{gmt}', '{content}', '{title}', '',"
+            f" 'publish', 'closed', 'open', '{slug}', '', '', '{local}', '{gmt}', '', '',"
+            " 'post'); SELECT LAST_INSERT_ID();"
+        )
+        number = int(self.wp._mysql(insert, database=self.database).stdout.split()[-1])
+        guid = f"{self.url}/?p={number}"
+        self.wp._mysql(f"UPDATE wp_posts SET guid = '{guid}' WHERE ID = {number};", self.database)
+        return number
+
+    def delete_post(self, number: int) -> None:
+        self.wp._mysql(f"DELETE FROM wp_posts WHERE ID = {number};", database=self.database)
 
     def stop(self) -> None:
         if self.process is not None:

@@ -50,6 +50,20 @@ class Profile:
     display: tuple[str, ...] = ()
     # XPath, relative to the body element, of what is not the publication
     drop: tuple[str, ...] = ()
+    # how a password-protected publication's printed title wraps its title ("%s" in it)
+    protected_title: str = "%s"
+
+    def unprotected(self, title: str) -> str:
+        """The title a protected page prints, without the wrapping its platform adds.
+
+        >>> Profile("wordpress", bool, lambda p: (None, None), bool,
+        ...         protected_title="Protected: %s").unprotected("Protected: Protected: x")
+        'Protected: x'
+        """
+        prefix, _, suffix = self.protected_title.partition("%s")
+        if title.startswith(prefix) and title.endswith(suffix) and len(title) > len(prefix):
+            return title[len(prefix) : len(title) - len(suffix)]
+        return title
 
 
 def detect(page: Page) -> Profile:
