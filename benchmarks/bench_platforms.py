@@ -92,7 +92,7 @@ PLATFORMS: dict[str, Callable[[], AbstractContextManager[Site]]] = {
     "sample WordPress (REST)": _sample,
     "WordPress 6.1, REST closed (fallback)": _wordpress_closed,
     "WordPress 7.1, REST closed (fallback)": _wordpress71,
-    "Drupal 7 core (feed)": lambda: _drupal("core"),
+    "Drupal 7 core (no sitemap)": lambda: _drupal("core"),
     "Drupal 7 + xmlsitemap": lambda: _drupal("xmlsitemap"),
     "Wagtail (sitemap)": _wagtail,
     "Hugo (sitemap)": _hugo,
