@@ -106,6 +106,13 @@ def write(case: str, records: list[Record]) -> Path:
     return path
 
 
+def switch_theme(cmd: list[str], theme: str, env: dict[str, str]) -> None:
+    """Run a theme-switching PHP script; it prints the theme now active."""
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    if out.stdout.strip() != theme:
+        raise RuntimeError(f"{theme} not active: {out.stdout[-500:]}{out.stderr[-500:]}")
+
+
 def rotate(items: list[Any], n: int, offset: int) -> list[Any]:
     """``n`` items spread over the list, starting at ``offset`` (each theme its own)."""
     step = max(1, len(items) // n)
@@ -135,11 +142,8 @@ def drupal7(work: Path) -> None:
         ]
         term = min(site.manifest["terms"].values())
         for offset, (case, (theme, date_format, rdf)) in enumerate(DRUPAL_THEMES.items()):
-            cmd = [str(_which("php")), str(HERE / "drupal_theme.php"), str(drupal.docroot), theme]
-            out = subprocess.run(
-                [*cmd, date_format, rdf], env=env, capture_output=True, text=True, check=True
-            )
-            assert out.stdout.strip() == theme, out.stdout + out.stderr
+            script = [str(_which("php")), str(HERE / "drupal_theme.php"), str(drupal.docroot)]
+            switch_theme([*script, theme, date_format, rdf], theme, env)
             records = []
             for node in special + rotate(nodes, 7, 11 * offset + 2):
                 label = truth(
@@ -213,9 +217,8 @@ def wordpress71(wp: Any, site: Any) -> None:
     posts = site.manifest["posts"]
     year = posts[len(posts) // 2]["date_gmt"][:4]
     for offset, (case, theme) in enumerate(WP71_THEMES.items()):
-        cmd = [str(_which("php")), str(HERE / "wp_theme.php"), str(site.cache / "www"), theme]
-        out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
-        assert out.stdout.strip() == theme, out.stdout + out.stderr
+        script = [str(_which("php")), str(HERE / "wp_theme.php"), str(site.cache / "www")]
+        switch_theme([*script, theme], theme, env)
         records = []
         for post in rotate(posts, 10, 5 * offset + 1):
             label = truth(
