@@ -57,6 +57,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.score_speakers
+	$(BIN)/python -m benchmarks.score_pages
 
 .PHONY: bench-fleet
 bench-fleet: $(STAMP)

@@ -12,6 +12,7 @@ Dates come from the page's own exact metadata first (``article:published_time`` 
 ``article:modified_time``, JSON-LD read by extruct, the post's ``<time datetime>``);
 htmldate (through trafilatura) only gives a day, and guessed wrong on a WordPress page
 that shows no date, so it is the last resort, and only for pages of other platforms.
+The page's own date is read in :mod:`mpcrawl.web.page_dates`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -29,14 +30,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from mpcrawl.extract.text import html_to_text
-from mpcrawl.web.dates import (
-    as_midnight,
-    day_first,
-    display_date,
-    parse_datetime,
-    printed_days,
-    read_utc,
-)
+from mpcrawl.web.dates import parse_datetime, printed_days
+from mpcrawl.web.page_dates import exact, json_ld, published, strings, whole_day
 from mpcrawl.web.profiles import Page, Platform, Profile, detect
 from mpcrawl.wp.fields import FieldReader
 
@@ -115,14 +110,14 @@ def read_page(body: str, url: str) -> PageInfo:
         doc.xpath('//form[contains(@action, "action=postpass")]')
     )
     info.listing = profile.listing(page)
-    ld = _json_ld(body, url)
-    info.date_gmt = _published(doc, profile, meta, ld, read)
+    ld = json_ld(body, url)
+    info.date_gmt = published(doc, profile, meta, ld, read)
     # the page's own exact date is unusable: no day guessed from its text (htmldate below)
     guess = info.date_gmt is None and not any(b.startswith("date_gmt:") for b in read.bad)
-    info.modified_gmt = _exact(
+    info.modified_gmt = exact(
         read,
         "modified_gmt",
-        *_strings(doc, profile.modified),
+        *strings(doc, profile.modified),
         meta.get("article:modified_time"),
         ld.get("dateModified"),
     )
@@ -141,7 +136,7 @@ def read_page(body: str, url: str) -> PageInfo:
     if guess and info.date_gmt is None and profile.name == "generic" and extracted.get("date"):
         # htmldate's day, where the page prints that day in full: it reads a footer's
         # "© 2019" as 2019-01-01.
-        day = _day(extracted["date"])
+        day = whole_day(extracted["date"])
         if day is not None and day.date() in printed_days(doc.text_content()):
             info.date_gmt = day
     info.content_text = html_to_text(info.content_html) if info.content_html else ""
@@ -165,25 +160,7 @@ def own_date(body: str, url: str) -> tuple[Platform, str | None, datetime | None
     page = Page(doc, frozenset(_body_classes(doc)), meta, _head_links(doc, url))
     profile = detect(page)
     kind = None if profile.listing(page) else profile.identity(page)[1]
-    return profile.name, kind, _published(doc, profile, meta, _json_ld(body, url), FieldReader())
-
-
-def _published(
-    doc: Any, profile: Profile, meta: dict[str, str], ld: dict[str, str], read: FieldReader
-) -> datetime | None:
-    """The page's own creation time: its metadata first, its display date last (none
-    guessed where the metadata's time is one no column holds: in ``read.bad``)."""
-    exact = _exact(
-        read,
-        "date_gmt",
-        *_strings(doc, profile.published),
-        meta.get("article:published_time"),
-        ld.get("datePublished"),
-        *_strings(doc, tuple(f"({x})/@datetime" for x in profile.times)),
-    )
-    if exact is not None or any(b.startswith("date_gmt:") for b in read.bad):
-        return exact
-    return as_midnight(_display_date(doc, profile.display, _language(doc, meta)))
+    return profile.name, kind, published(doc, profile, meta, json_ld(body, url), FieldReader())
 
 
 def version_key(info: PageInfo) -> str:
@@ -274,30 +251,6 @@ def _meta(doc: Any) -> dict[str, str]:
     return found
 
 
-def _json_ld(body: str, url: str) -> dict[str, str]:
-    """``datePublished``/``dateModified`` of the page's article in its JSON-LD (extruct)."""
-    if "application/ld+json" not in body:
-        return {}
-    # extruct pulls in rdflib and friends: imported only for pages that carry JSON-LD.
-    from extruct.jsonld import JsonLdExtractor
-
-    try:
-        items = JsonLdExtractor().extract(body, base_url=url)
-    except (ValueError, TypeError):
-        return {}
-    stack: list[Any] = list(items)
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            if "@graph" in node:
-                stack.extend(node["@graph"] if isinstance(node["@graph"], list) else [])
-            if isinstance(node.get("datePublished"), str):
-                return {k: node[k] for k in ("datePublished", "dateModified") if k in node}
-    return {}
-
-
 def _container(doc: Any, profile: Profile) -> Any:
     """The profile's body element, without what is not the publication (bylines, share bars)."""
     for xpath in profile.content:
@@ -308,39 +261,6 @@ def _container(doc: Any, profile: Profile) -> Any:
                 for el in element.xpath(drop):
                     el.drop_tree()
             return element
-    return None
-
-
-def _strings(doc: Any, xpaths: tuple[str, ...]) -> list[str]:
-    """The strings the XPath expressions find, in order."""
-    return [str(value) for xpath in xpaths for value in doc.xpath(xpath)]
-
-
-def _exact(read: FieldReader, name: str, *values: Any) -> datetime | None:
-    """The first exact time (ISO 8601 with offset) among the values; one whose UTC falls
-    outside years 1..9999 is noted and passed over (text that is no time is not a date)."""
-    for value in values:
-        if not isinstance(value, str):
-            continue
-        parsed, problem = read_utc(value)
-        if parsed is not None:
-            return parsed
-        if problem and problem.startswith("outside"):
-            read.note(name, problem)
-    return None
-
-
-def _language(doc: Any, meta: dict[str, str]) -> str | None:
-    return doc.get("lang") or doc.get("xml:lang") or meta.get("og:locale")
-
-
-def _display_date(doc: Any, xpaths: tuple[str, ...], lang: str | None) -> date | None:
-    """The page's own display date, read in its language's order (None if ambiguous)."""
-    for xpath in xpaths:
-        for el in doc.xpath(xpath):
-            text = el.get("datetime") or el.text_content()
-            if day := display_date(text, day_first(lang)):
-                return day
     return None
 
 
@@ -389,13 +309,6 @@ def _trafilatura(body: str, url: str, *, want_content: bool) -> dict[str, str]:
 def _title_tag(doc: Any) -> str | None:
     title = doc.findtext(".//title")
     return title.strip() if title and title.strip() else None
-
-
-def _day(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 def _content_targets(content_html: str, url: str) -> set[str]:

@@ -5,9 +5,12 @@ Evidence, on every node page of Drupal 7.105 as served by ``tests/drupal/``:
 - ``<meta name="Generator" content="Drupal 7 (http://drupal.org)">`` in the head;
 - the node id in ``<link rel="shortlink" href="/node/N">``;
 - the bundle in the body class ``node-type-article`` (``page-node-N`` too);
-- the creation time, to the second with its offset, in the RDFa attribute
+- the node's own element, as core's ``node.tpl.php`` prints it in every theme:
+  ``<div id="node-N" class="node node-article …">`` (with the rdf module also
+  ``about="/node/N"``; a site installed with the ``minimal`` profile has no rdf module);
+- the creation time, to the second with its offset, in the rdf module's RDFa attribute
   ``property="dc:date dc:created" content="2024-03-14T10:00:00+00:00"`` inside the
-  node's own element ``<div id="node-N">`` (comments print their own: not read);
+  node's own element (comments print their own: not read);
 - the body in ``div.field-name-body``; the display date "Submitted by admin on Thu,
   03/14/2024 - 10:00" (``div.submitted``) follows the site's date format, month first by
   default, and is outside the body;
@@ -44,7 +47,7 @@ def _listing(page: Page) -> bool:
     return "front" in page.classes or not any(c.startswith("node-type-") for c in page.classes)
 
 
-_NODE_ELEMENT = '//*[starts-with(@id, "node-") and @about]'
+_NODE_ELEMENT = f'//*[starts-with(@id, "node-")][@about or {has_class("node")}]'
 _CREATED = 'contains(concat(" ", normalize-space(@property), " "), " dc:created ")'
 _MODIFIED = 'contains(concat(" ", normalize-space(@property), " "), " dc:modified ")'
 
