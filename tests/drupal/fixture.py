@@ -56,9 +56,10 @@ def drupal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drupal]:
         site.stop()
 
 
-WRITABLE_NODES = 36
+WRITABLE_NODES = int(os.environ.get("MPCRAWL_DRUPAL_WRITABLE_NODES") or 36)
 """Nodes of the sites a test changes: 35 published, 1 unpublished; the front page's
-pager has 4 pages (the 305 of the shared sites would make each night ten times longer)."""
+pager has 4 pages (the 305 of the shared sites make each night ten times longer:
+``MPCRAWL_DRUPAL_WRITABLE_NODES=305`` to run the tests at that scale)."""
 
 
 @pytest.fixture(params=VARIANTS)

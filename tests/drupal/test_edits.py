@@ -3,15 +3,17 @@ edit -> one new version, unpublish -> one ``hidden`` tombstone, delete -> one ``
 tombstone, no change -> no new row; ``scrapy changes`` tells the same.
 
 Each test changes a small seeded site of its own (``writable_drupal``: 35 published
-articles) through Drupal's own API (``node_save``, ``node_delete``; with xmlsitemap, the
-module's cron and regeneration after), and crawls it as ``scrapy crawl wp`` would, in
-process. The core variant has no sitemap: it is listed by the crawl of its listings, where
-an edit shows in the article's teaser and an unpublished or deleted article leaves them.
+articles; ``MPCRAWL_DRUPAL_WRITABLE_NODES=305`` for the 300 of issue 23) through Drupal's
+own API (``node_save``, ``node_delete``; with xmlsitemap, the module's cron and
+regeneration after), and crawls it as ``scrapy crawl wp`` would, in process. The core
+variant has no sitemap: it is listed by the crawl of its listings, where an edit shows in
+the article's teaser and an unpublished or deleted article leaves them.
 """
 
 from __future__ import annotations
 
 import difflib
+import urllib.request
 from typing import Any
 
 import pytest
@@ -25,6 +27,15 @@ from tests.test_changes import digest_json
 pytestmark = pytest.mark.slow
 
 EDIT = "Update: the council has agreed to meet residents in Maldon next week."
+
+
+def listing(site: Site) -> str:
+    """The front page's listing, every page of its pager (10 teasers a page)."""
+    pages = []
+    for n in range(-(-len(site.published()) // 10)):
+        with urllib.request.urlopen(f"{site.url}/node?page={n}") as response:
+            pages.append(response.read().decode())
+    return "".join(pages)
 
 
 def night(archive: Any, site: Site) -> Run:
@@ -68,14 +79,14 @@ def test_edit_unpublish_and_delete_on_real_drupal(writable_drupal: Site, tmp_pat
     site, archive = writable_drupal, tmp_path / "archive"
     source = "sitemap" if site.variant == "xmlsitemap" else "crawl"
     nodes = {n["nid"]: n for n in site.published()}
-    assert len(nodes) == 35
+    published = len(nodes)  # 35; 300 with MPCRAWL_DRUPAL_WRITABLE_NODES=305
 
     # night 1: every published article, once
     night(archive, site)
     assert set(publications(archive)) == set(nodes)
-    assert last_run(archive) == ("not_wordpress", source, True, 35, 0)
+    assert last_run(archive) == ("not_wordpress", source, True, published, 0)
     first = written(archive)
-    assert first == (35, 0)
+    assert first == (published, 0)
 
     # night 2, nothing changed: nothing written, nothing told
     night(archive, site)
@@ -88,6 +99,11 @@ def test_edit_unpublish_and_delete_on_real_drupal(writable_drupal: Site, tmp_pat
     body = site.change("edit", edited, EDIT)["body"]
     site.change("unpublish", hidden)
     site.change("delete", deleted)
+    # what the crawl of listings sees: the edit in the teaser, the other two gone from it
+    shown = listing(site)
+    assert EDIT in shown
+    linked = [f'href="/{nodes[n]["alias"]}"' in shown for n in (edited, hidden, deleted)]
+    assert linked == [True, False, False]
 
     # night 3: one new version (the new body), one `hidden`, one `deleted`, nothing else
     night(archive, site)
