@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.drupal.fixture import drupal  # noqa: F401
+from tests.drupal.fixture import drupal, writable_drupal  # noqa: F401
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -18,6 +18,9 @@ How it works (Debian's PHP 8.2 CLI with SQLite, GD, XML, mbstring; ``install.sh`
 - Each session copies the SQLite file and the files folder of each variant into its own
   state dir and serves them with ``php -S 127.0.0.1:PORT`` and ``router.php`` (clean URLs);
   the xmlsitemap variant's sitemap is regenerated for the session's URL by the module.
+- A test that changes a site gets one of its own (``Drupal(..., nodes=36)``: a smaller
+  cache seeded by the same rules) and changes it with :meth:`Site.change` (node_save,
+  node_delete, then the xmlsitemap module's cron work, in ``regenerate.php``).
 """
 
 from __future__ import annotations
@@ -74,12 +77,13 @@ def missing_requirements() -> list[str]:
     return missing + [f"php extension {ext}" for ext in out]
 
 
-def _run(cmd: list[str], what: str, env: dict[str, str]) -> None:
+def _run(cmd: list[str], what: str, env: dict[str, str]) -> str:
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0 or "Fatal error" in proc.stdout:
         raise DrupalError(
             f"{what} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         )
+    return proc.stdout
 
 
 @dataclass
@@ -90,21 +94,48 @@ class Site:
     url: str
     manifest: dict[str, Any]
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    docroot: Path = field(default=Path(), repr=False)
+    env: dict[str, str] = field(default_factory=dict, repr=False)  # its database and files
 
     def published(self) -> list[dict[str, Any]]:
         """The seeded nodes a visitor can read."""
         return [n for n in self.manifest["nodes"] if n["status"]]
 
+    def regenerate(self, *change: str) -> str:
+        """``regenerate.php`` on this site's database (its sitemap, after ``change``)."""
+        cmd = [str(_which("php")), str(HERE / "regenerate.php"), str(self.docroot), self.url]
+        return _run([*cmd, *change], "regenerate.php", self.env)
+
+    def change(
+        self, action: Literal["edit", "unpublish", "delete"], nid: int, text: str = ""
+    ) -> dict[str, Any]:
+        """Change node ``nid`` through Drupal's API as an editor would (``regenerate.php``:
+        ``edit`` puts the paragraph ``text`` at the top of its body), then, with xmlsitemap,
+        what the module's cron does: its sitemap says so. The node's id, action and body.
+
+        Only on a site of its own (``writable_drupal``), never the shared ``drupal``."""
+        done: dict[str, Any] = json.loads(self.regenerate(action, str(nid), text))
+        return done
+
 
 class Drupal:
     """The cached install and one served site per variant for this session."""
 
-    def __init__(self, state_dir: str | os.PathLike[str], workers: int = 2) -> None:
+    def __init__(
+        self,
+        state_dir: str | os.PathLike[str],
+        workers: int = 2,
+        nodes: int = 305,
+        variants: tuple[Variant, ...] = VARIANTS,
+    ) -> None:
         self.state_dir = Path(state_dir).resolve()
         self.workers = workers
+        self.nodes = nodes  # seeded per variant, every 61st unpublished (site.php)
+        self.variants = variants  # served by this instance; the cache holds both
         self.sites: dict[Variant, Site] = {}
         self.timings: dict[str, float] = {}
-        self.cache = cache_root() / f"drupal-{self._key()[:16]}"
+        size = "" if nodes == 305 else f"-{nodes}"
+        self.cache = cache_root() / f"drupal-{self._key()[:16]}{size}"
 
     def _key(self) -> str:
         h = hashlib.sha256()
@@ -125,12 +156,12 @@ class Drupal:
             if not (self.cache / "ready").is_file():
                 self._build_cache()
                 self.timings["install"] = round(time.monotonic() - t0, 2)
-            threads = [threading.Thread(target=self._start_site, args=(v,)) for v in VARIANTS]
+            threads = [threading.Thread(target=self._start_site, args=(v,)) for v in self.variants]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
-            if len(self.sites) != len(VARIANTS):
+            if len(self.sites) != len(self.variants):
                 raise DrupalError(f"only {sorted(self.sites)} started; see {self.state_dir}")
         except BaseException:
             self.stop()
@@ -171,7 +202,8 @@ class Drupal:
             }
             cmd = [str(_which("php")), "-d", "memory_limit=1G", "-d", "display_errors=stderr"]
             cmd += [str(HERE / "site.php"), str(www), variant]
-            _run([*cmd, str(build / f"manifest-{variant}.json")], f"site.php {variant}", env)
+            manifest = str(build / f"manifest-{variant}.json")
+            _run([*cmd, manifest, str(self.nodes)], f"site.php {variant}", env)
 
     # ------------------------------------------------------------------ sites
     def _start_site(self, variant: Variant) -> None:
@@ -190,15 +222,10 @@ class Drupal:
             "PHP_CLI_SERVER_WORKERS": str(self.workers),
         }
         for _attempt in range(3):
-            site = Site(variant, f"http://127.0.0.1:{_free_port()}", manifest)
+            url = f"http://127.0.0.1:{_free_port()}"
+            site = Site(variant, url, manifest, docroot=self.docroot, env=env)
             if variant == "xmlsitemap":
-                cmd = [
-                    str(_which("php")),
-                    str(HERE / "regenerate.php"),
-                    str(self.docroot),
-                    site.url,
-                ]
-                _run(cmd, "regenerate.php", env)
+                site.regenerate()
             if self._serve(site, env, state):
                 self.sites[variant] = site
                 self.timings[variant] = round(time.monotonic() - t0, 2)

@@ -6,6 +6,9 @@
 The first session on a machine installs and seeds into the cache (about a minute); later
 ones copy the cached SQLite files (about a second). Without PHP's packages the tests skip
 (``bash tests/wordpress/install.sh`` as root); ``MPCRAWL_REQUIRE_DRUPAL=1`` fails instead.
+
+``writable_drupal`` (one test, each variant) is a small site of its own (36 nodes) that the
+test changes through Drupal's API (:meth:`~tests.drupal.drupalserver.Site.change`).
 """
 
 from __future__ import annotations
@@ -15,11 +18,18 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.drupal.drupalserver import INSTALL_HINT, Drupal, missing_requirements
+from tests.drupal.drupalserver import (
+    INSTALL_HINT,
+    VARIANTS,
+    Drupal,
+    Site,
+    Variant,
+    missing_requirements,
+)
 
 
-@pytest.fixture(scope="session")
-def drupal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drupal]:
+def require_drupal() -> None:
+    """Skip (fail with ``MPCRAWL_REQUIRE_DRUPAL=1``) where PHP or the tarballs are missing."""
     missing = missing_requirements()
     if missing:
         tarballs = [m for m in missing if m.endswith(".tar.gz")]
@@ -32,6 +42,11 @@ def drupal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drupal]:
         if os.environ.get("MPCRAWL_REQUIRE_DRUPAL") == "1":
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def drupal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drupal]:
+    require_drupal()
     site = Drupal(tmp_path_factory.mktemp("drupal"))
     site.start()
     print(f"drupal fixture: {site.timings}")
@@ -39,3 +54,27 @@ def drupal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drupal]:
         yield site
     finally:
         site.stop()
+
+
+WRITABLE_NODES = int(os.environ.get("MPCRAWL_DRUPAL_WRITABLE_NODES") or 36)
+"""Nodes of the sites a test changes: 35 published, 1 unpublished; the front page's
+pager has 4 pages (the 305 of the shared sites make each night ten times longer:
+``MPCRAWL_DRUPAL_WRITABLE_NODES=305`` to run the tests at that scale)."""
+
+
+@pytest.fixture(params=VARIANTS)
+def writable_drupal(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
+    """A Drupal site of one variant that the test may change (``Drupal.change``): its own
+    copy of the cached seeded database, its own ``php -S``; never the shared ``drupal``."""
+    require_drupal()
+    variant: Variant = request.param
+    state = tmp_path_factory.mktemp(f"drupal-{variant}")
+    drupal = Drupal(state, nodes=WRITABLE_NODES, variants=(variant,))
+    drupal.start()
+    print(f"writable drupal fixture: {drupal.timings}")
+    try:
+        yield drupal.sites[variant]
+    finally:
+        drupal.stop()

@@ -3,7 +3,7 @@
  * Install and seed a Drupal 7 test site through Drupal's own API (run by drupalserver.py):
  *
  *   MPCRAWL_DRUPAL_DB=/x/site.sqlite MPCRAWL_DRUPAL_FILES=sites/default/files/x \
- *     php site.php DOCROOT VARIANT MANIFEST
+ *     php site.php DOCROOT VARIANT MANIFEST [NODES]
  *
  * VARIANT `core` (RSS feed, no sitemap) or `xmlsitemap` (the contrib module enabled for
  * articles, its sitemap generated). install_drupal() runs the `standard` profile
@@ -14,6 +14,8 @@
  * every node's id, alias, created time (UTC), status, body and what it holds.
  */
 list(, $docroot, $variant, $manifest_path) = $argv;
+// NODES (default 305): a smaller site, seeded by the same rules, for the tests that change it
+$count = isset($argv[4]) ? (int) $argv[4] : 305;
 define('DRUPAL_ROOT', realpath($docroot));
 chdir(DRUPAL_ROOT);
 $_SERVER['HTTP_HOST'] = 'drupal-seed.invalid';
@@ -83,7 +85,7 @@ $aliases = array();
 $nodes = array();
 $n_video = 0;
 $n_exchange = 0;
-for ($i = 0; $i < 305; $i++) {
+for ($i = 0; $i < $count; $i++) {
   $published = $i % 61 != 30;  // 5 of 305 unpublished
   list($tag, $thing, $pattern) = $topics[$i % count($topics)];
   $place = $places[($i * 7) % count($places)];
@@ -95,7 +97,7 @@ for ($i = 0; $i < 305; $i++) {
   else {
     $title = 'Jane Example ' . sprintf($pattern, $number, $place);
   }
-  $created = $start + intdiv($i * $span, 304) + ($i * 3607) % 36000 + ($i * 17) % 60;
+  $created = $start + intdiv($i * $span, max(1, $count - 1)) + ($i * 3607) % 36000 + ($i * 17) % 60;
   $paragraphs = array(
     "<p>Jane Example MP has spoken about $thing in $place. Residents wrote to her $number times this year, and she replied to every letter.</p>",
     "<p>She said: “This matters to families across $place, and I will keep pressing the council and ministers until it is put right.”</p>",

@@ -2,11 +2,11 @@
 
 import pytest
 
-from tests.wagtail.fixture import wagtail_site  # noqa: F401
+from tests.wagtail.fixture import wagtail_site, writable_wagtail  # noqa: F401
 
 # The site's Django modules are not test modules: pytest's doctest collection would
 # import them without settings.
-collect_ignore = ["mpsite", "seed.py"]
+collect_ignore = ["mpsite", "seed.py", "publish.py"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,4 +1,5 @@
-"""Pytest fixture ``wagtail_site``: the small real Wagtail site, started once per session.
+"""Pytest fixture ``wagtail_site``: the small real Wagtail site, started once per session;
+``writable_wagtail``: one of its own for a test that publishes edits (``Wagtail.publish``).
 
 Skips where Wagtail is not installed (``pip install -e '.[test]'``).
 """
@@ -6,6 +7,7 @@ Skips where Wagtail is not installed (``pip install -e '.[test]'``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,9 +16,18 @@ from tests.wagtail.wagtailserver import Wagtail, wagtail_version
 
 @pytest.fixture(scope="session")
 def wagtail_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wagtail]:
+    yield from _served(tmp_path_factory.mktemp("wagtail"))
+
+
+@pytest.fixture
+def writable_wagtail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wagtail]:
+    yield from _served(tmp_path_factory.mktemp("wagtail-writable"))
+
+
+def _served(state: Path) -> Iterator[Wagtail]:
     if wagtail_version() is None:
         pytest.skip("wagtail is not installed: pip install -e '.[test]'")
-    site = Wagtail(tmp_path_factory.mktemp("wagtail")).start()
+    site = Wagtail(state).start()
     print(f"wagtail fixture: {site.timings}")
     try:
         yield site

@@ -57,6 +57,7 @@ class Wagtail:
         self.url = ""
         self.manifest: dict[str, Any] = {}
         self.process: subprocess.Popen[bytes] | None = None
+        self.db = self.state_dir / "wagtail.sqlite3"  # this instance's copy
         h = hashlib.sha256(str(wagtail_version()).encode())
         for path in sorted([HERE / "seed.py", *(HERE / "mpsite").rglob("*")]):
             if path.is_file() and path.suffix in (".py", ".html"):
@@ -79,11 +80,10 @@ class Wagtail:
             self._build_cache()
             self.timings["install"] = round(time.monotonic() - t0, 2)
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        db = self.state_dir / "wagtail.sqlite3"
-        shutil.copyfile(self.cache / "wagtail.sqlite3", db)
+        shutil.copyfile(self.cache / "wagtail.sqlite3", self.db)
         self.manifest = json.loads((self.cache / "manifest.json").read_text())
         for _attempt in range(3):
-            if self._serve(db):
+            if self._serve(self.db):
                 self.timings["total"] = round(time.monotonic() - t0, 2)
                 return self
         raise WagtailError(f"runserver did not start: see {self.state_dir / 'server.log'}")
@@ -98,6 +98,19 @@ class Wagtail:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def publish(self, slug: str, text: str) -> dict[str, Any]:
+        """Publish an edit to post ``slug`` through Wagtail's API (``publish.py``: ``text``
+        at the top of its body); its id and new body. Only on a site of its own
+        (``writable_wagtail``), never the shared ``wagtail_site``."""
+        cmd = [sys.executable, "-m", "tests.wagtail.publish", slug, text]
+        proc = subprocess.run(
+            cmd, cwd=REPO, env=self._env(self.db), capture_output=True, text=True, check=False
+        )
+        if proc.returncode != 0:
+            raise WagtailError(f"publish failed:\n{proc.stderr[-3000:]}")
+        done: dict[str, Any] = json.loads(proc.stdout)
+        return done
 
     def _build_cache(self) -> None:
         build_cache(self.cache, self._build)

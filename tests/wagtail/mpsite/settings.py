@@ -1,6 +1,8 @@
 """Django settings of the small Wagtail test site (tests/wagtail/wagtailserver.py).
 
-The SQLite file comes from MPCRAWL_WAGTAIL_DB; DEBUG off, as on a live site.
+The SQLite file comes from MPCRAWL_WAGTAIL_DB; DEBUG off, as on a live site. Django's
+ConditionalGetMiddleware (an ETag per page, 304 to If-None-Match), as many live Django
+sites have: the crawler may ask conditionally.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
 ]
 MIDDLEWARE = [
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
