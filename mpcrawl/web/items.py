@@ -20,9 +20,20 @@ from mpcrawl.extract.speakers import find_turns
 from mpcrawl.extract.text import outbound_links, word_count
 from mpcrawl.web.page import PageInfo, version_key
 
-__all__ = ["FetchedPage", "Source", "WebPageItem", "WebTombstoneItem", "extract_page", "page_row"]
+__all__ = [
+    "FetchedPage",
+    "ListedBy",
+    "Source",
+    "WebPageItem",
+    "WebTombstoneItem",
+    "extract_page",
+    "page_row",
+]
 
 Source = Literal["sitemap", "crawl", "feed", "links", "ids"]
+# how a site was listed (``runs.source``): a page's source, or a sitemap and a crawl of
+# the sections it leaves out
+ListedBy = Literal["sitemap", "sitemap+crawl", "crawl", "feed", "links"]
 """What listed a site's pages on the fallback path (``ids``: the id walk found it)."""
 
 
