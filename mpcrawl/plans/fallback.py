@@ -45,7 +45,7 @@ from mpcrawl.plans.numbers import Numbers, NumbersPlan, Todo
 from mpcrawl.plans.pages import PageQueue, listed_unchanged
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
-from mpcrawl.web.items import FetchedPage, ListedBy, Source
+from mpcrawl.web.items import FetchedPage, ListedBy, Listing
 from mpcrawl.web.listings import Bounds, Frontier
 from mpcrawl.web.sitemaps import Caps, SitemapWalk, robots_sitemaps, well_known_sitemaps
 from mpcrawl.wp.sitename import host_key
@@ -81,7 +81,7 @@ class FallbackSite:
     numbers: Numbers = field(default_factory=Numbers)  # feed dates, printed ids (plans.numbers)
     walk: SitemapWalk = field(init=False)
     live: dict[str, ArchivedPage] = field(init=False)  # archived, not tombstoned since
-    source: Source | None = None
+    source: Listing | None = None
     frontier: Frontier | None = None  # the crawl of listings, once begun
     sections: tuple[str, ...] = ()  # home page sections a sitemap leaves out (plans.listing)
     probes: list[str] = field(default_factory=list)
@@ -127,9 +127,8 @@ class FallbackSite:
     def listed_by(self) -> ListedBy | None:
         """How the site was listed, for the run record: ``sitemap+crawl`` where the
         sections a sitemap leaves out were crawled too."""
-        if self.source == "sitemap" and self.frontier is not None:
-            return "sitemap+crawl"
-        return None if self.source == "ids" else self.source  # "ids": a page's source only
+        crawled = self.source == "sitemap" and self.frontier is not None
+        return "sitemap+crawl" if crawled else self.source
 
     def failed(self, what: str, failure: RequestFailed) -> None:
         """A request got no answer; robots.txt refusals are obeyed, not failures."""

@@ -23,6 +23,7 @@ from mpcrawl.web.page import PageInfo, version_key
 __all__ = [
     "FetchedPage",
     "ListedBy",
+    "Listing",
     "Source",
     "WebPageItem",
     "WebTombstoneItem",
@@ -30,11 +31,13 @@ __all__ = [
     "page_row",
 ]
 
-Source = Literal["sitemap", "crawl", "feed", "links", "ids"]
-# how a site was listed (``runs.source``): a page's source, or a sitemap and a crawl of
-# the sections it leaves out
-ListedBy = Literal["sitemap", "sitemap+crawl", "crawl", "feed", "links"]
-"""What listed a site's pages on the fallback path (``ids``: the id walk found it)."""
+Listing = Literal["sitemap", "crawl", "feed", "links"]
+"""What listed a site's pages on the fallback path."""
+Source = Literal[Listing, "ids"]
+"""What found a page (``ids``: the id walk)."""
+ListedBy = Literal[Listing, "sitemap+crawl"]
+"""How a site was listed (``runs.source``): also a sitemap and a crawl of the sections it
+leaves out."""
 
 
 @dataclass(slots=True)
