@@ -96,7 +96,8 @@ def list_sections(plan: FallbackPlan, urls: dict[str, datetime | None]) -> Itera
         if response.status != 200 or not isinstance(response, TextResponse):
             yield from plan._listed(urls)
             return
-        sections = uncovered_sections(response.text, response.url, urls, fs.on_site)
+        listed = [u for u in urls if fs.on_site(u)]
+        sections = uncovered_sections(response.text, response.url, listed, fs.on_site)
         fs.sections = sections.names
         if not sections.names or fs.bounds.pages == 0:
             yield from plan._listed(urls)
@@ -116,10 +117,11 @@ def list_sections(plan: FallbackPlan, urls: dict[str, datetime | None]) -> Itera
         check = plan.gone.check(then, [*urls, *starts])
         yield from then() if check is None else check
 
-    if page is not None:
-        yield from home(page)
-        return
-    yield plan.request(fs.home, home, lambda _failure: plan._listed(urls))
+    def failed(failure: RequestFailed) -> Iterator[Any]:
+        fs.failed("home page", failure)  # as when read for its feeds: an error, unless refused
+        yield from plan._listed(urls)
+
+    yield from home(page) if page is not None else [plan.request(fs.home, home, failed)]
 
 
 def listing_gap(fs: FallbackSite) -> str | None:
