@@ -119,8 +119,9 @@ class FallbackSite:
         all term or author sitemaps must not tombstone every page of the site.
         """
         crawled = self.frontier is not None and self.frontier.complete
-        uncrawled = not self.sections if self.frontier is None else crawled  # after a sitemap
-        walked = self.walk.complete and uncrawled if self.source == "sitemap" else crawled
+        # after a sitemap, the sections it leaves out are crawled to the end (or there are none)
+        sections_read = crawled if self.frontier is not None else not self.sections
+        walked = self.walk.complete and sections_read if self.source == "sitemap" else crawled
         return self.source in ("sitemap", "crawl") and walked and bool(self.listed)
 
     @property
