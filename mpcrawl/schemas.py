@@ -262,7 +262,8 @@ RUNS = pa.schema(
         ("errors", pa.int64()),
         ("json_recovered", pa.int64()),
         ("posts_total", pa.int64()),
-        # which source served the site: "rest", "sitemap", "crawl", "feed", "links"
+        # which source served the site: "rest", "sitemap", "sitemap+crawl" (a sitemap and a
+        # crawl of the sections it leaves out), "crawl", "feed", "links"
         ("source", pa.string()),
         # fallback path: whether that listing names every publication (a sitemap read to
         # its end, a crawl that read every listing it found); a feed or links never do

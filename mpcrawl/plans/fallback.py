@@ -8,7 +8,8 @@ Per site, in order, each step only if the one before found nothing:
    read too (term and author sitemaps skipped), within :class:`~mpcrawl.web.sitemaps.Caps`;
 3. the home page's announced feeds, then the well-known feed addresses;
 4. a crawl of the site's own listings from its home page (:mod:`mpcrawl.plans.listing`),
-   also after a feed, which names only the newest pages.
+   also after a feed, which names only the newest pages; after a sitemap, of the sections
+   the home page links that it leaves out.
 
 On a WordPress site, the dates of the pages to fetch are first looked up in its feed's pages;
 after the pages, where no listing was complete, the ids no listing gave are walked
@@ -39,12 +40,12 @@ from urllib.parse import urljoin
 from scrapy.http import Response, TextResponse
 
 from mpcrawl.plans.gone import REDIRECTS, Gone
-from mpcrawl.plans.listing import Home, list_site
+from mpcrawl.plans.listing import Home, list_sections, list_site
 from mpcrawl.plans.numbers import Numbers, NumbersPlan, Todo
 from mpcrawl.plans.pages import PageQueue, listed_unchanged
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
-from mpcrawl.web.items import FetchedPage, Source
+from mpcrawl.web.items import FetchedPage, ListedBy, Listing
 from mpcrawl.web.listings import Bounds, Frontier
 from mpcrawl.web.sitemaps import Caps, SitemapWalk, robots_sitemaps, well_known_sitemaps
 from mpcrawl.wp.sitename import host_key
@@ -80,8 +81,9 @@ class FallbackSite:
     numbers: Numbers = field(default_factory=Numbers)  # feed dates, printed ids (plans.numbers)
     walk: SitemapWalk = field(init=False)
     live: dict[str, ArchivedPage] = field(init=False)  # archived, not tombstoned since
-    source: Source | None = None
+    source: Listing | None = None
     frontier: Frontier | None = None  # the crawl of listings, once begun
+    sections: tuple[str, ...] = ()  # home page sections a sitemap leaves out (plans.listing)
     probes: list[str] = field(default_factory=list)
     sitemaps_pending: int = 0
     listed: dict[str, datetime | None] = field(default_factory=dict)
@@ -117,8 +119,17 @@ class FallbackSite:
         all term or author sitemaps must not tombstone every page of the site.
         """
         crawled = self.frontier is not None and self.frontier.complete
-        walked = self.walk.complete if self.source == "sitemap" else crawled
+        # after a sitemap, the sections it leaves out are crawled to the end (or there are none)
+        sections_read = crawled if self.frontier is not None else not self.sections
+        walked = self.walk.complete and sections_read if self.source == "sitemap" else crawled
         return self.source in ("sitemap", "crawl") and walked and bool(self.listed)
+
+    @property
+    def listed_by(self) -> ListedBy | None:
+        """How the site was listed, for the run record: ``sitemap+crawl`` where the
+        sections a sitemap leaves out were crawled too."""
+        crawled = self.source == "sitemap" and self.frontier is not None
+        return "sitemap+crawl" if crawled else self.source
 
     def failed(self, what: str, failure: RequestFailed) -> None:
         """A request got no answer; robots.txt refusals are obeyed, not failures."""
@@ -222,7 +233,7 @@ class FallbackPlan:
                     fs.site,
                     fs.walk.bad_lastmods,
                 )
-            yield from self._listed(dict(fs.walk.urls))
+            yield from list_sections(self, dict(fs.walk.urls))
         else:
             yield from self._next_probe()
 

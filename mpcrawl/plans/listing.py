@@ -10,6 +10,10 @@ page is a publication, yielded as a :class:`~mpcrawl.web.items.FetchedPage` thro
 fallback plan's own page step. A crawl is complete when it read every listing it found
 (no bound reached, no page failed); only then may it vouch for a page missing from it.
 
+After a sitemap, :func:`list_sections` crawls in the same way only the sections the home
+page links that the sitemap leaves out (:func:`~mpcrawl.web.listings.uncovered_sections`),
+never a URL the sitemap lists: the run record's ``source`` is then ``sitemap+crawl``.
+
 The rules for a page and its links are pure (:mod:`mpcrawl.web.listings`); this module
 only makes the requests, through the fallback plan's ``Requester``.
 """
@@ -18,14 +22,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Response, TextResponse
 
 from mpcrawl.plans.rest.site import RequestFailed
-from mpcrawl.web.listings import Frontier, ListingPage, read_listing
+from mpcrawl.web.items import FetchedPage
+from mpcrawl.web.listings import Frontier, ListingPage, read_listing, uncovered_sections
 from mpcrawl.web.page import page_links
 
 if TYPE_CHECKING:  # the fallback plan calls this module: no import at run time
@@ -78,10 +83,60 @@ def list_site(
     yield from crawl() if check is None else check
 
 
+def list_sections(plan: FallbackPlan, urls: dict[str, datetime | None]) -> Iterator[Any]:
+    """After a sitemap that listed ``urls``: crawl the sections the home page links that it
+    leaves out (the home page discovery got, else fetched now), then fetch ``urls``."""
+    fs = plan.fs
+    page, fs.home_page = fs.home_page, None
+    if fs.discover or not urls:
+        yield from plan._listed(urls)
+        return
+
+    def home(response: Response) -> Iterator[Any]:
+        if response.status != 200 or not isinstance(response, TextResponse):
+            yield from plan._listed(urls)
+            return
+        listed = [u for u in urls if fs.on_site(u)]
+        sections = uncovered_sections(response.text, response.url, listed, fs.on_site)
+        fs.sections = sections.names
+        if not sections.names or fs.bounds.pages == 0:
+            yield from plan._listed(urls)
+            return
+        logger.info(
+            "%s: the sitemap lists nothing under %s; crawling those sections",
+            fs.site,
+            ", ".join(f"/{name}/" for name in sections.names),
+        )
+        starts = {*sections.start.links, *sections.start.pagers}
+        crawl = ListingCrawl(plan, lambda u: sections.holds(u) and (u in starts or u not in urls))
+
+        def then() -> Iterator[Any]:
+            yield from crawl.start(Home(response.url, response.text), [], sections.start)
+            yield from plan._listed({u: m for u, m in urls.items() if u not in starts})
+
+        check = plan.gone.check(then, [*urls, *starts])
+        yield from then() if check is None else check
+
+    def failed(failure: RequestFailed) -> Iterator[Any]:
+        fs.failed("home page", failure)  # as when read for its feeds: an error, unless refused
+        yield from plan._listed(urls)
+
+    yield from home(page) if page is not None else [plan.request(fs.home, home, failed)]
+
+
 def listing_gap(fs: FallbackSite) -> str | None:
     """Why the site's listing may not name every publication; None when it does."""
     if fs.source == "sitemap":
-        return None if fs.walk.complete else "the sitemap was not read to its end"
+        if not fs.walk.complete:
+            return "the sitemap was not read to its end"
+        left = ", ".join(f"/{name}/" for name in fs.sections)
+        if fs.frontier is not None and fs.frontier.cut is not None:
+            return (
+                f"crawl of the sections the sitemap leaves out ({left}) stopped: {fs.frontier.cut}"
+            )
+        if fs.sections and fs.frontier is None:
+            return f"the sitemap lists nothing under {left} (no crawl: MPCRAWL_LISTING_PAGES=0)"
+        return None
     if fs.source == "crawl":
         cut = fs.frontier.cut if fs.frontier is not None else "never started"
         return None if cut is None else f"crawl of its listings stopped: {cut}"
@@ -97,17 +152,21 @@ def listing_gap(fs: FallbackSite) -> str | None:
 class ListingCrawl:
     """One site's crawl of its listings (see the module docstring)."""
 
-    def __init__(self, plan: FallbackPlan) -> None:
+    def __init__(self, plan: FallbackPlan, scope: Callable[[str], bool] | None = None) -> None:
         self.plan = plan
         self.fs = plan.fs
         self.frontier = self.fs.frontier = Frontier(self.fs.bounds)
         self.began = time.monotonic()
+        self.scope = scope  # which links (not pagers) of a listing are followed; None: all
 
-    def start(self, home: Home, listed: list[str]) -> Iterator[Any]:
-        """The home page is the crawl's root, read whatever its profile says; the pages
-        ``listed`` (a feed's) are the fallback plan's to fetch, never fetched twice."""
+    def start(
+        self, home: Home, listed: list[str], page: ListingPage | None = None
+    ) -> Iterator[Any]:
+        """The home page is the crawl's root, read whatever its profile says (or ``page``,
+        what of it to follow); the pages ``listed`` (a feed's) are the fallback plan's to
+        fetch, never fetched twice."""
         self.frontier.admit([self.fs.home, home.url, *listed])
-        page = read_listing(home.body, home.url, root=True)
+        page = page or read_listing(home.body, home.url, root=True)
         logger.info(
             "%s: crawling its listings from %s (%d links)",
             self.fs.site,
@@ -120,7 +179,8 @@ class ListingCrawl:
         fs, admit = self.fs, self.frontier.admit
         for url in admit(u for u in page.pagers if fs.on_site(u)):
             yield from self._fetch(url, depth)
-        for url in admit(u for u in page.links if fs.on_site(u)):
+        scope = self.scope or fs.on_site
+        for url in admit(u for u in page.links if fs.on_site(u) and scope(u)):
             yield from self._fetch(url, depth + 1)
 
     def _fetch(self, url: str, depth: int) -> Iterator[Any]:
@@ -169,4 +229,7 @@ class ListingCrawl:
         elif response.status != 304:
             frontier.cut = frontier.cut or f"{url} answered {response.status}"
         fs.listed.setdefault(url, None)
-        yield from self.plan._page(url, None, response)
+        for item in self.plan._page(url, None, response):
+            if isinstance(item, FetchedPage):
+                item.source = "crawl"  # found by the crawl, also after a sitemap
+            yield item

@@ -240,7 +240,7 @@ class WpSpider(Spider):
     def _fallback_finished(self, run: SiteRun, fs: FallbackSite) -> None:
         """The fallback's counts, beside the REST path's (the ledger's transition)."""
         counts = FallbackCounts(
-            source=fs.source,
+            source=fs.listed_by,
             pages_listed=len(fs.listed),
             pages_found=fs.pages_found,
             pages_unchanged=fs.pages_unchanged,
@@ -250,7 +250,7 @@ class WpSpider(Spider):
         )
         run.verdict.fallback_finished(counts, discover=self.args.discover)
         stats = self.crawler.stats
-        stats.inc_value(f"mpcrawl/fallback/source/{fs.source or 'none'}")
+        stats.inc_value(f"mpcrawl/fallback/source/{fs.listed_by or 'none'}")
         stats.inc_value("mpcrawl/fallback/pages_unchanged", fs.pages_unchanged)
         stats.inc_value("mpcrawl/fallback/tombstones", fs.tombstones_new)
         if fs.frontier is not None:

@@ -20,10 +20,24 @@ from mpcrawl.extract.speakers import find_turns
 from mpcrawl.extract.text import outbound_links, word_count
 from mpcrawl.web.page import PageInfo, version_key
 
-__all__ = ["FetchedPage", "Source", "WebPageItem", "WebTombstoneItem", "extract_page", "page_row"]
+__all__ = [
+    "FetchedPage",
+    "ListedBy",
+    "Listing",
+    "Source",
+    "WebPageItem",
+    "WebTombstoneItem",
+    "extract_page",
+    "page_row",
+]
 
-Source = Literal["sitemap", "crawl", "feed", "links", "ids"]
-"""What listed a site's pages on the fallback path (``ids``: the id walk found it)."""
+Listing = Literal["sitemap", "crawl", "feed", "links"]
+"""What listed a site's pages on the fallback path."""
+Source = Literal[Listing, "ids"]
+"""What found a page (``ids``: the id walk)."""
+ListedBy = Literal[Listing, "sitemap+crawl"]
+"""How a site was listed (``runs.source``): also a sitemap and a crawl of the sections it
+leaves out."""
 
 
 @dataclass(slots=True)

@@ -14,7 +14,11 @@ fetched:
   WordPress's ``.nav-links``/``.wp-block-query-pagination``, Bootstrap's ``.pagination``)
   or numbers the same address (``?page=N``, ``?paged=N``, ``/page/N/``);
 - a link is *followed* unless it leads to what is no publication: accounts, logins,
-  carts, search forms, admin pages, comment replies, sorting and sharing variants.
+  carts, search forms, admin pages, comment replies, sorting and sharing variants;
+- a *section* the home page links (its first path segment: ``/campaigns/...``) is left out
+  by a sitemap that lists nothing under it (:func:`uncovered_sections`): a sitemap read to
+  its end names only what its generator was set to list (Drupal's xmlsitemap per bundle,
+  WordPress's per post type, Wix's blog), so those sections are crawled as listings.
 
 Evidence: Drupal 7.105 as ``tests/drupal/`` serves it (``ul.pager`` with
 ``li.pager-next`` on the front page, ``/node?page=N`` and ``taxonomy/term/N?page=N``; user
@@ -26,10 +30,10 @@ block).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -38,7 +42,16 @@ from mpcrawl import defaults
 from mpcrawl.web.page import page_links, page_of
 from mpcrawl.web.profiles import detect
 
-__all__ = ["Bounds", "Frontier", "ListingPage", "followable", "read_listing"]
+__all__ = [
+    "Bounds",
+    "Frontier",
+    "ListingPage",
+    "Sections",
+    "followable",
+    "read_listing",
+    "section_of",
+    "uncovered_sections",
+]
 
 _PAGER_CLASS = re.compile(
     r"^(?:pager|pagination|page-numbers|page-link|nav-links|nav-previous|nav-next"
@@ -74,6 +87,13 @@ _NOT_CONTENT_QUERY = frozenset(
     )
 )
 _ANCESTORS = 4  # a pager link sits at most this deep in its pager block
+# First path segments of archives that list the site's other sections again (WordPress's
+# category, tag, author and date archives, Drupal's taxonomy terms, Hugo's taxonomies):
+# never a section of their own, whatever a sitemap says of them.
+_ARCHIVES = frozenset(
+    ("category", "categories", "tag", "tags", "author", "authors", "taxonomy", "date")
+)
+_YEAR = re.compile(r"^\d{4}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +141,77 @@ def read_listing(body: str, url: str, *, root: bool = False) -> ListingPage:
         pagers=tuple(u for u in pagers if followable(u)),
         links=tuple(u for u in links if u not in pagers),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """The sections a site's home page links that its sitemap leaves out, and where a crawl
+    of them starts: the home page's links into them (and its pagers, where it lists their
+    publications itself)."""
+
+    names: tuple[str, ...] = ()  # first path segments: ("campaigns", "surgeries")
+    start: ListingPage = ListingPage(listing=True)
+
+    def holds(self, url: str) -> bool:
+        """Whether ``url`` lies in one of the sections."""
+        return section_of(url) in self.names
+
+
+def uncovered_sections(
+    body: str, url: str, listed: Iterable[str], on_site: Callable[[str], bool]
+) -> Sections:
+    """The sections the home page (``body`` at ``url``) links that the sitemap's ``listed``
+    URLs leave out.
+
+    A section is a link's first path segment. It is covered when the sitemap lists a URL
+    under it (``/news/a`` covers ``/news`` and every link under it), or lists every link
+    of it the home page has (an about or contact page the sitemap names). Never a section:
+    links off the site, pagers of the home page, what :func:`followable` refuses (logins,
+    search, accounts), feeds and files, and archives (tags, categories, authors, years,
+    taxonomy terms), which list the sections' publications again.
+
+    >>> home = ('<a href="/news/a">A</a><a href="/campaigns">Campaigns</a>'
+    ...         '<a href="/about/">About</a><a href="/tag/roads/">Roads</a>'
+    ...         '<a href="/user/login">Log in</a><a href="https://x.org/y">Y</a>')
+    >>> s = uncovered_sections(home, "https://ex.org/",
+    ...                        ["https://ex.org/news/b", "https://ex.org/about/"],
+    ...                        lambda u: u.startswith("https://ex.org/"))
+    >>> s.names, s.start.links
+    (('campaigns',), ('https://ex.org/campaigns',))
+    """
+    home = read_listing(body, url, root=True)
+    paths = {_path(u) for u in listed}
+    filled = {p.split("/")[1] for p in paths if p.count("/") > 1}
+    by_section: dict[str, list[str]] = {}
+    for link in home.links:
+        name = section_of(link)
+        if name is not None and name not in filled and on_site(link):
+            by_section.setdefault(name, []).append(link)
+    names = tuple(n for n, ls in by_section.items() if any(_path(u) not in paths for u in ls))
+    roots = tuple(u for n in names for u in by_section[n])
+    # the home page lists publications of a section itself: its pagers list the older ones
+    items = any(_path(u).count("/") > 1 for u in roots)
+    pagers = tuple(u for u in home.pagers if on_site(u)) if items else ()
+    return Sections(names, ListingPage(listing=True, pagers=pagers, links=roots))
+
+
+def section_of(url: str) -> str | None:
+    """The section of a URL: its first path segment, unless it is an archive's.
+
+    >>> section_of("https://ex.org/campaigns/roads?page=2"), section_of("https://ex.org/?p=5")
+    ('campaigns', None)
+    >>> section_of("https://ex.org/2024/05/"), section_of("https://ex.org/taxonomy/term/3")
+    (None, None)
+    """
+    first = _path(url).split("/")[1]
+    if not first or first.lower() in _ARCHIVES or _YEAR.match(first):
+        return None
+    return first
+
+
+def _path(url: str) -> str:
+    """A URL's path as a sitemap and a link may both spell it: decoded, no trailing slash."""
+    return "/" + unquote(urlsplit(url).path).strip("/")
 
 
 def followable(url: str) -> bool:
