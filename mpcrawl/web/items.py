@@ -20,7 +20,15 @@ from mpcrawl.extract.speakers import find_turns
 from mpcrawl.extract.text import outbound_links, word_count
 from mpcrawl.web.page import PageInfo, version_key
 
-__all__ = ["FetchedPage", "Source", "WebPageItem", "WebTombstoneItem", "extract_page", "page_row"]
+__all__ = [
+    "FetchedPage",
+    "Source",
+    "WebEntryItem",
+    "WebPageItem",
+    "WebTombstoneItem",
+    "extract_page",
+    "page_row",
+]
 
 Source = Literal["sitemap", "crawl", "feed", "links", "ids"]
 """What listed a site's pages on the fallback path (``ids``: the id walk found it)."""
@@ -114,6 +122,19 @@ class WebTombstoneItem:
     reason: str  # "deleted" (404/410), "hidden" (401/403, login), "redirected", "returned"
     status: int
     redirect_to: str | None
+    run_id: str
+
+
+@dataclass(slots=True)
+class WebEntryItem:
+    """A page re-read where no ``lastmod`` or validator vouches for it (``web_entries``
+    table): what its listing entries were then (:mod:`mpcrawl.plans.recheck`)."""
+
+    table: ClassVar[str] = "web_entries"
+    site: str
+    url: str
+    entries: list[str]  # fingerprints (mpcrawl.web.listings.entry_fingerprints), sorted
+    checked_at: datetime
     run_id: str
 
 
