@@ -135,7 +135,6 @@ class Recheck:
         if not self.active(fs) or self.decided or url not in fs.live:
             return False
         self.deferred[url] = None
-        fs.listed.setdefault(url, None)
         return True
 
     def decide(self, fs: SiteView) -> list[Todo]:
@@ -145,7 +144,8 @@ class Recheck:
         if not self.active(fs):
             return []
         todo: list[Todo] = []
-        for url in self.deferred:
+        for url in self.deferred:  # listed, if unread (the feed's listing is set after)
+            fs.listed.setdefault(url, None)
             known, checked = fs.live[url], fs.state.checked.get(url)
             now_seen = self.seen.get(url, set())
             unchanged = bool(now_seen) and checked is not None and now_seen <= checked.entries
