@@ -115,14 +115,18 @@ class Recheck:
     decided: bool = False
     skipped: int = 0
 
+    def recording(self, fs: SiteView) -> bool:
+        """Whether the pages read get their entries recorded: a crawl of listings or a
+        feed (a sitemap's ``lastmod`` rules instead), not ``discover=1``, days above 0."""
+        return self.days > 0 and not fs.discover and fs.source != "sitemap"
+
     def active(self, fs: SiteView) -> bool:
-        """Whether pages may be left unread: a crawl of listings or a feed (a sitemap's
-        ``lastmod`` rules instead), not ``full=1`` nor ``discover=1``, days above 0."""
-        return self.days > 0 and not (fs.full or fs.discover) and fs.source != "sitemap"
+        """Whether pages may be left unread: as :meth:`recording`, and not ``full=1``."""
+        return self.recording(fs) and not fs.full
 
     def listing(self, fs: SiteView, body: str, url: str) -> None:
         """What one listing page says of the pages it links (read only where it counts)."""
-        if self.active(fs):
+        if self.recording(fs):
             self.entries(entry_fingerprints(body, url))
 
     def entries(self, found: Mapping[str, frozenset[str]]) -> None:
@@ -163,7 +167,7 @@ class Recheck:
 
     def answered(self, fs: SiteView, url: str) -> None:
         """A page answered (200 or 304) this run: its entries are recorded at the end."""
-        if self.active(fs):
+        if self.recording(fs):
             self.read[url] = None
 
     def rows(self, fs: SiteView) -> Iterator[WebEntryItem]:

@@ -8,9 +8,10 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from mpcrawl.archive.web_state import ArchivedPage, Checked, WebState
-from mpcrawl.plans.fallback import FallbackSite
+from mpcrawl.plans.fallback import FallbackPlan, FallbackSite
 from mpcrawl.plans.recheck import Recheck, due
 from mpcrawl.web.items import FetchedPage
+from mpcrawl.wp.sitename import site_host_keys
 from tests.plans.test_listing import HOME, LISTINGS, Drupal, articles, captured, crawl
 
 FIRST = datetime(2026, 12, 1, 2, tzinfo=UTC)
@@ -108,4 +109,17 @@ def test_full_and_zero_days_read_every_page() -> None:
     state, pages = first_night()
     site = Drupal()
     crawl(site, state=state, recheck=Recheck(days=0, now=SECOND))
-    assert fetched(site, pages) == pages and site.entries == []
+    assert fetched(site, pages) == pages and site.entries == []  # as before: no state
+    site = Drupal()
+    fs = FallbackSite(
+        site="127.0.0.1:59043",
+        home=HOME,
+        hosts=site_host_keys(HOME),
+        state=state,
+        run_id="r",
+        full=True,
+        recheck=Recheck(now=SECOND),
+    )
+    site.run(FallbackPlan(fs, site.request).start())
+    assert fetched(site, pages) == pages and fs.recheck.skipped == 0
+    assert {row.url for row in site.entries} == pages  # every page read: its turn restarts
