@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from mpcrawl import defaults
+from mpcrawl.plans.gone import page_form
 from mpcrawl.web.feeds import FeedEntry
 from mpcrawl.web.items import Source, WebEntryItem
 from mpcrawl.web.listings import entry_fingerprints
@@ -157,8 +158,9 @@ class Recheck:
                 self.skipped += 1
                 continue
             todo.append((url, fs.listed.get(url), validators(known)))
+        listed = {page_form(u) for u in fs.listed}  # in any scheme or www. form
         for url, known in fs.live.items():
-            if url in fs.listed or not fs.on_site(url):
+            if page_form(url) in listed or not fs.on_site(url):
                 continue
             if due(url, self._last_read(fs, url), self.now, self.days):
                 self.requested.add(url)
