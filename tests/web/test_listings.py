@@ -1,4 +1,5 @@
-"""Listing pages and their links, on pages captured from the test servers (``pages/``).
+"""Listing pages, their links and their entries, on pages captured from the test servers
+(``pages/``).
 
 Drupal 7.105 (``tests/drupal/``), Wagtail (``tests/wagtail/``) and WordPress 7.1
 (``tests/wordpress71/``) as served: which pages list others, which links are other pages
@@ -197,3 +198,25 @@ def test_a_hugo_list_pages_entries(tmp_path: Path) -> None:
     url, title = next(iter(posts.items()))
     edited = entry_fingerprints(html.replace(title, title + " (updated)"), listing)
     assert [u for u in posts if edited[u] != prints[u]] == [url]
+
+
+def test_each_post_of_a_wordpress_query_loop_is_its_entry() -> None:
+    # WordPress 7.1's twentytwentyfive home page (tests/wordpress71/), captured at this origin
+    origin = "http://127.0.0.1:45837"
+    html = (PAGES / "wordpress71-home.html").read_text()
+    prints = entry_fingerprints(html, origin + "/")
+    posts = {u: p for u, p in prints.items() if u.startswith(origin + "/jane-example-")}
+    assert len(posts) == 10 and all(len(p) == 1 for p in posts.values())
+    # li.wp-block-post holds title, text and date: an edit of the text changes that entry
+    sentence = "Jane Example MP visited Burnham-on-Crouch on business number 59."
+    assert html.count(sentence) == 1
+    edited = entry_fingerprints(html.replace(sentence, "An edited first line."), origin + "/")
+    assert [u for u in posts if edited[u] != posts[u]] == [
+        origin + "/jane-example-in-burnham-on-crouch-59/"
+    ]
+    # a new post pushes the first down a place: the others keep their entries
+    first = html.index('<li class="wp-block-post')
+    second = html.index('<li class="wp-block-post', first + 1)
+    shifted = entry_fingerprints(html[:first] + html[second:], origin + "/")
+    kept = [u for u in posts if u in shifted]
+    assert len(kept) == 9 and all(shifted[u] == posts[u] for u in kept)
