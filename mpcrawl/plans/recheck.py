@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Protocol
 from mpcrawl import defaults
 from mpcrawl.plans.gone import page_form
 from mpcrawl.web.feeds import FeedEntry
-from mpcrawl.web.items import Source, WebEntryItem
+from mpcrawl.web.items import WebEntryItem
 from mpcrawl.web.listings import entry_fingerprints
 
 if TYPE_CHECKING:
@@ -94,10 +94,11 @@ class SiteView(Protocol):
     run_id: str
     full: bool
     discover: bool
-    source: Source | None
     state: WebState
     listed: dict[str, datetime | None]
 
+    @property
+    def source(self) -> str | None: ...  # what listed the site (sitemap, crawl, feed...)
     @property
     def live(self) -> Mapping[str, ArchivedPage]: ...
     def on_site(self, url: str) -> bool: ...
