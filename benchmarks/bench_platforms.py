@@ -101,13 +101,16 @@ PLATFORMS: dict[str, Callable[[], AbstractContextManager[Site]]] = {
 
 def _night(archive: Path, url: str) -> tuple[Timed, int, int, str]:
     """One crawl: the process, its requests (run record), the publications archived, and
-    the run record's outcome and errors."""
+    the run record's outcome, errors and pages left unread (``pages_skipped``)."""
     timed = run_timed(scrapy_crawl(archive, url, LOG_LEVEL="INFO"))
     con = connect(str(archive))
-    latest = "SELECT requests, outcome, errors FROM runs ORDER BY started_at DESC LIMIT 1"
-    requests, outcome, errors = con.sql(latest).fetchall()[0]
+    latest = (
+        "SELECT requests, outcome, errors, pages_skipped FROM runs ORDER BY started_at DESC LIMIT 1"
+    )
+    requests, outcome, errors, skipped = con.sql(latest).fetchall()[0]
     (found,) = con.sql("SELECT count(*) FROM publications").fetchall()[0]
-    return timed, int(requests), int(found), f"{outcome}, {errors} errors"
+    unread = f", {skipped} pages left unread" if skipped else ""
+    return timed, int(requests), int(found), f"{outcome}, {errors} errors{unread}"
 
 
 def _row(name: str, make: Callable[[], AbstractContextManager[Site]]) -> Row:

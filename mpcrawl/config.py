@@ -71,6 +71,7 @@ class Config:
     feed_pages: int  # pages of a WordPress feed read for dates (mpcrawl.plans.numbers)
     id_walk_max: int
     id_walk_misses: int
+    recheck_days: int  # pages left unread for an unchanged entry (mpcrawl.plans.recheck)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
@@ -113,6 +114,7 @@ class Config:
             feed_pages=_positive_int(settings, "MPCRAWL_FEED_PAGES", minimum=0),
             id_walk_max=_positive_int(settings, "MPCRAWL_ID_WALK_MAX", minimum=0),
             id_walk_misses=_positive_int(settings, "MPCRAWL_ID_WALK_MISSES"),
+            recheck_days=_positive_int(settings, "MPCRAWL_RECHECK_DAYS", minimum=0),
         )
 
     @classmethod

@@ -54,3 +54,10 @@ ID_WALK_MAX: Final = 5000
 
 ID_WALK_MISSES: Final = 250
 """Ids in a row answering no page after which the id walk stops (``MPCRAWL_ID_WALK_MISSES``)."""
+
+RECHECK_DAYS: Final = 7
+"""Days within which every archived live page a site's listing cannot vouch for (no
+``lastmod``, no validators) is re-read at least once (``MPCRAWL_RECHECK_DAYS``), a seventh
+of them a night; ``0`` re-reads every such page every night. A week: an edit that changes
+no listing entry (the body below a teaser) is archived within a week, and a no-change night
+costs the listings and a seventh of the pages (Drupal 7, 300 articles: docs/crawling.md)."""

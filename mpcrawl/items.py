@@ -225,6 +225,7 @@ class RunItem:
     listing_complete: bool | None = None
     pages_listed: int | None = None
     pages_found: int | None = None
+    pages_skipped: int | None = None
     bad_objects: int = 0
     rejects: int = 0
     routes_skipped: list[str] = field(default_factory=list)

@@ -270,6 +270,9 @@ RUNS = pa.schema(
         ("listing_complete", pa.bool_()),
         ("pages_listed", pa.int64()),  # URLs the fallback's listing named
         ("pages_found", pa.int64()),  # of those, publications read (new or unchanged)
+        # of those listed, archived pages left unread: their listing entry unchanged and
+        # not their turn to be re-read (MPCRAWL_RECHECK_DAYS); never counted unchanged
+        ("pages_skipped", pa.int64()),
         ("bad_objects", pa.int64()),  # objects archived with values no typed column holds
         ("rejects", pa.int64()),  # objects no row can hold, kept whole in ``rejects``
         # optional routes (users, terms, media, revisions, a type of types=) refused or
@@ -338,6 +341,20 @@ WEB_TOMBSTONES = pa.schema(
     ]
 )
 
+# What the listings said of each page the fallback re-read, on a site whose listing is the
+# crawl of its listings or a feed (mpcrawl.plans.recheck): the fingerprints of its entries
+# (mpcrawl.web.listings.entry_fingerprints) and when it was re-read. A page left unread for
+# an unchanged entry gets no row: skipping is no evidence about the page.
+WEB_ENTRIES = pa.schema(
+    [
+        ("site", pa.string()),
+        ("url", pa.string()),
+        ("entries", pa.list_(pa.string())),
+        ("checked_at", UTC_TS),
+        ("run_id", pa.string()),
+    ]
+)
+
 # Each site's robots.txt as fetched by Scrapy's RobotsTxtMiddleware, when it changed
 # (mpcrawl.robotstxt): `scrapy changes` tells new Disallow lines that cover archived URLs.
 ROBOTS = pa.schema(
@@ -392,6 +409,7 @@ TABLES: dict[str, Table] = {
         Table("runs", RUNS, ("run_id", "site"), False),
         Table("web_pages", WEB_PAGES, ("site", "url", "version_sha256"), True, "date_gmt"),
         Table("web_tombstones", WEB_TOMBSTONES, ("site", "url", "detected_at"), False),
+        Table("web_entries", WEB_ENTRIES, ("site", "url", "checked_at"), False),
         Table("rejects", REJECTS, ("site", "kind", "raw_sha256"), False),
         Table("robots", ROBOTS, ("site", "run_id"), False),
     )

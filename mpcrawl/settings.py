@@ -47,6 +47,9 @@ MPCRAWL_MAX_CRAWL_DELAY = defaults.MAX_CRAWL_DELAY
 MPCRAWL_FEED_PAGES = defaults.FEED_PAGES
 MPCRAWL_ID_WALK_MAX = defaults.ID_WALK_MAX
 MPCRAWL_ID_WALK_MISSES = defaults.ID_WALK_MISSES
+# Fallback path, a site with no lastmod or validators: pages whose listing entry did not
+# change are left unread, each re-read at least once in this many days (docs/crawling.md)
+MPCRAWL_RECHECK_DAYS = defaults.RECHECK_DAYS  # 0: every page every night
 # Evidence (docs/evidence.md): every request and response as WARC/1.1 in
 # <archive>/warc/site=<site>/, files closed and published from this size on. Off by default:
 # measured, it costs ~1.3x the crawl time on a fast local site and as many bytes as the

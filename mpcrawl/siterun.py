@@ -79,6 +79,7 @@ def run_record(
         listing_complete=fallback.incomplete is None if fallback else None,
         pages_listed=fallback.pages_listed if fallback else None,
         pages_found=fallback.pages_found + tally.pages_found if fallback else None,
+        pages_skipped=fallback.pages_skipped if fallback else None,
         bad_objects=tally.bad_objects,
         rejects=tally.rejects,
         routes_skipped=list(verdict.routes_skipped),

@@ -81,6 +81,7 @@ class FallbackCounts:
     pages_unchanged: int
     tombstones_new: int
     errors: list[str] = field(default_factory=list)
+    pages_skipped: int = 0  # listed, archived, left unread: entry unchanged (plans.recheck)
     incomplete: str | None = None  # why the listing may miss publications (None: complete)
 
 

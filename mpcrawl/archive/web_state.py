@@ -5,6 +5,10 @@ newest archived version's key, the sitemap ``lastmod`` and the HTTP validators i
 fetched with, and whether it is gone: its newest presence event came after that version
 and is a tombstone (``deleted``, ``hidden``, ``redirected``), not ``returned``.
 
+Where the fallback re-read pages that no ``lastmod`` or validator vouches for, it also
+knows what their listing entries were then and when (``web_entries``): the newest row per
+URL (:mod:`mpcrawl.plans.recheck`).
+
 A site read by REST before (its API closed since) also knows the ``link`` of each post
 REST archived and did not find gone, where no page of that URL is archived: a known page
 without a version key. So its pages are probed when a complete listing misses them, and
@@ -28,7 +32,7 @@ import pyarrow as pa
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.state import ArchiveStateError, column_batches
 
-__all__ = ["ArchivedPage", "WebState", "load_web_state"]
+__all__ = ["ArchivedPage", "Checked", "WebState", "load_web_state"]
 
 _PAGE_COLUMNS = [
     "url",
@@ -68,6 +72,15 @@ class ArchivedPage:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """When a page was last re-read where nothing vouches for it, and its listing entries
+    then (fingerprints, :func:`~mpcrawl.web.listings.entry_fingerprints`)."""
+
+    at: datetime
+    entries: frozenset[str]
+
+
 @dataclass(slots=True)
 class WebState:
     """A site's archived pages (newest version per URL) and the URLs tombstoned since.
@@ -78,6 +91,7 @@ class WebState:
 
     pages: dict[str, ArchivedPage] = field(default_factory=dict)
     tombstoned: set[str] = field(default_factory=set)
+    checked: dict[str, Checked] = field(default_factory=dict)  # newest web_entries row
 
     @property
     def live(self) -> dict[str, ArchivedPage]:
@@ -124,6 +138,10 @@ def _load_web_state(location: ArchiveLocation, site: str) -> WebState:
         if page is not None and at > page.fetched_at and reason != "returned":
             state.tombstoned.add(url)
     _add_rest_posts(location, site, state)
+    for row in _rows(location, "web_entries", site, ["url", "entries", "checked_at"]):
+        url, at = row["url"], row["checked_at"]
+        if url and at is not None and (url not in state.checked or at > state.checked[url].at):
+            state.checked[url] = Checked(at, frozenset(row["entries"] or ()))
     return state
 
 

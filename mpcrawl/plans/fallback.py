@@ -43,6 +43,7 @@ from mpcrawl.plans.gone import REDIRECTS, Gone
 from mpcrawl.plans.listing import Home, list_sections, list_site
 from mpcrawl.plans.numbers import Numbers, NumbersPlan, Todo
 from mpcrawl.plans.pages import PageQueue, listed_unchanged
+from mpcrawl.plans.recheck import Recheck, feed_fingerprints
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
 from mpcrawl.web.items import FetchedPage, ListedBy, Listing
@@ -79,6 +80,7 @@ class FallbackSite:
     post_types: frozenset[str] = frozenset(("post", "page"))  # of WordPress pages, from types=
     wordpress: bool = False  # the REST path saw WordPress (rest_closed): its feed pages
     numbers: Numbers = field(default_factory=Numbers)  # feed dates, printed ids (plans.numbers)
+    recheck: Recheck = field(default_factory=Recheck)  # pages left unread (plans.recheck)
     walk: SitemapWalk = field(init=False)
     live: dict[str, ArchivedPage] = field(init=False)  # archived, not tombstoned since
     source: Listing | None = None
@@ -268,6 +270,7 @@ class FallbackPlan:
                 yield from self._next_feed(rest, home)
                 return
             fs.numbers.entries(entries)
+            fs.recheck.entries(feed_fingerprints(entries))
             found = {e.url: e.updated for e in entries if fs.on_site(e.url)}
             fs.feed_bad = {e.url: tuple(f"feed {b}" for b in e.bad_values) for e in entries}
             yield from list_site(self, home, dict(list(found.items())[: fs.caps.max_urls]))
@@ -294,6 +297,8 @@ class FallbackPlan:
             if unchanged and not fs.full:
                 fs.pages_found += 1
                 fs.pages_unchanged += 1
+                continue
+            if fs.recheck.defer(fs, url):  # its listing entry decides, once all are read
                 continue
             headers: dict[str, str] = {}
             if known is not None and not fs.full:
@@ -336,6 +341,7 @@ class FallbackPlan:
         if response.status == 304 and url in fs.live:
             fs.pages_found += 1
             fs.pages_unchanged += 1
+            fs.recheck.answered(fs, url)
             return
         settled = self.gone.settle(url, response)
         if settled is not None:  # gone, hidden, or a login page
@@ -362,6 +368,7 @@ class FallbackPlan:
             bad_values=fs.bad_values(url),
             listed_date=fs.numbers.date_of(url, response.url, printed),
         )
+        fs.recheck.answered(fs, url)
 
     def _pages_settled(self) -> Iterator[Any]:
         """Called as each page or listing request ends: the waiting pages go on (the crawl
@@ -370,6 +377,10 @@ class FallbackPlan:
         yield from self._more_pages()
         if fs.pages_pending or fs.probed_gone:
             return
+        if not fs.recheck.decided:  # the listings are read: the pages held back (recheck)
+            yield from self.numbers.dated(fs.recheck.decide(fs), self._fetch)
+            return
+        yield from fs.recheck.rows(fs)
         fs.probed_gone = True
         if not fs.complete:
             yield from self.numbers.walk_ids()

@@ -107,7 +107,7 @@ class Gone:
             return
         listed = {page_form(u) for u in fs.listed}
         for url, known in list(fs.live.items()):
-            if page_form(url) not in listed and fs.on_site(url):
+            if page_form(url) not in listed and fs.on_site(url) and url not in fs.recheck.requested:
                 yield self._probe(url, known)
 
     def _probe(self, url: str, known: ArchivedPage) -> Any:

@@ -68,6 +68,8 @@ def list_site(
         if not feed:
             on_site = [u for u in home.links() if fs.on_site(u)] if home else []
             entries = dict.fromkeys(on_site[: fs.caps.max_urls])
+            if home is not None:
+                fs.recheck.listing(fs, home.body, home.url)
         yield from plan._listed(entries)
         return
     fs.source = "crawl"
@@ -166,6 +168,7 @@ class ListingCrawl:
         what of it to follow); the pages ``listed`` (a feed's) are the fallback plan's to
         fetch, never fetched twice."""
         self.frontier.admit([self.fs.home, home.url, *listed])
+        self.fs.recheck.listing(self.fs, home.body, home.url)
         page = page or read_listing(home.body, home.url, root=True)
         logger.info(
             "%s: crawling its listings from %s (%d links)",
@@ -187,6 +190,8 @@ class ListingCrawl:
         fs = self.fs
         if len(self.frontier.seen) > fs.caps.max_urls:
             self.frontier.cut = self.frontier.cut or f"more than {fs.caps.max_urls} URLs"
+            return
+        if fs.recheck.defer(fs, url):  # archived: its listing entry decides (plans.recheck)
             return
         fs.pages_pending += 1
         known = None if fs.full else fs.live.get(url)
@@ -223,6 +228,7 @@ class ListingCrawl:
             frontier.admit([response.url] if fs.on_site(response.url) else [])
             page = read_listing(response.text, response.url)
             if page.listing:
+                fs.recheck.listing(fs, response.text, response.url)
                 if frontier.expand(depth=depth, elapsed=time.monotonic() - self.began):
                     yield from self._follow(page, depth)
                 return

@@ -29,6 +29,7 @@ from mpcrawl.plans.fallback import REDIRECTS, FallbackPlan, FallbackSite
 from mpcrawl.plans.listing import listing_gap
 from mpcrawl.plans.numbers import NumberCaps, Numbers
 from mpcrawl.plans.pages import PageQueue
+from mpcrawl.plans.recheck import Recheck
 from mpcrawl.plans.rest import KNOWN_REST_BASES, Arguments, RestPlan
 from mpcrawl.plans.rest.site import OnFailure, OnResponse, RequestFailed
 from mpcrawl.settings import user_agent
@@ -231,6 +232,7 @@ class WpSpider(Spider):
             home_page=run.home_page if isinstance(run.home_page, Response) else None,
             wordpress=run.verdict.decided == "rest_closed",
             numbers=Numbers(NumberCaps.of(self.ledger.config)),
+            recheck=Recheck(config.recheck_days),
         )
         run.home_page = None
         self.fallbacks[run.site] = fs
@@ -246,12 +248,14 @@ class WpSpider(Spider):
             pages_unchanged=fs.pages_unchanged,
             tombstones_new=fs.tombstones_new,
             errors=[*fs.errors, *fs.pages.lost()],
+            pages_skipped=fs.recheck.skipped,
             incomplete=listing_gap(fs),
         )
         run.verdict.fallback_finished(counts, discover=self.args.discover)
         stats = self.crawler.stats
         stats.inc_value(f"mpcrawl/fallback/source/{fs.listed_by or 'none'}")
         stats.inc_value("mpcrawl/fallback/pages_unchanged", fs.pages_unchanged)
+        stats.inc_value("mpcrawl/fallback/pages_skipped", fs.recheck.skipped)
         stats.inc_value("mpcrawl/fallback/tombstones", fs.tombstones_new)
         if fs.frontier is not None:
             stats.inc_value("mpcrawl/fallback/listing_pages", fs.frontier.listings)

@@ -21,6 +21,7 @@ CREATE OR REPLACE VIEW tombstones_files AS SELECT * FROM read_parquet(mpcrawl_gl
 CREATE OR REPLACE VIEW runs_files AS SELECT * FROM read_parquet(mpcrawl_glob('runs'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW web_pages_files AS SELECT * FROM read_parquet(mpcrawl_glob('web_pages'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW web_tombstones_files AS SELECT * FROM read_parquet(mpcrawl_glob('web_tombstones'), hive_partitioning = true, union_by_name = true);
+CREATE OR REPLACE VIEW web_entries_files AS SELECT * FROM read_parquet(mpcrawl_glob('web_entries'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW robots_files AS SELECT * FROM read_parquet(mpcrawl_glob('robots'), hive_partitioning = true, union_by_name = true);
 CREATE OR REPLACE VIEW rejects_files AS SELECT * FROM read_parquet(mpcrawl_glob('rejects'), hive_partitioning = true, union_by_name = true);
 
@@ -36,6 +37,7 @@ CREATE OR REPLACE VIEW tombstones AS SELECT * FROM tombstones_files QUALIFY row_
 CREATE OR REPLACE VIEW sites AS SELECT * FROM sites_files QUALIFY row_number() OVER (PARTITION BY site, run_id ORDER BY checked_at) = 1;
 CREATE OR REPLACE VIEW runs AS SELECT * FROM runs_files QUALIFY row_number() OVER (PARTITION BY run_id, site ORDER BY finished_at) = 1;
 CREATE OR REPLACE VIEW robots AS SELECT * FROM robots_files QUALIFY row_number() OVER (PARTITION BY site, run_id ORDER BY fetched_at) = 1;
+CREATE OR REPLACE VIEW web_entries AS SELECT * FROM web_entries_files QUALIFY row_number() OVER (PARTITION BY site, url, checked_at ORDER BY run_id) = 1;
 CREATE OR REPLACE VIEW rejects AS SELECT * FROM rejects_files QUALIFY row_number() OVER (PARTITION BY site, kind, raw_sha256 ORDER BY fetched_at) = 1;
 
 -- The newest row of objects that have no modification time.

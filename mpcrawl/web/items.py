@@ -25,6 +25,7 @@ __all__ = [
     "ListedBy",
     "Listing",
     "Source",
+    "WebEntryItem",
     "WebPageItem",
     "WebTombstoneItem",
     "extract_page",
@@ -128,6 +129,19 @@ class WebTombstoneItem:
     reason: str  # "deleted" (404/410), "hidden" (401/403, login), "redirected", "returned"
     status: int
     redirect_to: str | None
+    run_id: str
+
+
+@dataclass(slots=True)
+class WebEntryItem:
+    """A page re-read where no ``lastmod`` or validator vouches for it (``web_entries``
+    table): what its listing entries were then (:mod:`mpcrawl.plans.recheck`)."""
+
+    table: ClassVar[str] = "web_entries"
+    site: str
+    url: str
+    entries: list[str]  # fingerprints (mpcrawl.web.listings.entry_fingerprints), sorted
+    checked_at: datetime
     run_id: str
 
 

@@ -21,7 +21,7 @@ from mpcrawl.archive.writer import ArchiveWriter
 from mpcrawl.ledger import row_of
 from mpcrawl.read import connect
 from mpcrawl.sitelist import SiteEntry
-from mpcrawl.web.items import WebPageItem, WebTombstoneItem
+from mpcrawl.web.items import WebEntryItem, WebPageItem, WebTombstoneItem
 from tests.hugo.site import HugoSite
 from tests.inprocess import ledger, wp_crawler
 
@@ -35,7 +35,7 @@ def page(url: str, version: str, fetched_at: datetime) -> WebPageItem:
     )
 
 
-def write(archive: Path, *rows: WebPageItem | WebTombstoneItem) -> ArchiveLocation:
+def write(archive: Path, *rows: WebPageItem | WebTombstoneItem | WebEntryItem) -> ArchiveLocation:
     location = ArchiveLocation.parse(str(archive))
     writer = ArchiveWriter(location, "r")
     for row in rows:
@@ -70,10 +70,32 @@ def test_the_newest_version_of_each_url_and_what_was_tombstoned_since(tmp_path: 
     assert list(state.live) == ["https://ex.org/a/"]
 
 
-def test_a_file_that_is_not_parquet_is_named(tmp_path: Path) -> None:
+def test_each_pages_listing_entries_when_last_read(tmp_path: Path) -> None:
+    later = datetime(2026, 3, 1, tzinfo=UTC)
+    a = "https://ex.org/a/"
+    location = write(
+        tmp_path / "archive",
+        page(a, "a1", AT),
+        WebEntryItem(SITE, a, ["0123456789abcdef"], AT, "r"),
+        WebEntryItem(SITE, a, ["fedcba9876543210", "0123456789abcdef"], later, "r2"),
+    )
+    checked = load_web_state(location, SITE).checked
+    assert list(checked) == [a]
+    assert (checked[a].at, checked[a].entries) == (
+        later,
+        frozenset({"fedcba9876543210", "0123456789abcdef"}),
+    )
+    # the view holds each row once
+    assert connect(str(tmp_path / "archive")).sql(
+        "SELECT count(*) FROM web_entries"
+    ).fetchall() == [(2,)]
+
+
+@pytest.mark.parametrize("table", ["web_pages", "web_entries"])
+def test_a_file_that_is_not_parquet_is_named(tmp_path: Path, table: str) -> None:
     archive = tmp_path / "archive"
     location = write(archive, page("https://ex.org/a/", "a1", AT))
-    bad = stray(archive, "web_pages", SITE)
+    bad = stray(archive, table, SITE)
     with pytest.raises(ArchiveStateError, match=f"{bad} is not a readable Parquet file"):
         load_web_state(location, SITE)
 

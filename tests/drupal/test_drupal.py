@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from mpcrawl.defaults import RECHECK_DAYS
+from mpcrawl.plans.recheck import due
 from mpcrawl.read import connect
 from tests.crawl import read
 from tests.drupal.drupalserver import Drupal, Site
@@ -82,6 +84,31 @@ def test_drupal_core_is_archived_through_its_listings(drupal: Drupal, tmp_path: 
     assert run[:3] == ("not_wordpress", "crawl", True)
     listings = f.stats["mpcrawl/fallback/listing_pages"]
     print(f"drupal7 core: {run[4]} found / {run[3]} listed, {listings} listing pages read")
+    # the next night, nothing changed: the listings, then only the articles whose turn came
+    # (a seventh, by the hash of their URL); the rest left unread, as their teasers show no
+    # change (issue 23, scope 5; mpcrawl.plans.recheck)
+    rows = con.sql("SELECT count(*) FROM web_pages_files").fetchall()
+    again = crawl_in_process(archive, drupal.sites["core"].url)
+    con = connect(str(archive))
+    assert con.sql("SELECT count(*) FROM web_pages_files").fetchall() == rows  # no row
+    started, skipped = con.sql(
+        "SELECT started_at, pages_skipped FROM runs ORDER BY started_at DESC LIMIT 1"
+    ).fetchall()[0]
+    reread = {
+        u
+        for (u,) in con.sql(
+            "SELECT url FROM web_entries WHERE checked_at >= ?", params=[started]
+        ).fetchall()
+    }
+    read_at = dict(con.sql("SELECT url, fetched_at FROM web_pages_latest").fetchall())
+    turn = {u for u, at in read_at.items() if due(u, at, started, RECHECK_DAYS)}
+    assert reread == turn and skipped == len(read_at) - len(turn)
+    requests = again["downloader/request_count"]
+    assert requests < len(read_at)  # fewer requests than pages
+    print(
+        f"drupal7 core no-change night: {requests} requests for {len(read_at)} articles"
+        f" ({len(turn)} re-read in turn, {skipped} left unread)"
+    )
 
 
 def test_drupal_core_is_reached_through_its_feed_and_node_ids(

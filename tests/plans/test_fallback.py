@@ -14,7 +14,8 @@ from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from mpcrawl.archive.web_state import ArchivedPage, WebState
 from mpcrawl.pipelines.normalise import NormalisePipeline
 from mpcrawl.plans.fallback import FallbackPlan, FallbackSite
-from mpcrawl.web.items import FetchedPage, WebPageItem
+from mpcrawl.plans.recheck import Recheck
+from mpcrawl.web.items import FetchedPage, WebEntryItem, WebPageItem
 from mpcrawl.web.listings import Bounds
 from mpcrawl.wp.sitename import site_host_keys
 
@@ -30,6 +31,7 @@ class Site:
         self.queue: list[tuple[Request, Callable[[Response], Iterator[Any]]]] = []
         self.fetched: list[str] = []
         self.items: list[Any] = []
+        self.entries: list[WebEntryItem] = []  # web_entries rows (plans.recheck), apart
 
     def request(
         self,
@@ -62,12 +64,18 @@ class Site:
 
     def _take(self, output: Iterator[Any]) -> None:
         for value in output:
-            if not isinstance(value, Request):
+            if isinstance(value, WebEntryItem):
+                self.entries.append(value)
+            elif not isinstance(value, Request):
                 self.items.append(value)
 
 
 def plan(
-    site: Site, state: WebState | None = None, bounds: Bounds | None = None, home: str = HOME
+    site: Site,
+    state: WebState | None = None,
+    bounds: Bounds | None = None,
+    home: str = HOME,
+    recheck: Recheck | None = None,
 ) -> FallbackSite:
     """The fallback plan of the site at ``home``, served by ``site``, run to its end."""
     fs = FallbackSite(
@@ -77,6 +85,7 @@ def plan(
         state=state or WebState(),
         run_id="r",
         bounds=bounds or Bounds(),
+        recheck=recheck or Recheck(),
     )
     site.run(FallbackPlan(fs, site.request).start())
     return fs

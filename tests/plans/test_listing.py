@@ -8,7 +8,7 @@ address those listings link to. Everything else answers 404, as a page the site 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +18,7 @@ from mpcrawl.archive.web_state import ArchivedPage, WebState
 from mpcrawl.pipelines.normalise import NormalisePipeline
 from mpcrawl.plans.fallback import FallbackSite
 from mpcrawl.plans.listing import listing_gap
+from mpcrawl.plans.recheck import Recheck, due
 from mpcrawl.web.items import FetchedPage, WebPageItem, WebTombstoneItem
 from mpcrawl.web.listings import Bounds
 from mpcrawl.web.page import page_links
@@ -28,6 +29,7 @@ HOME = "http://127.0.0.1:59043/"  # where the HTML pages were captured
 RSS_ORIGIN = b"http://127.0.0.1:50691"  # where drupal7-rss.xml was captured
 PAGER = HOME + "node?page=2"
 TAG = HOME + "taxonomy/term/1"
+NIGHTS = [datetime(2026, 12, d, 2, tzinfo=UTC) for d in range(1, 15)]
 LISTINGS = {
     HOME: "drupal7-front.html",
     PAGER: "drupal7-node-listing-page-2.html",
@@ -65,8 +67,13 @@ class Drupal(Site):
         return super().request(url, *args, **kwargs)  # type: ignore[arg-type]
 
 
-def crawl(site: Site, bounds: Bounds | None = None, state: WebState | None = None) -> FallbackSite:
-    return plan(site, state, bounds, home=HOME)
+def crawl(
+    site: Site,
+    bounds: Bounds | None = None,
+    state: WebState | None = None,
+    recheck: Recheck | None = None,
+) -> FallbackSite:
+    return plan(site, state, bounds, home=HOME, recheck=recheck)
 
 
 def pages(site: Site) -> list[str]:
@@ -107,10 +114,13 @@ def test_a_pager_is_no_hop_deeper_a_tag_listing_is() -> None:
 
 def test_an_incomplete_crawl_tombstones_nothing_a_complete_one_probes() -> None:
     old = HOME + "news/an-article-since-deleted"
-    known = ArchivedPage("v", datetime(2026, 1, 1, tzinfo=UTC), None, None, None, "article", 9)
+    # read the night before and not its turn tonight: only a complete listing probes it
+    night = next(n for n in NIGHTS if not due(old, n - timedelta(days=1), n, 7))
+    read = night - timedelta(days=1)
+    known = ArchivedPage("v", read, None, None, None, "article", 9)
     for bounds, complete in ((Bounds(pages=1), False), (Bounds(), True)):
         site = Drupal()
-        fs = crawl(site, bounds, WebState(pages={old: known}))
+        fs = crawl(site, bounds, WebState(pages={old: known}), Recheck(now=night))
         assert fs.complete == complete
         stones = [(i.url, i.reason) for i in site.items if isinstance(i, WebTombstoneItem)]
         assert stones == ([(old, "deleted")] if complete else [])

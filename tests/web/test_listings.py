@@ -1,4 +1,5 @@
-"""Listing pages and their links, on pages captured from the test servers (``pages/``).
+"""Listing pages, their links and their entries, on pages captured from the test servers
+(``pages/``).
 
 Drupal 7.105 (``tests/drupal/``), Wagtail (``tests/wagtail/``) and WordPress 7.1
 (``tests/wordpress71/``) as served: which pages list others, which links are other pages
@@ -12,7 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mpcrawl.web.listings import Bounds, Frontier, followable, read_listing
+from mpcrawl.web.listings import Bounds, Frontier, entry_fingerprints, followable, read_listing
+from tests.hugo.site import HugoSite
 
 PAGES = Path(__file__).parent / "pages"
 ORIGIN = "http://127.0.0.1:59043"  # where the Drupal pages were captured
@@ -130,3 +132,91 @@ def test_a_crawl_past_its_time_reads_no_more_listings() -> None:
     assert not frontier.expand(depth=0, elapsed=61.0)
     assert frontier.cut == "listings left unread after 60 s (MPCRAWL_LISTING_SECONDS)"
     assert not frontier.complete and frontier.listings == 1
+
+
+# --- listing entries (entry_fingerprints): what a listing says of each page ------------
+
+FRONT = "drupal7-front.html"
+
+
+def news(prints: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    return {u: p for u, p in prints.items() if urlsplit(u).path.startswith("/news/")}
+
+
+def entries_of(name: str, path: str, html: str | None = None) -> dict[str, frozenset[str]]:
+    return entry_fingerprints(html or (PAGES / name).read_text(), ORIGIN + path)
+
+
+def test_each_teaser_of_drupals_front_page_is_its_articles_one_entry() -> None:
+    prints = news(entries_of(FRONT, "/"))
+    # title and "Read more" sit in one div.node-teaser: one entry per article
+    assert len(prints) == 10 and all(len(p) == 1 for p in prints.values())
+    assert len(set().union(*prints.values())) == 10
+
+
+def test_an_edit_a_teaser_shows_changes_that_articles_entry_only() -> None:
+    html = (PAGES / FRONT).read_text()
+    sentence = "Residents wrote to her 85 times this year"
+    assert html.count(sentence) == 1  # in the teaser of one article
+    edited = entries_of(FRONT, "/", html.replace(sentence, "Residents wrote 86 times"))
+    before = entries_of(FRONT, "/")
+    changed = [u for u in news(before) if before[u] != edited[u]]
+    assert [urlsplit(u).path for u in changed] == [
+        "/news/jane-example-raises-southminster-in-debate-on-clause-85"
+    ]
+
+
+def test_an_article_keeps_its_entry_when_it_moves_down_or_to_another_listing() -> None:
+    html = (PAGES / FRONT).read_text()
+    # a new article pushes the others down: the first teaser gone, the rest unchanged
+    start = html.index('<div id="node-305"')
+    end = html.index('<div id="node-304"')
+    shifted = news(entries_of(FRONT, "/", html[:start] + html[end:]))
+    before = news(entries_of(FRONT, "/"))
+    assert len(shifted) == 9 and all(shifted[u] == before[u] for u in shifted)
+    # the same teaser on a tag listing is the same entry
+    tag = news(entries_of("drupal7-taxonomy-term.html", "/taxonomy/term/1"))
+    both = set(tag) & set(before)
+    assert both and all(tag[u] == before[u] for u in both)
+
+
+def test_each_page_of_drupals_pager_and_a_wagtail_index_has_one_entry_per_publication() -> None:
+    page2 = news(entries_of("drupal7-node-listing-page-2.html", "/node?page=2"))
+    assert len(page2) == 10 and all(len(p) == 1 for p in page2.values())
+    index = entries_of("wagtail-index.html", "/news/")
+    visits = {u: p for u, p in index.items() if "/news/visit-" in u}
+    assert len(visits) == 20 and len(set().union(*visits.values())) == 20
+
+
+def test_a_hugo_list_pages_entries(tmp_path: Path) -> None:
+    with HugoSite(tmp_path, pages=5) as site:
+        html = (site.public / "posts" / "index.html").read_text()
+    listing = site.url + "/posts/"
+    prints = entry_fingerprints(html, listing)
+    posts = {site.url + page.path: page.title for page in site.pages.values()}
+    assert set(posts) <= set(prints) and all(len(prints[u]) == 1 for u in posts)
+    url, title = next(iter(posts.items()))
+    edited = entry_fingerprints(html.replace(title, title + " (updated)"), listing)
+    assert [u for u in posts if edited[u] != prints[u]] == [url]
+
+
+def test_each_post_of_a_wordpress_query_loop_is_its_entry() -> None:
+    # WordPress 7.1's twentytwentyfive home page (tests/wordpress71/), captured at this origin
+    origin = "http://127.0.0.1:45837"
+    html = (PAGES / "wordpress71-home.html").read_text()
+    prints = entry_fingerprints(html, origin + "/")
+    posts = {u: p for u, p in prints.items() if u.startswith(origin + "/jane-example-")}
+    assert len(posts) == 10 and all(len(p) == 1 for p in posts.values())
+    # li.wp-block-post holds title, text and date: an edit of the text changes that entry
+    sentence = "Jane Example MP visited Burnham-on-Crouch on business number 59."
+    assert html.count(sentence) == 1
+    edited = entry_fingerprints(html.replace(sentence, "An edited first line."), origin + "/")
+    assert [u for u in posts if edited[u] != posts[u]] == [
+        origin + "/jane-example-in-burnham-on-crouch-59/"
+    ]
+    # a new post pushes the first down a place: the others keep their entries
+    first = html.index('<li class="wp-block-post')
+    second = html.index('<li class="wp-block-post', first + 1)
+    shifted = entry_fingerprints(html[:first] + html[second:], origin + "/")
+    kept = [u for u in posts if u in shifted]
+    assert len(kept) == 9 and all(shifted[u] == posts[u] for u in kept)
