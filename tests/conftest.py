@@ -17,7 +17,12 @@ import pytest
 from hypothesis import settings
 
 from mpcrawl.sample.server import SampleSite
-from tests.wordpress.archives import wordpress_archives, wordpress_edited_site  # noqa: F401
+from tests.wordpress.archives import (  # noqa: F401
+    closed_wordpress_archive,
+    credentialed_wordpress_archive,
+    wordpress_archives,
+    wordpress_edited_site,
+)
 from tests.wordpress.fixture import closed_wordpress, wordpress, wordpress_fork  # noqa: F401
 
 # Property tests check what an input does, not how fast: on a loaded 2-core CI machine a
