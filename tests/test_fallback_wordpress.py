@@ -21,7 +21,7 @@ from tests.crawl import read, scalar
 from tests.inprocess import crawl
 from tests.test_changes import digest_json
 from tests.wordpress.archives import ClosedWordPressArchive
-from tests.wordpress.wpserver import Instance, WordPress
+from tests.wordpress.wpserver import SMALL_POSTS, Instance, WordPress
 
 # Each way of closing the API once and each permalink form once: the fallback reads the
 # same pages whichever way discovery is refused (closed-plain, hidden-pretty add nothing).
@@ -162,7 +162,7 @@ def _last_run(archive: Path) -> tuple[Any, ...]:
 
 
 def test_edit_delete_and_rename_on_a_closed_wordpress(wordpress: WordPress, tmp_path: Path) -> None:
-    instance = wordpress.fork("fallback_edits", rest="closed")
+    instance = wordpress.fork("fallback_edits", rest="closed", posts=SMALL_POSTS)
     try:
         archive = tmp_path / "archive"
         assert crawl(archive, f"site={instance.url}").returncode == 0
@@ -219,7 +219,7 @@ def test_edit_delete_and_rename_on_a_closed_wordpress(wordpress: WordPress, tmp_
 def test_a_site_read_by_rest_then_by_its_pages_shows_each_post_once(
     wordpress: WordPress, tmp_path: Path
 ) -> None:
-    instance = wordpress.fork("rest_then_pages")
+    instance = wordpress.fork("rest_then_pages", posts=SMALL_POSTS)
     try:
         archive = tmp_path / "archive"
         assert crawl(archive, f"site={instance.url}").returncode == 0

@@ -114,9 +114,9 @@ def test_the_wacz_validates_and_pywb_replays_a_post_in_chromium(
 
 
 def test_a_new_versions_page_and_requisites_are_captured_and_replay_with_its_stylesheet(
-    wordpress_fork: Instance, chromium: str, tmp_path: Path
+    small_wordpress_fork: Instance, chromium: str, tmp_path: Path
 ) -> None:
-    instance, archive = wordpress_fork, tmp_path / "archive"
+    instance, archive = small_wordpress_fork, tmp_path / "archive"
     stats = crawl(archive, instance.url, MPCRAWL_CAPTURE_PAGES=True)
     assert stats["mpcrawl/site/ok"] == 1
     responses = {r[1]: r for f in check_all(archive) for r in records(f) if r[0] == "response"}

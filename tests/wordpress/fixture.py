@@ -13,7 +13,8 @@ In ``tests/conftest.py``::
 - ``.manifest``, ``.state_dir``.
 
 ``wordpress_fork`` (function scope) is a fresh pretty-permalink site for one test, stopped
-and dropped after it: use it for tests that edit, trash or delete content.
+and dropped after it: use it for tests that edit, trash or delete content;
+``small_wordpress_fork`` is the same with ~30 posts, where the site's size is not the point.
 
 ``closed_wordpress`` (session scope) maps ``"closed-pretty"``, ``"closed-plain"``,
 ``"hidden-pretty"`` and ``"hidden-plain"`` to read-only sites whose REST API is closed
@@ -38,6 +39,7 @@ from tests.wordpress.wpserver import (
     INSTALL_HINT,
     PLAIN,
     PRETTY,
+    SMALL_POSTS,
     Instance,
     WordPress,
     missing_requirements,
@@ -47,7 +49,7 @@ REQUIRE_ENV = "MPCRAWL_REQUIRE_WORDPRESS"
 STATE_ENV = "MPCRAWL_WORDPRESS_STATE"
 POSTS_ENV = "MPCRAWL_WORDPRESS_POSTS"
 
-__all__ = ["closed_wordpress", "wordpress", "wordpress_fork"]
+__all__ = ["closed_wordpress", "small_wordpress_fork", "wordpress", "wordpress_fork"]
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +75,20 @@ def wordpress_fork(wordpress: WordPress, request: pytest.FixtureRequest) -> Iter
     """A fresh mutable site (own database and php server) for one test."""
     name = "t" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
     inst = wordpress.fork(name)
+    try:
+        yield inst
+    finally:
+        wordpress.stop_instance(inst, drop=True)
+
+
+@pytest.fixture
+def small_wordpress_fork(
+    wordpress: WordPress, request: pytest.FixtureRequest
+) -> Iterator[Instance]:
+    """``wordpress_fork`` with ~30 posts (``SMALL_POSTS`` of the generated ones, the seed
+    and special posts, the pages): for a test whose point is not the site's size."""
+    name = "s" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    inst = wordpress.fork(name, posts=SMALL_POSTS)
     try:
         yield inst
     finally:
