@@ -22,7 +22,8 @@ the way security plugins close it (``rest-closed.php``), each in both permalink 
 
 Without the Debian packages the tests skip (run ``bash tests/wordpress/install.sh`` as
 root); with ``MPCRAWL_REQUIRE_WORDPRESS=1`` they fail instead. ``MPCRAWL_WORDPRESS_STATE``
-names a state dir to keep between sessions (the seeded database is reused, ~1 s start);
+names a state dir to keep between sessions (the seeded database is reused, ~1 s start;
+a sub-folder per pytest-xdist worker);
 ``MPCRAWL_WORDPRESS_POSTS`` changes the number of generated posts.
 """
 
@@ -31,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -61,7 +63,14 @@ def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
         if os.environ.get(REQUIRE_ENV) == "1":
             pytest.fail(f"{REQUIRE_ENV}=1 but {reason}", pytrace=False)
         pytest.skip(reason)
-    state_dir = os.environ.get(STATE_ENV) or tmp_path_factory.mktemp("wordpress")
+    kept = os.environ.get(STATE_ENV)
+    # one MariaDB datadir per pytest-xdist worker: two servers never share one
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    state_dir = (
+        (Path(kept) / worker if worker else Path(kept))
+        if kept
+        else tmp_path_factory.mktemp("wordpress")
+    )
     wp = WordPress(state_dir, posts=int(os.environ.get(POSTS_ENV, DEFAULT_POSTS)))
     wp.start()
     try:
