@@ -21,18 +21,12 @@ from tests.crawl import read, scalar
 from tests.inprocess import crawl
 from tests.test_changes import digest_json
 from tests.wordpress.archives import ClosedWordPressArchive
-from tests.wordpress.wpserver import SMALL_POSTS, Instance, WordPress
+from tests.wordpress.wpserver import PLAIN, PRETTY, SMALL_POSTS, Instance, WordPress
 
 # Each way of closing the API once and each permalink form once: the fallback reads the
 # same pages whichever way discovery is refused (closed-plain, hidden-pretty add nothing).
 VARIANTS = ["closed-pretty", "hidden-plain"]
 EMBED_KEY = "list_transform(embeds, lambda e: [e.provider, e.video_id, e.kind])"
-
-
-@pytest.fixture
-def rest_archive(wordpress_archives: dict[str, Path]) -> Path:
-    """The REST archive of the same content (the open pretty site)."""
-    return wordpress_archives["pretty"]
 
 
 def rest_rows(archive: Path) -> dict[tuple[str, int], dict[str, Any]]:
@@ -62,28 +56,41 @@ def web_rows(archive: Path) -> dict[tuple[str, int], dict[str, Any]]:
 
 @pytest.fixture(params=VARIANTS)
 def fallback_crawl(
-    request: pytest.FixtureRequest, closed_wordpress: dict[str, Instance], tmp_path: Path
-) -> tuple[Instance, Path, int]:
-    """(site, archive, requests page capture added) of one crawl of a variant.
+    request: pytest.FixtureRequest, wordpress: WordPress, tmp_path: Path
+) -> tuple[Instance, Path, int, Path]:
+    """(site, archive, requests page capture added, REST archive of the same content) of
+    one crawl of a variant.
 
-    ``closed-pretty`` is the session's crawl the WARC tests read too (``tests/warc/``), made
-    with WARC and page capture on: its pages are its captures, only their requisites are
-    further requests, and they are taken off the request count checked below.
+    ``closed-pretty`` is the whole seeded site: the session's crawl the WARC tests read too
+    (``tests/warc/``), made with WARC and page capture on (its pages are its captures, only
+    their requisites are further requests, taken off the request count checked below),
+    beside the session's REST crawl of the open pretty site. ``hidden-plain`` is the small
+    fork (``SMALL_POSTS``), crawled through its pages and, opened, through its REST API:
+    the second way of refusing discovery and the second permalink form need no 271 posts.
     """
     if request.param == "closed-pretty":
         shared: ClosedWordPressArchive = request.getfixturevalue("closed_wordpress_archive")
-        return shared.instance, shared.archive, shared.capture_requests
-    site = closed_wordpress[request.param]
-    archive = tmp_path / "archive"
-    result = crawl(archive, f"site={site.url}")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return site, archive, 0
+        archives: dict[str, Path] = request.getfixturevalue("wordpress_archives")
+        return shared.instance, shared.archive, shared.capture_requests, archives["pretty"]
+    rest, _, form = request.param.partition("-")
+    permalinks = PRETTY if form == "pretty" else PLAIN
+    crawled = []
+    for name, api in (("open", "open"), (request.param, rest)):
+        site = wordpress.fork(f"small_{name}".replace("-", "_"), permalinks, api, SMALL_POSTS)
+        try:
+            archive = tmp_path / name / "archive"
+            result = crawl(archive, f"site={site.url}")
+            assert result.returncode == 0, result.stderr[-3000:]
+        finally:
+            wordpress.stop_instance(site, drop=True)
+        crawled.append(archive)
+    return site, crawled[1], 0, crawled[0]
 
 
 def test_closed_wordpress_is_archived_like_the_rest_archive(
-    fallback_crawl: tuple[Instance, Path, int], rest_archive: Path
+    fallback_crawl: tuple[Instance, Path, int, Path],
 ) -> None:
-    site, archive, captures = fallback_crawl
+    site, archive, captures, rest_archive = fallback_crawl
     variant = f"{site.rest}-{'pretty' if site.pretty else 'plain'}"
     rest, web = rest_rows(rest_archive), web_rows(archive)
     assert set(web) == set(rest)  # every public post and page, by WordPress id and type
