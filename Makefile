@@ -6,8 +6,10 @@ DEMO_STAMP := $(VENV)/.installed-demo
 
 .PHONY: demo test lint bench clean-output
 
-# Extra pytest arguments of `make test`, e.g. PYTEST_ARGS="-n 2" (two workers,
-# see docs/testing.md).
+# `make test` runs pytest in PYTEST_WORKERS processes (pytest-xdist; tests/conftest.py keeps
+# the tests that share a server or an archive on one worker); PYTEST_WORKERS=0 runs it in
+# one process. Extra pytest arguments in PYTEST_ARGS (docs/testing.md).
+PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
 # setuptools >= 77 reads the SPDX licence of pyproject.toml; the Scrapyd egg
@@ -46,7 +48,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check mpcrawl tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check mpcrawl tests benchmarks

@@ -17,7 +17,7 @@ from tests.inprocess import crawl
 from tests.test_changes import changes, digest_json
 from tests.test_real_wordpress import _crawl_then_edit_trash_delete
 from tests.wordpress.archives import EditedWordPress
-from tests.wordpress.wpserver import PRETTY, Instance, WordPress
+from tests.wordpress.wpserver import PRETTY, SMALL_POSTS, Instance, WordPress
 
 
 def test_edit_trash_and_delete_are_exactly_the_digest(
@@ -86,7 +86,7 @@ def test_with_the_api_closed_edit_trash_and_delete_are_told_from_the_pages(
     from mpcrawl.read.report import build_report
     from tests.test_report import Page, number
 
-    inst = wordpress.fork(f"changes_{rest}", PRETTY, rest=rest)
+    inst = wordpress.fork(f"changes_{rest}", PRETTY, rest=rest, posts=SMALL_POSTS)
     try:
         archive = tmp_path / "archive"
         if rest == "closed":  # the administrator's application password still opens it

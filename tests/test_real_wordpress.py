@@ -13,7 +13,7 @@ import pytest
 
 from tests.crawl import read, scalar
 from tests.inprocess import crawl
-from tests.wordpress.archives import EditedWordPress
+from tests.wordpress.archives import CredentialedWordPress, EditedWordPress
 from tests.wordpress.wpserver import Instance, WordPress
 
 
@@ -153,18 +153,13 @@ def test_revisions_without_credentials_cost_one_401(
     assert scalar(con, "SELECT count(*) FROM revisions") == 0
 
 
-def test_revisions_with_an_application_password(wordpress_fork: Instance, tmp_path: Path) -> None:
-    # A fork: rendering revisions as a logged-in user makes an offline WordPress overwrite
-    # the post's oEmbed cache with "{{unknown}}" (update_post_meta maps a revision to its
-    # parent), which would change what the shared read-only sites serve.
-    instance = wordpress_fork
-    login, password = instance.auth
-    netrc = tmp_path / "netrc"
-    netrc.write_text(f"machine 127.0.0.1:{instance.port} login {login} password {password}\n")
-    netrc.chmod(0o600)
-    archive = tmp_path / "archive"
-    result = crawl(archive, f"site={instance.url}", MPCRAWL_NETRC=str(netrc))
-    assert result.returncode == 0, result.stderr[-3000:]
+def test_revisions_with_an_application_password(
+    credentialed_wordpress_archive: CredentialedWordPress,
+) -> None:
+    # the session's crawl with the password (its WARC is checked in tests/warc/)
+    shared = credentialed_wordpress_archive
+    instance, archive, result = shared.instance, shared.archive, shared.run
+    _login, password = instance.auth
     con = read(archive)
     expected = scalar(con, "SELECT sum(revision_count) FROM posts WHERE revision_count > 0")
     assert scalar(con, "SELECT count(*) FROM revisions") == expected

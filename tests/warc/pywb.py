@@ -1,9 +1,12 @@
 """pywb (PyPI) in a venv of its own: it pins cryptography and pyOpenSSL below the versions
 Scrapy runs with here, so it never joins the project's venv. Made once under the venv
-directory (``.venv/pywb``) and reused; a serve on a free 127.0.0.1 port per test."""
+directory (``.venv/pywb``) and reused, under a lock (``.venv/pywb.lock``) so that two
+pytest-xdist workers on a fresh machine make it once; a serve on a free 127.0.0.1 port per
+test."""
 
 from __future__ import annotations
 
+import fcntl
 import socket
 import subprocess
 import sys
@@ -22,13 +25,22 @@ VENV = Path(sys.executable).parent.parent / "pywb"
 def pywb_venv() -> Path:
     """The venv's bin folder, made on first use; the test skips where it cannot be made."""
     bin_dir = VENV / "bin"
-    if (bin_dir / "wayback").exists():
+    ready = VENV / "ready"  # written last: a venv cut short by a kill is made again
+    if ready.exists():
         return bin_dir
-    steps = [[sys.executable, "-m", "venv", str(VENV)], [str(bin_dir / "pip"), "install", PYWB]]
-    for step in steps:
-        result = subprocess.run(step, capture_output=True, text=True, timeout=900, check=False)
-        if result.returncode != 0:
-            pytest.skip(f"cannot install {PYWB} in {VENV}: {result.stderr[-500:]}")
+    with VENV.with_name("pywb.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the process dies
+        if ready.exists():  # another worker made it while this one waited
+            return bin_dir
+        steps = [
+            [sys.executable, "-m", "venv", "--clear", str(VENV)],
+            [str(bin_dir / "pip"), "install", PYWB],
+        ]
+        for step in steps:
+            result = subprocess.run(step, capture_output=True, text=True, timeout=900, check=False)
+            if result.returncode != 0:
+                pytest.skip(f"cannot install {PYWB} in {VENV}: {result.stderr[-500:]}")
+        ready.write_text(PYWB + "\n")
     return bin_dir
 
 

@@ -26,19 +26,18 @@ from tests.warc.support import (
     records,
     wacz_validate,
 )
+from tests.wordpress.archives import ClosedWordPressArchive, CredentialedWordPress
 from tests.wordpress.wpserver import Instance
 
 
 def test_rest_crawl_with_credentials_records_no_secret(
-    wordpress_fork: Instance, tmp_path: Path
+    credentialed_wordpress_archive: CredentialedWordPress,
 ) -> None:
-    instance, archive = wordpress_fork, tmp_path / "archive"
-    login, password = instance.auth
-    netrc = tmp_path / "netrc"
-    netrc.write_text(f"machine 127.0.0.1:{instance.port} login {login} password {password}\n")
-    netrc.chmod(0o600)
-    stats = crawl(archive, instance.url, MPCRAWL_NETRC=str(netrc))
-    assert stats["mpcrawl/site/ok"] == 1
+    # the session's crawl with the password (its revisions are checked in
+    # tests/test_real_wordpress.py)
+    shared = credentialed_wordpress_archive
+    archive, (_login, password) = shared.archive, shared.instance.auth
+    assert shared.run.stats["mpcrawl/site/ok"] == 1
     files = check_all(archive)
     for table in ("posts", "terms", "authors", "media"):
         assert_rows_point_at_their_objects(archive, table)
@@ -56,17 +55,15 @@ def test_rest_crawl_with_credentials_records_no_secret(
     assert b"Basic " not in raw
 
 
-@pytest.fixture(scope="module")
-def fallback_archive(
-    closed_wordpress: dict[str, Instance], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """The seeded site with its REST API closed, crawled once through the fallback, its
-    pages' requisites captured."""
-    archive = tmp_path_factory.mktemp("fallback") / "archive"
-    stats = crawl(archive, closed_wordpress["closed-pretty"].url, MPCRAWL_CAPTURE_PAGES=True)
+@pytest.fixture
+def fallback_archive(closed_wordpress_archive: ClosedWordPressArchive) -> Path:
+    """The seeded site with its REST API closed, crawled once a session through the
+    fallback with its pages' requisites captured (``tests/test_fallback_wordpress.py``
+    reads the same crawl)."""
+    stats = closed_wordpress_archive.stats
     assert stats["mpcrawl/site/rest_closed"] == 1
     assert stats["mpcrawl/capture/pages"] > 10 and stats["mpcrawl/capture/requisites"] > 0
-    return archive
+    return closed_wordpress_archive.archive
 
 
 def test_fallback_pages_point_at_the_page_they_were_read_from(fallback_archive: Path) -> None:
@@ -117,9 +114,9 @@ def test_the_wacz_validates_and_pywb_replays_a_post_in_chromium(
 
 
 def test_a_new_versions_page_and_requisites_are_captured_and_replay_with_its_stylesheet(
-    wordpress_fork: Instance, chromium: str, tmp_path: Path
+    small_wordpress_fork: Instance, chromium: str, tmp_path: Path
 ) -> None:
-    instance, archive = wordpress_fork, tmp_path / "archive"
+    instance, archive = small_wordpress_fork, tmp_path / "archive"
     stats = crawl(archive, instance.url, MPCRAWL_CAPTURE_PAGES=True)
     assert stats["mpcrawl/site/ok"] == 1
     responses = {r[1]: r for f in check_all(archive) for r in records(f) if r[0] == "response"}

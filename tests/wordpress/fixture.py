@@ -13,7 +13,8 @@ In ``tests/conftest.py``::
 - ``.manifest``, ``.state_dir``.
 
 ``wordpress_fork`` (function scope) is a fresh pretty-permalink site for one test, stopped
-and dropped after it: use it for tests that edit, trash or delete content.
+and dropped after it: use it for tests that edit, trash or delete content;
+``small_wordpress_fork`` is the same with ~30 posts, where the site's size is not the point.
 
 ``closed_wordpress`` (session scope) maps ``"closed-pretty"``, ``"closed-plain"``,
 ``"hidden-pretty"`` and ``"hidden-plain"`` to read-only sites whose REST API is closed
@@ -21,7 +22,8 @@ the way security plugins close it (``rest-closed.php``), each in both permalink 
 
 Without the Debian packages the tests skip (run ``bash tests/wordpress/install.sh`` as
 root); with ``MPCRAWL_REQUIRE_WORDPRESS=1`` they fail instead. ``MPCRAWL_WORDPRESS_STATE``
-names a state dir to keep between sessions (the seeded database is reused, ~1 s start);
+names a state dir to keep between sessions (the seeded database is reused, ~1 s start;
+a sub-folder per pytest-xdist worker);
 ``MPCRAWL_WORDPRESS_POSTS`` changes the number of generated posts.
 """
 
@@ -30,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +41,7 @@ from tests.wordpress.wpserver import (
     INSTALL_HINT,
     PLAIN,
     PRETTY,
+    SMALL_POSTS,
     Instance,
     WordPress,
     missing_requirements,
@@ -47,7 +51,7 @@ REQUIRE_ENV = "MPCRAWL_REQUIRE_WORDPRESS"
 STATE_ENV = "MPCRAWL_WORDPRESS_STATE"
 POSTS_ENV = "MPCRAWL_WORDPRESS_POSTS"
 
-__all__ = ["closed_wordpress", "wordpress", "wordpress_fork"]
+__all__ = ["closed_wordpress", "small_wordpress_fork", "wordpress", "wordpress_fork"]
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +63,14 @@ def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
         if os.environ.get(REQUIRE_ENV) == "1":
             pytest.fail(f"{REQUIRE_ENV}=1 but {reason}", pytrace=False)
         pytest.skip(reason)
-    state_dir = os.environ.get(STATE_ENV) or tmp_path_factory.mktemp("wordpress")
+    kept = os.environ.get(STATE_ENV)
+    # one MariaDB datadir per pytest-xdist worker: two servers never share one
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    state_dir = (
+        (Path(kept) / worker if worker else Path(kept))
+        if kept
+        else tmp_path_factory.mktemp("wordpress")
+    )
     wp = WordPress(state_dir, posts=int(os.environ.get(POSTS_ENV, DEFAULT_POSTS)))
     wp.start()
     try:
@@ -73,6 +84,20 @@ def wordpress_fork(wordpress: WordPress, request: pytest.FixtureRequest) -> Iter
     """A fresh mutable site (own database and php server) for one test."""
     name = "t" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
     inst = wordpress.fork(name)
+    try:
+        yield inst
+    finally:
+        wordpress.stop_instance(inst, drop=True)
+
+
+@pytest.fixture
+def small_wordpress_fork(
+    wordpress: WordPress, request: pytest.FixtureRequest
+) -> Iterator[Instance]:
+    """``wordpress_fork`` with ~30 posts (``SMALL_POSTS`` of the generated ones, the seed
+    and special posts, the pages): for a test whose point is not the site's size."""
+    name = "s" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    inst = wordpress.fork(name, posts=SMALL_POSTS)
     try:
         yield inst
     finally:

@@ -53,6 +53,9 @@ HERE = Path(__file__).resolve().parent
 WP_SOURCE = Path("/usr/share/wordpress")
 THEME = "twentytwentythree"
 DEFAULT_POSTS = 260
+# ``fork(..., posts=SMALL_POSTS)``: a site of ~30 posts for the tests whose point is an edit,
+# a deletion or a capture, not the site's size (a crawl of its pages ~8x cheaper)
+SMALL_POSTS = 20
 SEED_DB = "wp_seed"
 SEED_HOME = "http://wp-seed.invalid"
 SEED_JSON = HERE / "data" / "wp-post-4407.json"
@@ -447,7 +450,36 @@ require_once ABSPATH . 'wp-settings.php';
     def _databases(self) -> set[str]:
         return set(self._mysql("SHOW DATABASES").stdout.split())
 
-    def _copy_database(self, target: str, url: str, permalinks: str) -> None:
+    def _trimmed(self, posts: int | None) -> tuple[dict[str, Any], list[int]]:
+        """The manifest of a fork keeping ``posts`` generated posts, and the ids it drops."""
+        m = self.manifest
+        if posts is None or m.get("first_bulk_post") is None:
+            return m, []
+        bulk = self._mysql(
+            f"SELECT ID FROM wp_posts WHERE post_type = 'post' AND ID <> {int(m['seed_post'])}"
+            f" AND ID BETWEEN {int(m['first_bulk_post'])} AND {int(m['last_bulk_post'])}"
+            " ORDER BY ID",
+            database=SEED_DB,
+        ).stdout.split()
+        step = max(1, len(bulk) // max(1, posts))  # spread over the seeded years
+        kept = [int(i) for i in bulk[::step][:posts]]
+        dropped = sorted(set(map(int, bulk)) - set(kept))
+        if not dropped:
+            return m, []
+        gone = set(dropped)
+        manifest = {
+            **m,
+            "public_posts": m["public_posts"] - len(dropped),
+            "posts_requested": posts,
+            "first_bulk_post": kept[0] if kept else None,
+            "last_bulk_post": kept[-1] if kept else None,
+            "featured_posts": [p for p in m["featured_posts"] if p not in gone],
+        }
+        return manifest, dropped
+
+    def _copy_database(
+        self, target: str, url: str, permalinks: str, dropped: list[int] | None = None
+    ) -> None:
         tables = self._mysql("SHOW TABLES", database=SEED_DB).stdout.split()
         src, dst = _sql_name(SEED_DB), _sql_name(target)
         lines = [f"DROP DATABASE IF EXISTS {dst};", f"CREATE DATABASE {dst};", "SET autocommit=0;"]
@@ -465,6 +497,22 @@ require_once ABSPATH . 'wp-settings.php';
             f" post_content = REPLACE(post_content, {seed}, {new});",
             "COMMIT;",
         ]
+        if dropped:
+            # the posts, their revisions, meta, terms and comments; then the terms' counts
+            # (WordPress's sitemaps and listings leave out a term whose count is 0)
+            ids = ",".join(str(int(i)) for i in dropped)
+            lines[-1:-1] = [
+                f"DELETE FROM {dst}.wp_posts WHERE ID IN ({ids})"
+                f" OR (post_type = 'revision' AND post_parent IN ({ids}));",
+                f"DELETE FROM {dst}.wp_postmeta WHERE post_id NOT IN"
+                f" (SELECT ID FROM {dst}.wp_posts);",
+                f"DELETE FROM {dst}.wp_term_relationships WHERE object_id IN ({ids});",
+                f"DELETE FROM {dst}.wp_comments WHERE comment_post_ID IN ({ids});",
+                f"UPDATE {dst}.wp_term_taxonomy tt SET count = (SELECT count(*) FROM"
+                f" {dst}.wp_term_relationships tr JOIN {dst}.wp_posts p ON p.ID = tr.object_id"
+                " WHERE tr.term_taxonomy_id = tt.term_taxonomy_id AND p.post_status = 'publish')"
+                " WHERE tt.taxonomy IN ('category', 'post_tag');",
+            ]
         if permalinks != PRETTY:
             # WordPress rebuilds the rules for the new structure on the next request.
             lines.insert(-1, f"DELETE FROM {dst}.wp_options WHERE option_name = 'rewrite_rules';")
@@ -538,13 +586,18 @@ require_once ABSPATH . 'wp-settings.php';
         return path.read_text(errors="replace")[-n:] if path.is_file() else ""
 
     # ------------------------------------------------------------------ sites
-    def fork(self, name: str, permalinks: str = PRETTY, rest: str = "open") -> Instance:
+    def fork(
+        self, name: str, permalinks: str = PRETTY, rest: str = "open", posts: int | None = None
+    ) -> Instance:
         """A new site from the seeded state: fresh database copy, own php server and port.
 
         ``permalinks`` is a permalink structure (``"/%postname%/"``) or ``""`` for plain.
         ``rest`` is ``"open"``, ``"closed"`` (401 ``rest_not_logged_in`` for anonymous
         readers) or ``"hidden"`` (also no API links, 404 for ``/wp-json/``); see
-        ``rest-closed.php``. Forking an existing name replaces that site with a fresh copy.
+        ``rest-closed.php``. ``posts`` keeps only the first that many generated posts (the
+        seed post, the special posts of the manifest and the pages stay): a smaller site
+        for a test whose point is not the site's size. Forking an existing name replaces
+        that site with a fresh copy.
         """
         if not re.fullmatch(r"[a-z0-9_]{1,40}", name):
             raise ValueError(f"instance name must match [a-z0-9_]{{1,40}}: {name!r}")
@@ -557,9 +610,10 @@ require_once ABSPATH . 'wp-settings.php';
             if old is not None:
                 self.stop_instance(old, drop=False)
             database = f"wp_{name}"
+            manifest, dropped = self._trimmed(posts)
             for _attempt in range(3):
-                inst = Instance(name, _free_port(), database, permalinks, self.manifest, rest)
-                self._copy_database(database, inst.url, permalinks)
+                inst = Instance(name, _free_port(), database, permalinks, manifest, rest)
+                self._copy_database(database, inst.url, permalinks, dropped)
                 if self._serve(inst):
                     break
             else:
