@@ -28,6 +28,7 @@ from tests.shared import REPO
 from tests.test_kills import SMALL_FILES, Crawl, assert_readable, final_files, wait_for
 
 VERSIONS = "SELECT site, post_type, id, modified_gmt FROM posts_files"
+BIG = 1000  # posts of the site that fills a disk or a file (ten pages of posts)
 
 
 def finished(stderr: str) -> dict[str, str]:
@@ -118,7 +119,8 @@ def test_a_read_only_archive_ends_each_site_error_and_keeps_what_it_holds(
 def test_a_full_disk_ends_the_site_error_and_a_rerun_completes_it(
     sample_site: SampleSite, tmp_path: Path
 ) -> None:
-    with tmpfs(tmp_path / "disk", "1500k") as disk, SampleSite(posts=4000) as big:
+    # the sample site's archive (about 450 kB) fits; the big site's (about 700 kB) does not
+    with tmpfs(tmp_path / "disk", "700k") as disk, SampleSite(posts=BIG) as big:
         archive = disk / "archive"
         assert crawl(archive, f"site={sample_site.url}").returncode == 0
         small = versions(archive)
@@ -153,7 +155,7 @@ def _limit_file_size() -> None:
 
 def test_a_file_size_limit_ends_the_site_error_not_the_run(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
-    with SampleSite(posts=4000) as big:
+    with SampleSite(posts=BIG) as big:
         result = subprocess.run(
             crawl_command(archive, f"site={big.url}", **SMALL_FILES),
             cwd=REPO,
@@ -246,7 +248,7 @@ def test_an_archive_path_with_glob_characters_crawls_and_reads(
 def test_a_second_sigterm_exits_3_and_records_the_site_partial(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     stuck = Rule("&page=9", delay=60)
-    with SampleSite(posts=4000) as site, FaultProxy(site.url, [stuck]) as proxy:
+    with SampleSite(posts=BIG) as site, FaultProxy(site.url, [stuck]) as proxy:
         process = Crawl(archive, f"site={proxy.url}", **SMALL_FILES)
         wait_for(lambda: len(final_files(archive)) >= 1 and bool(proxy.arrived("&page=9")))
         process.send_signal(signal.SIGTERM)
