@@ -399,7 +399,8 @@ def test_cron_runs_the_command_as_a_user_does(world: World) -> None:
 
 def test_a_site_that_closes_its_api_is_an_outcome_change(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
-    with SampleSite() as site, FaultProxy(site.url) as proxy:
+    # five posts: once the API is closed, the fallback reads every page of the site
+    with SampleSite(posts=5) as site, FaultProxy(site.url) as proxy:
         crawl(archive, site=proxy.url)
         proxy.rules.append(Rule("wp/v2/posts", status=401, body=CLOSED))
         crawl(archive, site=proxy.url)
