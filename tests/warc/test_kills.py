@@ -16,12 +16,12 @@ from tests.warc.support import WARCIO, check_all, pointer_of, published
 
 # Ten kills (issue 25), each placed by what the run has done, not by a clock (a loaded
 # machine publishes later): as the run begins its first WARC, before it published anything;
-# as soon as it has published 1, then 3 WARCs of its own (60 kB files, published every
-# fraction of a second, so each of those kills lands mid-write of the next temporary WARC);
+# as soon as it has published 1, then 3 WARCs of its own (20 kB files, each rolled after a
+# page of posts or sooner, so each of those kills lands mid-write of the next temporary WARC);
 # the three phases in turn. A run that ended before its kill point is counted, not killed.
 PUBLISHED_BEFORE_KILL = (0, 1, 3) * 3 + (0,)
-SMALL_WARCS = {"MPCRAWL_WARC": "True", "MPCRAWL_WARC_FILE_BYTES": "60000"}  # small files
-POSTS = 1500  # 15 pages of posts: a run is killed after its 1st or 3rd, well before its end
+SMALL_WARCS = {"MPCRAWL_WARC": "True", "MPCRAWL_WARC_FILE_BYTES": "20000"}  # small files
+POSTS = 1500  # 15 pages of posts: a run is killed after its 3rd WARC, well before its end
 
 
 def recording(archive: Path, before: set[Path], process: Crawl) -> bool:
