@@ -18,18 +18,25 @@ times cheaper than a process (no interpreter, no imports). Keep ``tests.crawl`` 
 and ``-O``, signals and kills, the periodic progress log (a Twisted timer), and what
 Twisted's download handler alone decides (timeouts, resets, refused connections,
 oversized bodies).
+
+A command that starts no crawl (``scrapy report``, ``scrapy changes``, a usage error of
+any command) runs in this process too: :func:`command` gives what the process would
+(exit status, stdout, stderr) without a Python start per call.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scrapy.cmdline import execute
 from scrapy.crawler import Crawler
 from scrapy.settings import default_settings
 from scrapy.utils.test import get_crawler
@@ -40,6 +47,7 @@ from mpcrawl.config import Config
 from mpcrawl.ledger import SiteLedger, ledger_of
 from mpcrawl.runid import new_run_id
 from mpcrawl.spiders.wp import WpSpider
+from tests.shared import REPO
 
 # The in-process download handler says so once per crawl; `scrapy crawl` (Twisted's
 # handler) never prints it, so it is no line of the log a test reads.
@@ -138,3 +146,20 @@ def crawl(archive: Path | str, *args: str, **settings: Any) -> Run:
     _last_run_id[:] = [Config.from_crawler(crawler).run_id]
     assert crawler.stats is not None
     return Run(exit_status(crawler.stats), log.text.getvalue(), crawler.stats.get_stats())
+
+
+def command(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """``scrapy ARGS`` run from the project folder, in this process: Scrapy's own command
+    line, its exit status, stdout and stderr as a user sees them. Never for a command
+    that crawls (its Twisted reactor cannot start twice in one process)."""
+    argv = ["scrapy", *args]
+    out, err = io.BytesIO(), io.StringIO()
+    text = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+    status: Any = 0
+    with contextlib.chdir(REPO), contextlib.redirect_stdout(text), contextlib.redirect_stderr(err):
+        try:
+            execute(argv)
+        except SystemExit as exc:
+            status = exc.code
+    text.flush()
+    return subprocess.CompletedProcess(argv, status or 0, out.getvalue(), err.getvalue().encode())

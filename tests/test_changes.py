@@ -11,9 +11,7 @@ line; on the Hugo site a removed and an edited page; crawled again; then a quiet
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email
-import io
 import json
 import shutil
 import socket
@@ -30,7 +28,6 @@ from typing import Any
 
 import feedparser
 import pytest
-from scrapy.cmdline import execute
 
 from mpcrawl.archive.fs import ArchiveLocation
 from mpcrawl.archive.writer import ArchiveWriter
@@ -38,7 +35,7 @@ from mpcrawl.read import connect
 from mpcrawl.sample.server import SampleSite
 from tests.faultserver import FaultProxy, Rule
 from tests.hugo.site import HugoSite
-from tests.inprocess import wp_crawler
+from tests.inprocess import command, wp_crawler
 from tests.shared import REPO
 
 VIDEO = (
@@ -79,21 +76,10 @@ def crawl(archive: Path, **args: str) -> None:
 
 
 def changes(archive: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    """``scrapy changes ARGS -s MPCRAWL_ARCHIVE=archive``: Scrapy's own command line, run in
-    this process (its exit status, stdout and stderr as a user sees them) to spare a
-    Python start per call; :func:`test_cron_runs_the_command_as_a_user_does` runs one
-    process."""
-    argv = ["scrapy", "changes", "-s", f"MPCRAWL_ARCHIVE={archive}", *args]
-    out, err = io.BytesIO(), io.StringIO()
-    text = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
-    status: Any = 0
-    with contextlib.chdir(REPO), contextlib.redirect_stdout(text), contextlib.redirect_stderr(err):
-        try:
-            execute(argv)
-        except SystemExit as exc:
-            status = exc.code
-    text.flush()
-    return subprocess.CompletedProcess(argv, status or 0, out.getvalue(), err.getvalue().encode())
+    """``scrapy changes ARGS -s MPCRAWL_ARCHIVE=archive`` in this process
+    (:func:`tests.inprocess.command`); :func:`test_cron_runs_the_command_as_a_user_does`
+    runs one process."""
+    return command("changes", "-s", f"MPCRAWL_ARCHIVE={archive}", *args)
 
 
 def digest(archive: Path, *args: str) -> dict[str, Any]:
@@ -413,7 +399,8 @@ def test_cron_runs_the_command_as_a_user_does(world: World) -> None:
 
 def test_a_site_that_closes_its_api_is_an_outcome_change(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
-    with SampleSite() as site, FaultProxy(site.url) as proxy:
+    # five posts: once the API is closed, the fallback reads every page of the site
+    with SampleSite(posts=5) as site, FaultProxy(site.url) as proxy:
         crawl(archive, site=proxy.url)
         proxy.rules.append(Rule("wp/v2/posts", status=401, body=CLOSED))
         crawl(archive, site=proxy.url)

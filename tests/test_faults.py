@@ -6,8 +6,13 @@ milliseconds, crashes nothing but archives nothing on a BOM, follows redirects a
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import socket
+import subprocess
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,7 +21,7 @@ from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl as crawl_process
 from tests.crawl import read, scalar
 from tests.faultserver import FaultProxy, Rule
-from tests.inprocess import crawl
+from tests.inprocess import command, crawl
 
 POSTS_PAGE_2 = "rest_route=/wp/v2/posts&per_page=100&page=2"
 
@@ -31,8 +36,16 @@ def post_count(archive: Path) -> int:
 
 
 @pytest.fixture
-def site() -> SampleSite:
+def site() -> Iterator[SampleSite]:
     with SampleSite() as sample:
+        yield sample
+
+
+@pytest.fixture
+def small_site() -> Iterator[SampleSite]:
+    """Five posts: where the REST API is refused, the fallback reads every page of the
+    site, and a test about the refusal needs no more pages than these."""
+    with SampleSite(posts=5) as sample:
         yield sample
 
 
@@ -116,10 +129,10 @@ def test_always_truncated_page_fails_without_partial_posts(site: SampleSite, arc
     assert scalar(con, "SELECT count(*) FROM posts WHERE raw_json IS NULL OR title IS NULL") == 0
 
 
-def test_login_page_instead_of_json(site: SampleSite, archive: Path) -> None:
+def test_login_page_instead_of_json(small_site: SampleSite, archive: Path) -> None:
     login = b"<!DOCTYPE html><html><head><title>Log in</title></head><body>form</body></html>"
     rule = Rule("rest_route=/wp/v2/posts", 200, login, {"Content-Type": "text/html"})
-    with FaultProxy(site.url, [rule]) as proxy:
+    with FaultProxy(small_site.url, [rule]) as proxy:
         result = crawl(archive, f"site={proxy.url}")
     assert result.returncode == 0
     assert outcome(archive)[0] == "rest_closed"
@@ -138,19 +151,6 @@ def test_redirect_of_an_api_url_to_another_host_is_not_followed(
     assert "offsite" in (outcome(archive)[1] or "")
 
 
-def test_closed_port_exits_1_with_a_one_line_reason(archive: Path) -> None:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    result = crawl_process(archive, f"site=http://127.0.0.1:{port}/")
-    assert result.returncode == 1
-    kind, reason = outcome(archive)
-    assert kind == "unreachable"
-    assert reason is not None and "\n" not in reason and "Connection refused" in reason
-
-
 def test_a_page_that_is_not_wordpress(archive: Path) -> None:
     page = b"<html><head><title>Jo Bloggs MP</title></head><body>Welcome</body></html>"
     with (
@@ -162,21 +162,23 @@ def test_a_page_that_is_not_wordpress(archive: Path) -> None:
     assert outcome(archive)[0] == "not_wordpress"
 
 
-def test_rest_api_closed_by_a_plugin(site: SampleSite, archive: Path) -> None:
+def test_rest_api_closed_by_a_plugin(small_site: SampleSite, archive: Path) -> None:
     body = (
         b'{"code":"rest_not_logged_in","message":"You are not currently logged in.",'
         b'"data":{"status":401}}'
     )
-    with FaultProxy(site.url, [Rule("rest_route=/wp/v2/", 401, body)]) as proxy:
+    with FaultProxy(small_site.url, [Rule("rest_route=/wp/v2/", 401, body)]) as proxy:
         result = crawl(archive, f"site={proxy.url}")
     assert result.returncode == 0
     assert outcome(archive)[0] == "rest_closed"
 
 
-def test_robots_disallowing_wp_json_binds_rest_route_too(site: SampleSite, archive: Path) -> None:
+def test_robots_disallowing_wp_json_binds_rest_route_too(
+    small_site: SampleSite, archive: Path
+) -> None:
     robots = b"User-agent: *\nDisallow: /wp-json/\n"
     rule = Rule("/robots.txt", 200, robots, {"Content-Type": "text/plain"})
-    with FaultProxy(site.url, [rule]) as proxy:
+    with FaultProxy(small_site.url, [rule]) as proxy:
         result = crawl(archive, f"site={proxy.url}")
         api_requests = proxy.requests("rest_route=/wp/v2")
     assert result.returncode == 0
@@ -196,14 +198,6 @@ def test_timeouts_at_100_per_page_fall_back_to_smaller_pages(
     assert post_count(archive) == site.total_posts
 
 
-def test_oversized_response_is_recorded(site: SampleSite, archive: Path) -> None:
-    rule = Rule(POSTS_PAGE_2, 200, b"[" + b" " * 300_000 + b"]")
-    with FaultProxy(site.url, [rule]) as proxy:
-        result = crawl_process(archive, f"site={proxy.url}", DOWNLOAD_MAXSIZE="200000")
-    assert result.returncode == 1
-    assert outcome(archive)[0] == "partial"
-
-
 def test_pages_are_walked_where_a_proxy_stripped_the_totals(
     site: SampleSite, archive: Path
 ) -> None:
@@ -218,13 +212,14 @@ def test_pages_are_walked_where_a_proxy_stripped_the_totals(
 
 
 def test_bad_arguments_exit_2(archive: Path) -> None:
-    result = crawl_process(archive, "site=https://example.org", "shard=3/2")
+    crawl_wp = ["crawl", "wp", "-s", f"MPCRAWL_ARCHIVE={archive}", "-a", "site=https://example.org"]
+    result = command(*crawl_wp, "-a", "shard=3/2")  # usage errors: no crawl, in this process
     assert result.returncode == 2
-    assert "shard=3/2" in result.stderr
-    result = crawl_process(archive, "site=https://example.org", MPCRAWL_FILE_ROWS="many")
+    assert b"shard=3/2" in result.stderr
+    result = command(*crawl_wp, "-s", "MPCRAWL_FILE_ROWS=many")
     assert result.returncode == 2
-    assert "MPCRAWL_FILE_ROWS must be a whole number" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert b"MPCRAWL_FILE_ROWS must be a whole number" in result.stderr
+    assert b"Traceback" not in result.stderr
 
 
 def test_user_agent_names_the_project_and_contact(site: SampleSite, archive: Path) -> None:
@@ -234,42 +229,118 @@ def test_user_agent_names_the_project_and_contact(site: SampleSite, archive: Pat
     assert agents == {"mpcrawl/0.1.0 (+https://example.org/who)"}
 
 
-def test_connection_resets_are_retried(site: SampleSite, archive: Path) -> None:
-    with FaultProxy(site.url, [Rule(POSTS_PAGE_2, reset=True, times=2)]) as proxy:
-        result = crawl_process(archive, f"site={proxy.url}")
-        attempts = len(proxy.arrived(POSTS_PAGE_2))
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert attempts == 3
-    assert post_count(archive) == site.total_posts
-
-
-def test_a_host_that_always_resets_is_recorded(site: SampleSite, archive: Path) -> None:
-    with FaultProxy(site.url, [Rule(POSTS_PAGE_2, reset=True)]) as proxy:
-        result = crawl_process(archive, f"site={proxy.url}")
-    assert result.returncode == 1
-    kind, reason = outcome(archive)
-    assert kind == "partial" and reason is not None and "page=2" in reason
-
-
-def test_progress_is_logged_while_a_site_is_crawled(site: SampleSite, archive: Path) -> None:
-    slow = Rule("rest_route=/wp/v2/posts&per_page=100&page=3", delay=2)
-    with FaultProxy(site.url, [slow]) as proxy:
-        result = crawl_process(archive, f"site={proxy.url}", MPCRAWL_PROGRESS_INTERVAL="0.5")
-    assert result.returncode == 0
-    progress = [line for line in result.stderr.splitlines() if "progress: " in line]
-    total = site.total_posts + len(list(site.pages.visible()))
-    assert progress and f"/{total} posts archived" in progress[-1]
-    assert "summary of 1 sites" in result.stderr
-
-
-def test_an_api_without_wp_v2_is_rest_closed(site: SampleSite, archive: Path) -> None:
+def test_an_api_without_wp_v2_is_rest_closed(small_site: SampleSite, archive: Path) -> None:
     page = b"<html><head><link href='/wp-content/themes/x.css'></head><body>Hi</body></html>"
     rules = [
         Rule("/about/", 200, page, {"Content-Type": "text/html"}),
         Rule("/wp-json/", 200, b'{"namespaces":["oembed/1.0"],"routes":{"/":{}}}'),
     ]
-    with FaultProxy(site.url, rules) as proxy:
+    with FaultProxy(small_site.url, rules) as proxy:
         result = crawl(archive, f"site={proxy.url}/about/")
     assert result.returncode == 0
     kind, reason = outcome(archive)
     assert kind == "rest_closed" and "wp/v2" in (reason or "")
+
+
+# --- what Twisted's download handler decides: one ``scrapy crawl`` process, five sites ---
+
+
+@dataclass
+class Process:
+    """One real ``scrapy crawl`` over five sites, each behind its own fault (or none
+    listening): what each site ended with is read per site from the one archive."""
+
+    result: subprocess.CompletedProcess[str]
+    archive: Path
+    proxies: dict[str, FaultProxy]
+    closed_port: int
+    total_posts: int  # the sample site's
+    total: int  # its posts and pages, as progress counts them
+
+    def site(self, fault: str) -> str:
+        port = self.closed_port if fault == "closed" else self.proxies[fault].server.server_port
+        return f"127.0.0.1_{port}"
+
+    def outcome(self, fault: str) -> tuple[str, str | None]:
+        sql = "SELECT outcome, reason FROM runs WHERE site = ?"
+        [row] = read(self.archive).execute(sql, [self.site(fault)]).fetchall()
+        return row
+
+    def posts(self, fault: str) -> int:
+        sql = "SELECT count(*) FROM posts WHERE post_type = 'post' AND site = ?"
+        return int(read(self.archive).execute(sql, [self.site(fault)]).fetchall()[0][0])
+
+    def finished(self, fault: str) -> str:
+        """What the site's ``site finished:`` line says after the site's name."""
+        mark = f"site finished: {self.site(fault)}: "
+        return next(line for line in self.result.stderr.splitlines() if mark in line).split(mark)[1]
+
+
+def faults() -> dict[str, Rule]:
+    return {
+        "resets": Rule(POSTS_PAGE_2, reset=True, times=2),
+        "always-resets": Rule(POSTS_PAGE_2, reset=True),
+        "oversized": Rule(POSTS_PAGE_2, 200, b"[" + b" " * 1_200_000 + b"]"),
+        "slow": Rule("rest_route=/wp/v2/posts&per_page=100&page=3", delay=2),
+    }
+
+
+@pytest.fixture(scope="module")
+def process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Process]:
+    """The sites of the tests below in one ``scrapy crawl`` (a process costs three
+    in-process crawls): the exit status is 1, as one site failing makes it."""
+    archive = tmp_path_factory.mktemp("faults") / "archive"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    with contextlib.ExitStack() as stack:
+        upstream = stack.enter_context(SampleSite())
+        proxies = {
+            fault: stack.enter_context(FaultProxy(upstream.url, [rule]))
+            for fault, rule in faults().items()
+        }
+        urls = [proxy.url for proxy in proxies.values()] + [f"http://127.0.0.1:{closed_port}/"]
+        result = crawl_process(
+            archive,
+            "sites_csv=url\n" + "\n".join(urls) + "\n",
+            MPCRAWL_PROGRESS_INTERVAL="0.5",
+            DOWNLOAD_MAXSIZE="1000000",  # the sample site's pages of 100 posts are 400 kB
+        )
+        posts = upstream.total_posts
+        total = posts + len(list(upstream.pages.visible()))
+        yield Process(result, archive, proxies, closed_port, posts, total)
+
+
+def test_a_run_where_a_site_failed_exits_1(process: Process) -> None:
+    assert process.result.returncode == 1, process.result.stderr[-3000:]
+    assert "summary of 5 sites" in process.result.stderr
+
+
+def test_closed_port_is_unreachable_with_a_one_line_reason(process: Process) -> None:
+    kind, reason = process.outcome("closed")
+    assert kind == "unreachable"
+    assert reason is not None and "\n" not in reason and "Connection refused" in reason
+
+
+def test_oversized_response_is_recorded(process: Process) -> None:
+    kind, reason = process.outcome("oversized")
+    assert kind == "partial" and reason is not None and "page=2" in reason
+    assert process.finished("oversized").startswith("partial;")
+
+
+def test_connection_resets_are_retried(process: Process) -> None:
+    assert len(process.proxies["resets"].arrived(POSTS_PAGE_2)) == 3
+    assert process.outcome("resets") == ("ok", None)
+    assert process.posts("resets") == process.total_posts
+
+
+def test_a_host_that_always_resets_is_recorded(process: Process) -> None:
+    kind, reason = process.outcome("always-resets")
+    assert kind == "partial" and reason is not None and "page=2" in reason
+
+
+def test_progress_is_logged_while_a_site_is_crawled(process: Process) -> None:
+    mark = f"progress: {process.site('slow')}: "
+    progress = [line for line in process.result.stderr.splitlines() if mark in line]
+    assert progress and f"/{process.total} posts archived" in progress[-1]
+    assert process.outcome("slow")[0] == "ok"

@@ -19,6 +19,7 @@ from tests.inprocess import crawl
 from tests.shared import REPO
 
 SMALL_FILES = {"MPCRAWL_FILE_ROWS": "500", "MPCRAWL_BATCH_ROWS": "100"}
+POSTS = 1500  # 15 pages of posts: a run is stopped after its first 250 or 500 rows
 
 
 class Crawl:
@@ -66,8 +67,9 @@ def assert_readable(archive: Path) -> None:
 
 
 def test_sigkill_then_rerun_has_every_version_once(archive: Path) -> None:
-    with SampleSite(posts=4000) as site:
-        process = Crawl(archive, f"site={site.url}", **SMALL_FILES)
+    smaller_files = {"MPCRAWL_FILE_ROWS": "250", "MPCRAWL_BATCH_ROWS": "50"}
+    with SampleSite(posts=POSTS) as site:
+        process = Crawl(archive, f"site={site.url}", **smaller_files)
         wait_for(
             lambda: len(final_files(archive)) >= 2 and bool(list(archive.rglob(".part-*.tmp")))
         )
@@ -76,20 +78,22 @@ def test_sigkill_then_rerun_has_every_version_once(archive: Path) -> None:
         assert list(archive.rglob(".part-*.tmp")), "a killed run leaves temporary files"
         assert_readable(archive)
         killed_rows = int(scalar(read(archive), "SELECT count(*) FROM posts_files"))
-        assert 0 < killed_rows < 4000
-        result = crawl(archive, f"site={site.url}", **SMALL_FILES)
+        assert 0 < killed_rows < POSTS
+        result = crawl(archive, f"site={site.url}", **smaller_files)
         assert result.returncode == 0, result.stderr[-2000:]
+        pages = sum(1 for _ in site.pages.visible())
     con = read(archive)
-    assert scalar(con, "SELECT count(*) FROM posts_files WHERE post_type = 'post'") == 4000
+    assert scalar(con, "SELECT count(*) FROM posts_files WHERE post_type = 'post'") == POSTS
     assert (
-        scalar(con, "SELECT count(DISTINCT (post_type, id, modified_gmt)) FROM posts_files") == 4005
+        scalar(con, "SELECT count(DISTINCT (post_type, id, modified_gmt)) FROM posts_files")
+        == POSTS + pages
     )
     assert not list(archive.rglob(".part-*.tmp"))
     assert not list((archive / "_locks").glob("*.lock"))
 
 
 def test_sigterm_stops_cleanly_with_exit_3(archive: Path) -> None:
-    with SampleSite(posts=4000) as site:
+    with SampleSite(posts=POSTS) as site:
         process = Crawl(archive, f"site={site.url}", **SMALL_FILES)
         wait_for(lambda: len(final_files(archive)) >= 1)
         process.send_signal(signal.SIGTERM)
@@ -120,24 +124,6 @@ def test_kill_during_the_sweep_creates_no_tombstones(
     assert int(scalar(read(archive), "SELECT count(*) FROM tombstones_files")) == 1
 
 
-def test_a_site_being_crawled_is_skipped_as_locked(sample_site: SampleSite, archive: Path) -> None:
-    # The first run holds its lock on its first posts page until the second run has found
-    # the lock and finished (at most 60 s).
-    release = threading.Event()
-    slow = Rule("rest_route=/wp/v2/posts", delay=60, times=1, release=release)
-    with FaultProxy(sample_site.url, [slow]) as proxy:
-        first = Crawl(archive, f"site={proxy.url}")
-        wait_for(lambda: bool(proxy.arrived("wp/v2/posts")))
-        second = crawl(archive, f"site={proxy.url}")
-        release.set()
-        first_status = first.finish()
-    assert second.returncode == 0
-    assert "locked" in second.stderr
-    assert first_status == 0, first.output[-2000:]
-    outcomes = read(archive).sql("SELECT outcome FROM runs ORDER BY finished_at").fetchall()
-    assert sorted(o for (o,) in outcomes) == ["locked", "ok"]
-
-
 def _listening_inodes() -> set[str]:
     inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
@@ -150,13 +136,18 @@ def _listening_inodes() -> set[str]:
     return inodes
 
 
-def test_the_crawl_listens_on_no_port(sample_site: SampleSite, archive: Path) -> None:
-    slow = Rule("rest_route=/wp/v2/posts", delay=1)
+def test_a_site_being_crawled_is_skipped_as_locked_by_a_crawl_listening_on_no_port(
+    sample_site: SampleSite, archive: Path
+) -> None:
+    # The first run holds its lock on its first posts page until the second run has found
+    # the lock and finished (at most 60 s); while it waits, its sockets are looked at.
+    release = threading.Event()
+    slow = Rule("rest_route=/wp/v2/posts", delay=60, times=1, release=release)
     with FaultProxy(sample_site.url, [slow]) as proxy:
-        process = Crawl(archive, f"site={proxy.url}")
+        first = Crawl(archive, f"site={proxy.url}")
         wait_for(lambda: bool(proxy.arrived("wp/v2/posts")))
         sockets = set()
-        for fd in Path(f"/proc/{process.pid}/fd").iterdir():
+        for fd in Path(f"/proc/{first.pid}/fd").iterdir():
             try:
                 target = os.readlink(fd)
             except OSError:
@@ -164,6 +155,13 @@ def test_the_crawl_listens_on_no_port(sample_site: SampleSite, archive: Path) ->
             if target.startswith("socket:["):
                 sockets.add(target[8:-1])
         listening = sockets & _listening_inodes()
-        process.finish()
+        second = crawl(archive, f"site={proxy.url}")
+        release.set()
+        first_status = first.finish()
     assert sockets, "the crawl had open connections while it was checked"
     assert listening == set()
+    assert second.returncode == 0
+    assert "locked" in second.stderr
+    assert first_status == 0, first.output[-2000:]
+    outcomes = read(archive).sql("SELECT outcome FROM runs ORDER BY finished_at").fetchall()
+    assert sorted(o for (o,) in outcomes) == ["locked", "ok"]

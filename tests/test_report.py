@@ -28,7 +28,7 @@ from mpcrawl.read import connect
 from mpcrawl.read.report import build_report, charts, write_report
 from mpcrawl.read.report.queries import Monthly
 from mpcrawl.sample.server import SampleSite
-from tests.inprocess import crawl
+from tests.inprocess import command, crawl
 from tests.shared import REPO
 
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\"><script>alert(1)</script> costs $5 $"
@@ -349,16 +349,9 @@ def test_empty_archive_gives_a_page_that_says_so(tmp_path: Path) -> None:
 
 
 def test_missing_archive_is_a_usage_error(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "report", "-s", f"MPCRAWL_ARCHIVE={tmp_path / 'no'}"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = command("report", "-s", f"MPCRAWL_ARCHIVE={tmp_path / 'no'}")  # in this process
     assert result.returncode == 2
-    assert "no archive there" in result.stderr
+    assert b"no archive there" in result.stderr
 
 
 @pytest.fixture(scope="session")

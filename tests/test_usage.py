@@ -1,5 +1,6 @@
 """A new user's mistakes: each is one line naming it, a non-zero exit before any request,
-and nothing written. Every case but one is a usage error, so a cheap ``scrapy`` process."""
+and nothing written. Each is a usage error, so Scrapy's command line in this process
+(:func:`tests.inprocess.command`); a real ``scrapy`` process prints the same lines."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from mpcrawl.archive.writer import ArchiveWriter
 from mpcrawl.sample.server import SampleSite
 from mpcrawl.schemas import TABLES
 from tests.crawl import crawl, read, scalar
+from tests.inprocess import command
 from tests.shared import REPO
 
 SITE = "site=http://127.0.0.1:9"  # nothing listens there: a request would fail, not hang
@@ -148,31 +150,44 @@ def mistakes(tmp: Path, held: Path) -> list[tuple[str, list[str], str]]:
 CASES = [name for name, _, _ in mistakes(Path("/x"), Path("/y"))]
 
 
+def mistake(case: str, tmp_path: Path, held: Path) -> tuple[list[str], str]:
+    """The command of a case and its one line, with the files it names in ``tmp_path``."""
+    [(_, args, line)] = [m for m in mistakes(tmp_path, held) if m[0] == case]
+    (tmp_path / "netrc").write_text("machine example.org login editor password abcd efgh\n")
+    (tmp_path / "a-file").write_text("not an archive")
+    return args, line
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_each_mistake_is_one_line_and_exit_2_writing_nothing(
     case: str, tmp_path: Path, held: Path
 ) -> None:
-    [(_, args, line)] = [m for m in mistakes(tmp_path, held) if m[0] == case]
-    (tmp_path / "netrc").write_text("machine example.org login editor password abcd efgh\n")
-    (tmp_path / "a-file").write_text("not an archive")
+    args, line = mistake(case, tmp_path, held)
     before = sorted(tmp_path.rglob("*"))
-    result = scrapy(*args)
-    assert (result.returncode, result.stdout, result.stderr) == (2, "", line + "\n")
+    result = command(*args)
+    assert (result.returncode, result.stdout, result.stderr) == (2, b"", (line + "\n").encode())
     assert sorted(tmp_path.rglob("*")) == before  # no archive, no job folder, no file
 
 
+@pytest.mark.parametrize("case", ["setting typo", "report of a typo"])
+def test_a_real_process_prints_the_same_one_line(case: str, tmp_path: Path, held: Path) -> None:
+    args, line = mistake(case, tmp_path, held)
+    result = scrapy(*args)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", line + "\n")
+
+
 def test_commands_run_elsewhere_say_where_to_run_them(tmp_path: Path) -> None:
-    for command in ("report", "crawl"):
-        result = scrapy(command, cwd=tmp_path)
+    for name in ("report", "crawl"):
+        result = scrapy(name, cwd=tmp_path)
         assert result.returncode == 2
         [line] = result.stderr.splitlines()
-        assert line.startswith(f"scrapy {command}: error: ") and f"cd {REPO} " in line
+        assert line.startswith(f"scrapy {name}: error: ") and f"cd {REPO} " in line
 
 
 def test_an_output_folder_is_made(tmp_path: Path, held: Path) -> None:
     out = tmp_path / "new" / "dir" / "changes.json"
-    result = scrapy("changes", "-s", f"MPCRAWL_ARCHIVE={held}", "--format", "json", "-o", str(out))
-    assert result.returncode == 0, result.stderr
+    result = command("changes", "-s", f"MPCRAWL_ARCHIVE={held}", "--format", "json", "-o", str(out))
+    assert result.returncode == 0, result.stderr.decode()
     assert json.loads(out.read_text())["sites"] == []
 
 
@@ -233,7 +248,8 @@ def test_feeds_hold_posts_only_in_the_posts_columns(crawled: Path) -> None:
 
 
 def test_the_readme_commands_that_run_offline_run(crawled: Path, tmp_path: Path) -> None:
-    """The README's unmarked ``scrapy`` blocks, on the crawled archive, files in tmp."""
+    """The README's unmarked ``scrapy`` blocks, on the crawled archive, files in tmp (in
+    this process: the commands crawl nothing)."""
     from tests.test_docs import SHELL, scrapy_commands
 
     readme = [b for b in SHELL if b.page.name == "README.md" and b.needs is None]
@@ -241,6 +257,6 @@ def test_the_readme_commands_that_run_offline_run(crawled: Path, tmp_path: Path)
     assert [words[0] for words in commands] == ["report", "changes"]
     for words in commands:
         words = [str(tmp_path / w) if w.endswith(".html") else w for w in words]
-        result = scrapy(*words, "-s", f"MPCRAWL_ARCHIVE={crawled / 'archive'}")
-        assert result.returncode == 0, result.stderr
+        result = command(*words, "-s", f"MPCRAWL_ARCHIVE={crawled / 'archive'}")
+        assert result.returncode == 0, result.stderr.decode()
     assert (tmp_path / "report.html").stat().st_size > 10_000
