@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from cdxj_indexer import CDXJIndexer
 from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import timestamp_to_iso_date
 from warcio.warcwriter import WARCWriter
@@ -69,7 +68,11 @@ def remove_temp_warcs(location: ArchiveLocation, site: str) -> int:
 
 
 def _index_lines(path: str, filename: str) -> list[str]:
-    """The CDXJ lines of one WARC (response, revisit records), by cdxj-indexer."""
+    """The CDXJ lines of one WARC (response, revisit records), by cdxj-indexer (imported
+    here: it loads pyamf and pkg_resources, a quarter second of every crawl's start-up,
+    only runs that publish a WARC need)."""
+    from cdxj_indexer import CDXJIndexer
+
     out = io.StringIO()
     CDXJIndexer(output=out, inputs=[path], filename=filename, sort=True).process_all()
     return out.getvalue().splitlines(keepends=True)
