@@ -298,7 +298,7 @@ class FallbackPlan:
                 fs.pages_found += 1
                 fs.pages_unchanged += 1
                 continue
-            if fs.recheck.defer(fs, url):  # its listing entry decides, once all are read
+            if fs.recheck.defer(fs, url, lastmod):  # its listing entry decides, once all are read
                 continue
             headers: dict[str, str] = {}
             if known is not None and not fs.full:

@@ -58,7 +58,7 @@ SEED_HOME = "http://wp-seed.invalid"
 SEED_JSON = HERE / "data" / "wp-post-4407.json"
 PRETTY = "/%postname%/"
 PLAIN = ""
-REST_MODES = ("open", "closed", "hidden")
+REST_MODES = ("open", "closed", "hidden", "closed-core")
 PHP_EXTENSIONS = ("mysqli", "mbstring", "dom", "gd", "curl")
 INSTALL_HINT = "run `bash tests/wordpress/install.sh` as root"
 _SBIN = ("/usr/local/sbin", "/usr/sbin", "/sbin")
@@ -543,7 +543,8 @@ require_once ABSPATH . 'wp-settings.php';
 
         ``permalinks`` is a permalink structure (``"/%postname%/"``) or ``""`` for plain.
         ``rest`` is ``"open"``, ``"closed"`` (401 ``rest_not_logged_in`` for anonymous
-        readers) or ``"hidden"`` (also no API links, 404 for ``/wp-json/``); see
+        readers), ``"hidden"`` (also no API links, 404 for ``/wp-json/``) or
+        ``"closed-core"`` (closed, its sitemaps as core writes them: no ``lastmod``); see
         ``rest-closed.php``. Forking an existing name replaces that site with a fresh copy.
         """
         if not re.fullmatch(r"[a-z0-9_]{1,40}", name):
