@@ -109,6 +109,7 @@ class SiteView(Protocol):
     @property
     def live(self) -> Mapping[str, ArchivedPage]: ...
     def on_site(self, url: str) -> bool: ...
+    def bad_values(self, url: str) -> tuple[str, ...]: ...  # a refused lastmod, say
 
 
 @dataclass(slots=True)
@@ -145,12 +146,16 @@ class Recheck:
 
     def defer(self, fs: SiteView, url: str, lastmod: datetime | None = None) -> bool:
         """Hold back an archived live page a listing names until every listing is read;
-        after a sitemap, only one it lists with no ``lastmod``, archived with no validators
-        (nothing else to go by; the sections it leaves out are crawled as before)."""
+        after a sitemap, only one it lists with no ``lastmod`` (not even one refused),
+        archived with no validators (nothing else to go by; the sections it leaves out are
+        crawled as before)."""
         if not self.active(fs) or self.decided or url not in fs.live:
             return False
         if fs.source == "sitemap" and (
-            lastmod is not None or validators(fs.live[url]) or url not in fs.listed
+            lastmod is not None
+            or fs.bad_values(url)
+            or validators(fs.live[url])
+            or url not in fs.listed
         ):
             return False
         self.deferred[url] = None
