@@ -190,9 +190,10 @@ class Recheck:
                 todo.append((url, None, validators(known)))
         return todo
 
-    def answered(self, fs: SiteView, url: str) -> None:
-        """A page answered (200 or 304) this run: its entries are recorded at the end."""
-        if self.recording(fs):
+    def answered(self, fs: SiteView, url: str, lastmod: datetime | None = None) -> None:
+        """A page answered (200 or 304) this run: its entries are recorded at the end
+        (not of one a sitemap's ``lastmod`` decides: no night would read them)."""
+        if self.recording(fs) and not (fs.source == "sitemap" and lastmod is not None):
             self.read[url] = None
 
     def rows(self, fs: SiteView) -> Iterator[WebEntryItem]:
