@@ -29,13 +29,15 @@ def _sample() -> Iterator[Site]:
 
 
 @contextmanager
-def _wordpress_closed() -> Iterator[Site]:
+def _wordpress_closed(rest: str = "closed") -> Iterator[Site]:
+    """Debian's WordPress 6.1, its API closed; ``closed-core``: its core sitemaps as they are,
+    with no ``lastmod`` (``closed`` adds one, as SEO plugins do)."""
     from tests.wordpress.wpserver import DEFAULT_POSTS, WordPress
 
     state = STATE_DIR / f"wp-fallback-{DEFAULT_POSTS}"
     state.mkdir(parents=True, exist_ok=True)
     with WordPress(state, posts=DEFAULT_POSTS) as wp:
-        yield wp.fork("bench_platform_closed", rest="closed").url, None
+        yield wp.fork(f"bench_platform_{rest.replace('-', '_')}", rest=rest).url, None
 
 
 @contextmanager
@@ -91,6 +93,9 @@ def _hugo() -> Iterator[Site]:
 PLATFORMS: dict[str, Callable[[], AbstractContextManager[Site]]] = {
     "sample WordPress (REST)": _sample,
     "WordPress 6.1, REST closed (fallback)": _wordpress_closed,
+    "WordPress 6.1, REST closed, core sitemaps (no lastmod)": lambda: _wordpress_closed(
+        "closed-core"
+    ),
     "WordPress 7.1, REST closed (fallback)": _wordpress71,
     "Drupal 7 core (no sitemap)": lambda: _drupal("core"),
     "Drupal 7 + xmlsitemap": lambda: _drupal("xmlsitemap"),

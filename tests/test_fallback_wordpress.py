@@ -249,3 +249,50 @@ def test_a_site_read_by_rest_then_by_its_pages_shows_each_post_once(
         assert told == ["outcome"]  # the API closed; no post is new for a change of path
     finally:
         wordpress.stop_instance(instance, drop=True)
+
+
+def test_a_no_change_night_on_core_sitemaps_reads_the_home_page_not_every_post(
+    wordpress: WordPress, tmp_path: Path
+) -> None:
+    """WordPress 6.1's core sitemaps (no ``lastmod``) and no ``ETag``: a night with nothing
+    changed costs fewer requests than posts; an edit the home page shows is archived."""
+    instance = wordpress.fork("recheck_core", rest="closed-core")
+    try:
+        # the newest 60 posts published, the rest drafts: the suite's time is one crawl's
+        posts = int(
+            wordpress.php(
+                instance,
+                'global $wpdb; $p = $wpdb->posts; $wpdb->query("UPDATE $p JOIN (SELECT ID'
+                " FROM $p WHERE post_type = 'post' AND post_status = 'publish' ORDER BY"
+                " post_date DESC LIMIT 100000 OFFSET 60) o USING (ID) SET post_status ="
+                " 'draft'\"); echo wp_count_posts()->publish;",
+            )
+        )
+        archive = tmp_path / "archive"
+        assert crawl(archive, f"site={instance.url}").returncode == 0  # every page read
+        con = read(archive)
+        assert scalar(con, "SELECT count(*) FROM web_pages_latest WHERE lastmod IS NULL") > posts
+        files = _files(archive)
+
+        run = crawl(archive, f"site={instance.url}")  # nothing changed
+        assert run.returncode == 0
+        con = read(archive)
+        requests, skipped = con.sql(
+            "SELECT requests, pages_skipped FROM runs ORDER BY started_at DESC LIMIT 1"
+        ).fetchall()[0]
+        assert requests < posts and skipped > posts / 2  # (every page read: over 70)
+        assert _files(archive) == files  # no row written
+
+        # an edit to a post the home page shows (its entry there: title, excerpt, date)
+        shown = con.sql(
+            "SELECT p.id FROM web_pages_latest p JOIN web_entries e ON e.url = p.url"
+            " WHERE p.post_type = 'post' AND len(e.entries) > 0 ORDER BY p.id LIMIT 1"
+        ).fetchall()[0][0]
+        _rest(instance, "POST", f"/wp/v2/posts/{shown}", {"content": "<p>Edited tonight.</p>"})
+        assert crawl(archive, f"site={instance.url}").returncode == 0
+        assert read(archive).sql(
+            f"SELECT content_text FROM web_pages_latest WHERE id = {shown}"
+        ).fetchall() == [("Edited tonight.",)]
+        assert _files(archive)[0] == files[0] + 1  # that one page's new version only
+    finally:
+        wordpress.stop_instance(instance, drop=True)

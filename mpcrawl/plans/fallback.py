@@ -298,7 +298,7 @@ class FallbackPlan:
                 fs.pages_found += 1
                 fs.pages_unchanged += 1
                 continue
-            if fs.recheck.defer(fs, url):  # its listing entry decides, once all are read
+            if fs.recheck.defer(fs, url, lastmod):  # its listing entry decides, once all are read
                 continue
             headers: dict[str, str] = {}
             if known is not None and not fs.full:
@@ -341,7 +341,7 @@ class FallbackPlan:
         if response.status == 304 and url in fs.live:
             fs.pages_found += 1
             fs.pages_unchanged += 1
-            fs.recheck.answered(fs, url)
+            fs.recheck.answered(fs, url, lastmod)
             return
         settled = self.gone.settle(url, response)
         if settled is not None:  # gone, hidden, or a login page
@@ -368,7 +368,7 @@ class FallbackPlan:
             bad_values=fs.bad_values(url),
             listed_date=fs.numbers.date_of(url, response.url, printed),
         )
-        fs.recheck.answered(fs, url)
+        fs.recheck.answered(fs, url, lastmod)
 
     def _pages_settled(self) -> Iterator[Any]:
         """Called as each page or listing request ends: the waiting pages go on (the crawl

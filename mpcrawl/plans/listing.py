@@ -98,6 +98,7 @@ def list_sections(plan: FallbackPlan, urls: dict[str, datetime | None]) -> Itera
         if response.status != 200 or not isinstance(response, TextResponse):
             yield from plan._listed(urls)
             return
+        fs.recheck.listing(fs, response.text, response.url)  # its entries (plans.recheck)
         listed = [u for u in urls if fs.on_site(u)]
         sections = uncovered_sections(response.text, response.url, listed, fs.on_site)
         fs.sections = sections.names

@@ -4,9 +4,9 @@ A site with no ``lastmod`` in a sitemap and no ``ETag`` or ``Last-Modified`` (Dr
 core, older WordPress) gives nothing to ask conditionally: every page fetched again every
 night. But its listing pages print an *entry* for each publication (title, teaser, date;
 a feed: title and dates), and an edit a reader sees first usually changes it. So where
-the fallback's listing is the crawl of listings or a feed (not a sitemap), each archived
-live page a listing names is held back (:meth:`Recheck.defer`) until every listing is
-read, then fetched only when:
+the fallback's listing is the crawl of listings or a feed, each archived live page a
+listing names is held back (:meth:`Recheck.defer`) until every listing is read, then
+fetched only when:
 
 - the entries seen this run are not all among those recorded when it was last read
   (``web_entries``, :func:`~mpcrawl.web.listings.entry_fingerprints`), or none was seen
@@ -14,6 +14,13 @@ read, then fetched only when:
 - or its turn to be re-read has come (:func:`due`): at least once every
   ``MPCRAWL_RECHECK_DAYS``, a stable hash of its URL spreading the pages over the
   nights, so no night spikes.
+
+Where a sitemap lists the site (WordPress 5.5–6.4's core sitemaps), a URL it lists with a
+``lastmod`` is decided by it (:func:`~mpcrawl.plans.pages.listed_unchanged`); one with
+none, archived without validators, is held back the same way, the home page's entries
+(read for its sections anyway) being the listing seen: only the newest posts have one,
+so a page with none seen this run and some recorded (perhaps none) is read in its turn.
+Pages a sitemap misses are :mod:`~mpcrawl.plans.gone`'s to probe, as without a recheck.
 
 Archived live pages no listing named this run (found by the id walk, or in no listing)
 are re-read in their turn too. ``-a full=1`` re-reads everything; ``0`` days re-reads
@@ -102,6 +109,7 @@ class SiteView(Protocol):
     @property
     def live(self) -> Mapping[str, ArchivedPage]: ...
     def on_site(self, url: str) -> bool: ...
+    def bad_values(self, url: str) -> tuple[str, ...]: ...  # a refused lastmod, say
 
 
 @dataclass(slots=True)
@@ -118,9 +126,9 @@ class Recheck:
     skipped: int = 0
 
     def recording(self, fs: SiteView) -> bool:
-        """Whether the pages read get their entries recorded: a crawl of listings or a
-        feed (a sitemap's ``lastmod`` rules instead), not ``discover=1``, days above 0."""
-        return self.days > 0 and not fs.discover and fs.source != "sitemap"
+        """Whether the pages read get their entries recorded: not ``discover=1``, days
+        above 0."""
+        return self.days > 0 and not fs.discover
 
     def active(self, fs: SiteView) -> bool:
         """Whether pages may be left unread: as :meth:`recording`, and not ``full=1``."""
@@ -136,9 +144,19 @@ class Recheck:
         for url, prints in found.items():
             self.seen.setdefault(url, set()).update(prints)
 
-    def defer(self, fs: SiteView, url: str) -> bool:
-        """Hold back an archived live page a listing names until every listing is read."""
+    def defer(self, fs: SiteView, url: str, lastmod: datetime | None = None) -> bool:
+        """Hold back an archived live page a listing names until every listing is read;
+        after a sitemap, only one it lists with no ``lastmod`` (not even one refused),
+        archived with no validators (nothing else to go by; the sections it leaves out are
+        crawled as before)."""
         if not self.active(fs) or self.decided or url not in fs.live:
+            return False
+        if fs.source == "sitemap" and (
+            lastmod is not None
+            or fs.bad_values(url)
+            or validators(fs.live[url])
+            or url not in fs.listed
+        ):
             return False
         self.deferred[url] = None
         return True
@@ -154,11 +172,15 @@ class Recheck:
             fs.listed.setdefault(url, None)
             known, checked = fs.live[url], fs.state.checked.get(url)
             now_seen = self.seen.get(url, set())
-            unchanged = bool(now_seen) and checked is not None and now_seen <= checked.entries
+            # a sitemap names every page, the home page only the newest: none seen is no news
+            seen = bool(now_seen) or fs.source == "sitemap"
+            unchanged = seen and checked is not None and now_seen <= checked.entries
             if unchanged and not due(url, self._last_read(fs, url), self.now, self.days):
                 self.skipped += 1
                 continue
             todo.append((url, fs.listed.get(url), validators(known)))
+        if fs.source == "sitemap":  # the pages it misses are plans.gone's, as ever
+            return todo
         listed = {page_form(u) for u in fs.listed}  # in any scheme or www. form
         for url, known in fs.live.items():
             if page_form(url) in listed or not fs.on_site(url):
@@ -168,9 +190,10 @@ class Recheck:
                 todo.append((url, None, validators(known)))
         return todo
 
-    def answered(self, fs: SiteView, url: str) -> None:
-        """A page answered (200 or 304) this run: its entries are recorded at the end."""
-        if self.recording(fs):
+    def answered(self, fs: SiteView, url: str, lastmod: datetime | None = None) -> None:
+        """A page answered (200 or 304) this run: its entries are recorded at the end
+        (not of one a sitemap's ``lastmod`` decides: no night would read them)."""
+        if self.recording(fs) and not (fs.source == "sitemap" and lastmod is not None):
             self.read[url] = None
 
     def rows(self, fs: SiteView) -> Iterator[WebEntryItem]:

@@ -11,7 +11,9 @@ from mpcrawl.archive.web_state import ArchivedPage, Checked, WebState
 from mpcrawl.plans.fallback import FallbackPlan, FallbackSite
 from mpcrawl.plans.recheck import Recheck, due
 from mpcrawl.web.items import FetchedPage
+from mpcrawl.web.listings import entry_fingerprints
 from mpcrawl.wp.sitename import site_host_keys
+from tests.plans.test_fallback import NS, Site, plan
 from tests.plans.test_listing import HOME, LISTINGS, Drupal, articles, captured, crawl
 
 FIRST = datetime(2026, 12, 1, 2, tzinfo=UTC)
@@ -66,7 +68,10 @@ def test_an_edit_its_teaser_shows_is_read_the_same_night() -> None:
     assert front.count(SENTENCE) == 1
     edited = front.replace(SENTENCE, b"Residents wrote to her 86 times this year")
     now = next(
-        n for n in (SECOND + timedelta(days=d) for d in range(7)) if not due(EDITED, FIRST, n, 7)
+        n
+        for n in (
+            SECOND + timedelta(days=d) for d in range(6)
+        )  # b, e on one night each if not due(EDITED, FIRST, n, 7)
     )
     site, _fs = night(state, now, {HOME: (200, edited)})
     turn = {u for u in pages if due(u, FIRST, now, 7)}
@@ -123,3 +128,61 @@ def test_full_and_zero_days_read_every_page() -> None:
     site.run(FallbackPlan(fs, site.request).start())
     assert fetched(site, pages) == pages and fs.recheck.skipped == 0
     assert {row.url for row in site.entries} == pages  # every page read: its turn restarts
+
+
+def test_a_sitemap_without_lastmod_reads_only_changed_home_page_entries_and_turns() -> None:
+    """WordPress 6.1's core sitemap (no ``lastmod``), no validators: a page held back unless
+    its home page entry changed, none was recorded, or its turn came; a ``lastmod`` or an
+    ``ETag`` decides as before."""
+    home = HOME
+    entry = '<li class="wp-block-post"><h2><a href="{0}{1}/">{2}</a></h2><p>{2} text</p></li>'
+
+    def front(*titles: tuple[str, str]) -> bytes:
+        return ("<html><body><ul>" + "".join(entry.format(home, *t) for t in titles)).encode()
+
+    when = "2026-11-30T10:00:00Z"
+    urls = "".join(
+        f"<url><loc>{home}{p}/</loc>{f'<lastmod>{when}</lastmod>' if p == 'a' else ''}</url>"
+        for p in "abcdef"
+    )
+    seen = front(("b", "B"), ("c", "C"))
+    bodies = {
+        f"{home}wp-sitemap.xml": (
+            200,
+            f'<?xml version="1.0"?><urlset {NS}>{urls}</urlset>'.encode(),
+        ),
+        home: (200, seen),
+        **{
+            f"{home}{p}/": (200, f"<html><main><p>Page {p}.</p></main></html>".encode())
+            for p in "abcdef"
+        },
+    }
+    # the night before: every page read; c's entry was another title, e seen in none, f no row
+    lastmod = datetime(2026, 11, 30, 10, tzinfo=UTC)
+    pages = {
+        f"{home}{p}/": ArchivedPage(
+            "v", FIRST, lastmod if p == "a" else None, None, None, "post", n
+        )
+        for n, p in enumerate("abcdef")
+    }
+    pages[f"{home}d/"] = ArchivedPage("v", FIRST, None, '"x"', None, "post", 9)
+    before = entry_fingerprints(front(("b", "B"), ("c", "Old C")).decode(), home)
+    checked = {
+        f"{home}{p}/": Checked(FIRST, before.get(f"{home}{p}/", frozenset())) for p in "abcde"
+    }
+    now = next(
+        n
+        for n in (SECOND + timedelta(days=d) for d in range(6))  # b, e on one night each
+        if not any(due(f"{home}{p}/", FIRST, n, 7) for p in "be")
+    )
+    site = Site(bodies)
+    fs = plan(site, WebState(pages=pages, checked=checked), home=home, recheck=Recheck(now=now))
+    read = {
+        u.removeprefix(home).strip("/")
+        for u in site.fetched
+        if u.removeprefix(home).strip("/") in set("abcdef")
+    }
+    assert read == {"c", "d", "f"}  # changed entry, validators (asked conditionally), no row
+    assert fs.recheck.skipped == 2  # b (entry unchanged), e (no entry seen or recorded)
+    assert {row.url for row in site.entries} == {f"{home}{p}/" for p in "cdf"}
+    assert not [i for i in site.items if not isinstance(i, FetchedPage)]  # no tombstone

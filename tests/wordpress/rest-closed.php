@@ -11,14 +11,16 @@
  * - `hidden`: closed, and the API's Link header, <link> tags and oEmbed discovery links
  *   are removed, and /wp-json/ and ?rest_route= answer 404.
  *
- * Both add <lastmod> (the post's modified time, GMT) to the core sitemaps, as SEO and
- * sitemap plugins do through the wp_sitemaps_posts_entry filter; WordPress 6.1 core
- * writes no lastmod.
+ * - `closed-core`: closed, and nothing else: the core sitemaps carry no <lastmod>.
+ *
+ * `closed` and `hidden` add <lastmod> (the post's modified time, GMT) to the core sitemaps,
+ * as SEO and sitemap plugins do through the wp_sitemaps_posts_entry filter; WordPress 6.1
+ * core writes no lastmod.
  */
 
 $mpcrawl_rest = getenv( 'MPCRAWL_WP_REST' );
 
-if ( 'closed' === $mpcrawl_rest || 'hidden' === $mpcrawl_rest ) {
+if ( in_array( $mpcrawl_rest, array( 'closed', 'hidden', 'closed-core' ), true ) ) {
 	add_filter(
 		'rest_authentication_errors',
 		static function ( $result ) {
@@ -29,6 +31,9 @@ if ( 'closed' === $mpcrawl_rest || 'hidden' === $mpcrawl_rest ) {
 		},
 		99
 	);
+}
+
+if ( 'closed' === $mpcrawl_rest || 'hidden' === $mpcrawl_rest ) {
 	add_filter(
 		'wp_sitemaps_posts_entry',
 		static function ( $entry, $post ) {

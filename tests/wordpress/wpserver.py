@@ -61,7 +61,7 @@ SEED_HOME = "http://wp-seed.invalid"
 SEED_JSON = HERE / "data" / "wp-post-4407.json"
 PRETTY = "/%postname%/"
 PLAIN = ""
-REST_MODES = ("open", "closed", "hidden")
+REST_MODES = ("open", "closed", "hidden", "closed-core")
 PHP_EXTENSIONS = ("mysqli", "mbstring", "dom", "gd", "curl")
 INSTALL_HINT = "run `bash tests/wordpress/install.sh` as root"
 _SBIN = ("/usr/local/sbin", "/usr/sbin", "/sbin")
@@ -593,7 +593,8 @@ require_once ABSPATH . 'wp-settings.php';
 
         ``permalinks`` is a permalink structure (``"/%postname%/"``) or ``""`` for plain.
         ``rest`` is ``"open"``, ``"closed"`` (401 ``rest_not_logged_in`` for anonymous
-        readers) or ``"hidden"`` (also no API links, 404 for ``/wp-json/``); see
+        readers), ``"hidden"`` (also no API links, 404 for ``/wp-json/``) or
+        ``"closed-core"`` (closed, its sitemaps as core writes them: no ``lastmod``); see
         ``rest-closed.php``. ``posts`` keeps only the first that many generated posts (the
         seed post, the special posts of the manifest and the pages stay): a smaller site
         for a test whose point is not the site's size. Forking an existing name replaces
