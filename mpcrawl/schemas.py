@@ -343,7 +343,7 @@ WEB_TOMBSTONES = pa.schema(
 
 # What the listings said of each page the fallback re-read, on a site whose listing is the
 # crawl of its listings or a feed (mpcrawl.plans.recheck): the fingerprints of its entries
-# (mpcrawl.web.listings.entry_fingerprints) and when it was re-read. A page left unread for
+# (mpcrawl.web.entries.entry_fingerprints) and when it was re-read. A page left unread for
 # an unchanged entry gets no row: skipping is no evidence about the page.
 WEB_ENTRIES = pa.schema(
     [

@@ -75,7 +75,7 @@ class ArchivedPage:
 @dataclass(frozen=True, slots=True)
 class Checked:
     """When a page was last re-read where nothing vouches for it, and its listing entries
-    then (fingerprints, :func:`~mpcrawl.web.listings.entry_fingerprints`)."""
+    then (fingerprints, :func:`~mpcrawl.web.entries.entry_fingerprints`)."""
 
     at: datetime
     entries: frozenset[str]

@@ -9,7 +9,7 @@ listing names is held back (:meth:`Recheck.defer`) until every listing is read, 
 fetched only when:
 
 - the entries seen this run are not all among those recorded when it was last read
-  (``web_entries``, :func:`~mpcrawl.web.listings.entry_fingerprints`), or none was seen
+  (``web_entries``, :func:`~mpcrawl.web.entries.entry_fingerprints`), or none was seen
   or recorded;
 - or its turn to be re-read has come (:func:`due`): at least once every
   ``MPCRAWL_RECHECK_DAYS``, a stable hash of its URL spreading the pages over the
@@ -39,9 +39,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from mpcrawl import defaults
 from mpcrawl.plans.gone import page_form
+from mpcrawl.web.entries import entry_fingerprints
 from mpcrawl.web.feeds import FeedEntry
 from mpcrawl.web.items import WebEntryItem
-from mpcrawl.web.listings import entry_fingerprints
 
 if TYPE_CHECKING:
     from mpcrawl.archive.web_state import ArchivedPage, WebState
@@ -72,7 +72,7 @@ def due(url: str, last_read: datetime, now: datetime, days: int) -> bool:
 
 
 def feed_fingerprints(entries: list[FeedEntry]) -> dict[str, frozenset[str]]:
-    """A feed's entry of each page, as :func:`~mpcrawl.web.listings.entry_fingerprints`
+    """A feed's entry of each page, as :func:`~mpcrawl.web.entries.entry_fingerprints`
     gives a listing page's: its title and dates."""
     found: dict[str, frozenset[str]] = {}
     for e in entries:

@@ -140,7 +140,7 @@ class WebEntryItem:
     table: ClassVar[str] = "web_entries"
     site: str
     url: str
-    entries: list[str]  # fingerprints (mpcrawl.web.listings.entry_fingerprints), sorted
+    entries: list[str]  # fingerprints (mpcrawl.web.entries.entry_fingerprints), sorted
     checked_at: datetime
     run_id: str
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from mpcrawl.archive.web_state import ArchivedPage, Checked, WebState
 from mpcrawl.plans.fallback import FallbackPlan, FallbackSite
 from mpcrawl.plans.recheck import Recheck, due
+from mpcrawl.web.entries import entry_fingerprints
 from mpcrawl.web.items import FetchedPage
-from mpcrawl.web.listings import entry_fingerprints
 from mpcrawl.wp.sitename import site_host_keys
 from tests.plans.test_fallback import NS, Site, plan
 from tests.plans.test_listing import HOME, LISTINGS, Drupal, articles, captured, crawl

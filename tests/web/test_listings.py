@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mpcrawl.web.listings import Bounds, Frontier, entry_fingerprints, followable, read_listing
+from mpcrawl.web.entries import entry_fingerprints
+from mpcrawl.web.listings import Bounds, Frontier, followable, read_listing
 from tests.hugo.site import HugoSite
 
 PAGES = Path(__file__).parent / "pages"
