@@ -39,10 +39,10 @@ from urllib.parse import urljoin
 
 from scrapy.http import Response, TextResponse
 
-from mpcrawl.plans.gone import REDIRECTS, Gone
+from mpcrawl.plans.gone import REDIRECTS, Gone, header
 from mpcrawl.plans.listing import Home, list_sections, list_site
-from mpcrawl.plans.numbers import Numbers, NumbersPlan, Todo
-from mpcrawl.plans.pages import PageQueue, listed_unchanged
+from mpcrawl.plans.numbers import Numbers, NumbersPlan
+from mpcrawl.plans.pages import PageQueue, Todo, listed_unchanged, validators
 from mpcrawl.plans.recheck import Recheck, feed_fingerprints
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import feed_links, parse_feed, well_known_feeds
@@ -98,15 +98,14 @@ class FallbackSite:
     errors: list[str] = field(default_factory=list)
     probed_gone: bool = False
     feed_bad: dict[str, tuple[str, ...]] = field(default_factory=dict)  # URL -> its entry's
+    robots_txt: str | None = None  # the site's robots.txt as fetched this run, if it was
+    home_page: Response | None = None  # the home page as discovery got it, if it did
 
     def bad_values(self, url: str) -> tuple[str, ...]:
         """What the listing said of a page that no column holds (a refused date)."""
         if self.source == "sitemap":
             return (self.walk.bad[url],) if url in self.walk.bad else ()
         return self.feed_bad.get(url, ())
-
-    robots_txt: str | None = None  # the site's robots.txt as fetched this run, if it was
-    home_page: Response | None = None  # the home page as discovery got it, if it did
 
     def __post_init__(self) -> None:
         self.walk = SitemapWalk(self.caps)
@@ -300,13 +299,7 @@ class FallbackPlan:
                 continue
             if fs.recheck.defer(fs, url, lastmod):  # its listing entry decides, once all are read
                 continue
-            headers: dict[str, str] = {}
-            if known is not None and not fs.full:
-                if known.etag:
-                    headers["If-None-Match"] = known.etag
-                if known.last_modified:
-                    headers["If-Modified-Since"] = known.last_modified
-            todo.append((url, lastmod, headers))
+            todo.append((url, lastmod, {} if fs.full else validators(known)))
         yield from self.numbers.dated(todo, self._fetch)
 
     def _fetch(self, todo: list[Todo]) -> Iterator[Any]:
@@ -360,8 +353,8 @@ class FallbackPlan:
             html=response.text,
             body=response.body,
             lastmod=lastmod,
-            etag=_header(response, "ETag"),
-            last_modified=_header(response, "Last-Modified"),
+            etag=header(response, "ETag"),
+            last_modified=header(response, "Last-Modified"),
             fetched_at=datetime.now(UTC),
             run_id=fs.run_id,
             post_types=fs.post_types,
@@ -386,8 +379,3 @@ class FallbackPlan:
             yield from self.numbers.walk_ids()
             return
         yield from self.gone.missing()
-
-
-def _header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value is not None else None

@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 REDIRECTS = (301, 302, 303, 307, 308)
 GONE = (404, 410)
 HIDDEN = (401, 403)
+NO_PAGE = (*HIDDEN, *GONE)  # nothing a visitor may read there: no page, and no error
 LOGIN_PATHS = ("/wp-login.php", "/user/login")  # WordPress; Drupal (clean URLs)
 PROBES = 10
 """Archived URLs probed when a listing names none of them."""
@@ -84,7 +85,8 @@ def gone_reason(status: int, location: str | None) -> Reason | None:
     return None
 
 
-def _header(response: Response, name: str) -> str | None:
+def header(response: Response, name: str) -> str | None:
+    """A response header as text (HTTP headers are Latin-1), or None."""
     value = response.headers.get(name)
     return value.decode("latin-1") if value is not None else None
 
@@ -112,7 +114,7 @@ class Gone:
 
     def _probe(self, url: str, known: ArchivedPage) -> Any:
         def probed(response: Response) -> Iterator[Any]:
-            location = _header(response, "Location")
+            location = header(response, "Location")
             target = urljoin(url, location) if location else None
             reason = gone_reason(response.status, target)
             if reason is None:
@@ -242,7 +244,7 @@ class Gone:
 
         def probe(url: str) -> Any:
             def on_response(response: Response) -> Iterator[Any]:
-                location = _header(response, "Location")
+                location = header(response, "Location")
                 target = urljoin(url, location) if location else None
                 return answered(self._off_site(response.status, target))
 

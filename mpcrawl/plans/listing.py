@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Response, TextResponse
 
+from mpcrawl.plans.gone import NO_PAGE
+from mpcrawl.plans.pages import validators
 from mpcrawl.plans.rest.site import RequestFailed
 from mpcrawl.web.items import FetchedPage
 from mpcrawl.web.listings import Frontier, ListingPage, read_listing, uncovered_sections
@@ -39,8 +41,6 @@ if TYPE_CHECKING:  # the fallback plan calls this module: no import at run time
     from mpcrawl.plans.fallback import FallbackPlan, FallbackSite
 
 logger = logging.getLogger(__name__)
-
-NOT_A_PAGE = (401, 403, 404, 410)  # a link to nothing a visitor may read: no error
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +77,7 @@ def list_site(
     def crawl() -> Iterator[Any]:
         # The crawl's first requests come before the feed's pages settle, so the plan's end
         # (tombstone probes after a complete listing) waits for the whole crawl.
+        fs.recheck.listing(fs, home.body, home.url)  # its entries (plans.recheck)
         yield from ListingCrawl(plan).start(home, list(entries))
         yield from plan._listed(entries)
 
@@ -169,7 +170,6 @@ class ListingCrawl:
         what of it to follow); the pages ``listed`` (a feed's) are the fallback plan's to
         fetch, never fetched twice."""
         self.frontier.admit([self.fs.home, home.url, *listed])
-        self.fs.recheck.listing(self.fs, home.body, home.url)
         page = page or read_listing(home.body, home.url, root=True)
         logger.info(
             "%s: crawling its listings from %s (%d links)",
@@ -195,12 +195,7 @@ class ListingCrawl:
         if fs.recheck.defer(fs, url):  # archived: its listing entry decides (plans.recheck)
             return
         fs.pages_pending += 1
-        known = None if fs.full else fs.live.get(url)
-        headers = {}
-        if known is not None and known.etag:
-            headers["If-None-Match"] = known.etag
-        if known is not None and known.last_modified:
-            headers["If-Modified-Since"] = known.last_modified
+        headers = {} if fs.full else validators(fs.live.get(url))
 
         def parsed(response: Response) -> Iterator[Any]:
             fs.pages_pending -= 1
@@ -218,7 +213,7 @@ class ListingCrawl:
 
     def _read(self, url: str, depth: int, response: Response) -> Iterator[Any]:
         fs, frontier = self.fs, self.frontier
-        if response.status in NOT_A_PAGE:
+        if response.status in NO_PAGE:
             frontier.not_found += 1
             logger.info("%s: crawl: %s answers %d", fs.site, url, response.status)
             return

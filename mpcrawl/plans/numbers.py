@@ -33,6 +33,8 @@ from urllib.parse import urljoin
 from scrapy.http import Response, TextResponse
 
 from mpcrawl import defaults
+from mpcrawl.plans.gone import HIDDEN, NO_PAGE
+from mpcrawl.plans.pages import Todo
 from mpcrawl.plans.rest.site import Requester, RequestFailed
 from mpcrawl.web.feeds import FeedEntry, parse_feed, well_known_feeds
 from mpcrawl.web.items import FetchedPage
@@ -45,10 +47,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-NO_PAGE = (401, 403, 404, 410)  # an id with no public page: neither archived nor an error
-HIDDEN = (401, 403)  # ... but the number is taken: it does not count as a miss
 PageStep = Callable[[str, datetime | None, Response], Iterator[Any]]
-Todo = tuple[str, datetime | None, dict[str, str]]  # a page to fetch: URL, lastmod, headers
 Fetch = Callable[[list[Todo]], Iterator[Any]]  # the fallback's fetch of pages
 PROBES = 5  # pages fetched one at a time to find a post that shows whether dates are printed
 
@@ -124,9 +123,7 @@ class NumbersPlan:
 
     # --- dates from the feed's pages ---------------------------------------------------
 
-    def dated(
-        self, todo: list[Todo], fetch: Callable[[list[Todo]], Iterator[Any]]
-    ) -> Iterator[Any]:
+    def dated(self, todo: list[Todo], fetch: Fetch) -> Iterator[Any]:
         """Fetch ``todo`` (``fetch``), on a WordPress site whose posts print no date of their
         own after reading its feed's pages for their dates.
 
@@ -276,6 +273,7 @@ class NumbersPlan:
 
         def parsed(response: Response) -> Iterator[Any]:
             assert self.walk is not None
+            # an id answering 401/403 has no public page, but the number is taken: no miss
             hit = response.status not in NO_PAGE or response.status in HIDDEN
             if response.status == 200:
                 yield from self._found(response)

@@ -13,8 +13,12 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
 
-Waiting = tuple[str, datetime | None, dict[str, str]]  # url, listed lastmod, headers
+if TYPE_CHECKING:
+    from mpcrawl.archive.web_state import ArchivedPage
+
+Todo = tuple[str, datetime | None, dict[str, str]]  # a page to fetch: URL, lastmod, headers
 
 
 def listed_unchanged(
@@ -39,6 +43,17 @@ def listed_unchanged(
     return not (day_only and lastmod.astimezone(UTC).date() >= fetched_day.date())
 
 
+def validators(known: ArchivedPage | None) -> dict[str, str]:
+    """The conditional headers an archived page's validators allow (none for a page not
+    archived)."""
+    headers: dict[str, str] = {}
+    if known is not None and known.etag:
+        headers["If-None-Match"] = known.etag
+    if known is not None and known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    return headers
+
+
 def _never() -> str | None:
     return None
 
@@ -49,13 +64,13 @@ class PageQueue:
 
     window: int = 4
     stopped: Callable[[], str | None] = _never
-    waiting: deque[Waiting] = field(default_factory=deque)
+    waiting: deque[Todo] = field(default_factory=deque)
     dropped: int = 0  # requests not made, or refused, because the site's budget was spent
 
     def add(self, url: str, lastmod: datetime | None, headers: dict[str, str]) -> None:
         self.waiting.append((url, lastmod, headers))
 
-    def take(self, in_flight: int) -> list[Waiting]:
+    def take(self, in_flight: int) -> list[Todo]:
         """The pages to request now that ``in_flight`` are pending: none once stopped
         (the rest dropped at once; :meth:`lost` says so in the run record)."""
         if self.stopped() is not None:

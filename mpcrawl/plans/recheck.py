@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from mpcrawl import defaults
 from mpcrawl.plans.gone import page_form
+from mpcrawl.plans.pages import Todo, validators
 from mpcrawl.web.entries import entry_fingerprints
 from mpcrawl.web.feeds import FeedEntry
 from mpcrawl.web.items import WebEntryItem
@@ -46,9 +47,7 @@ from mpcrawl.web.items import WebEntryItem
 if TYPE_CHECKING:
     from mpcrawl.archive.web_state import ArchivedPage, WebState
 
-__all__ = ["Recheck", "due", "feed_fingerprints", "validators"]
-
-Todo = tuple[str, datetime | None, dict[str, str]]  # as mpcrawl.plans.numbers.Todo
+__all__ = ["Recheck", "due", "feed_fingerprints"]
 
 
 def due(url: str, last_read: datetime, now: datetime, days: int) -> bool:
@@ -82,16 +81,6 @@ def feed_fingerprints(entries: list[FeedEntry]) -> dict[str, frozenset[str]]:
         print_ = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
         found[e.url] = found.get(e.url, frozenset()) | {print_}
     return found
-
-
-def validators(known: ArchivedPage | None) -> dict[str, str]:
-    """The conditional headers an archived page's validators allow."""
-    headers: dict[str, str] = {}
-    if known is not None and known.etag:
-        headers["If-None-Match"] = known.etag
-    if known is not None and known.last_modified:
-        headers["If-Modified-Since"] = known.last_modified
-    return headers
 
 
 class SiteView(Protocol):
