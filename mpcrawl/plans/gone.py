@@ -27,13 +27,13 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from scrapy.http import Response
 
 from mpcrawl.plans.rest.site import Requester, RequestFailed
-from mpcrawl.web.items import WebTombstoneItem
+from mpcrawl.web.items import Presence, WebTombstoneItem
 
 if TYPE_CHECKING:  # the plan's bookkeeping; the archive's state comes with it
     from mpcrawl.archive.web_state import ArchivedPage
@@ -52,8 +52,6 @@ REPLACED_SHARE = 0.8
 """The share of those probes answering gone that makes the site count as replaced."""
 MIN_KNOWN = 3
 """Fewer archived live URLs than this prove nothing either way: no check."""
-
-Reason = Literal["deleted", "hidden", "redirected", "returned"]
 
 
 def is_login(url: str) -> bool:
@@ -74,7 +72,7 @@ def page_form(url: str) -> tuple[str, str, str]:
     return host, parts.path or "/", parts.query
 
 
-def gone_reason(status: int, location: str | None) -> Reason | None:
+def gone_reason(status: int, location: str | None) -> Presence | None:
     """What an answer about an archived page says, or None where it says the page is there."""
     if status in GONE:
         return "deleted"
@@ -89,6 +87,12 @@ def header(response: Response, name: str) -> str | None:
     """A response header as text (HTTP headers are Latin-1), or None."""
     value = response.headers.get(name)
     return value.decode("latin-1") if value is not None else None
+
+
+def redirect_target(url: str, response: Response) -> str | None:
+    """Where an unfollowed redirect of ``url`` points, absolute; None without one."""
+    location = header(response, "Location")
+    return urljoin(url, location) if location else None
 
 
 @dataclass(slots=True)
@@ -114,12 +118,11 @@ class Gone:
 
     def _probe(self, url: str, known: ArchivedPage) -> Any:
         def probed(response: Response) -> Iterator[Any]:
-            location = header(response, "Location")
-            target = urljoin(url, location) if location else None
+            target = redirect_target(url, response)
             reason = gone_reason(response.status, target)
             if reason is None:
                 logger.info(
-                    "%s: %s is not in the sitemap but answers %d",
+                    "%s: %s is not in the listing but answers %d",
                     self.fs.site,
                     url,
                     response.status,
@@ -144,7 +147,7 @@ class Gone:
         if redirected and is_login(response.url):
             reasons = response.meta.get("redirect_reasons") or []
             status = reasons[0] if reasons and isinstance(reasons[0], int) else 302
-            reason: Reason | None = "hidden"
+            reason: Presence | None = "hidden"
             target: str | None = response.url
         else:
             status, target = response.status, None
@@ -175,7 +178,7 @@ class Gone:
         yield self._row(url, known, "returned", 200, None)
 
     def _tombstone(
-        self, url: str, known: ArchivedPage, reason: Reason, status: int, target: str | None
+        self, url: str, known: ArchivedPage, reason: Presence, status: int, target: str | None
     ) -> WebTombstoneItem:
         self.fs.tombstones_new += 1
         self.fs.live.pop(url, None)
@@ -184,7 +187,7 @@ class Gone:
         return self._row(url, known, reason, status, target)
 
     def _row(
-        self, url: str, known: ArchivedPage, reason: Reason, status: int, target: str | None
+        self, url: str, known: ArchivedPage, reason: Presence, status: int, target: str | None
     ) -> WebTombstoneItem:
         return WebTombstoneItem(
             site=self.fs.site,
@@ -225,12 +228,11 @@ class Gone:
         return self._check_probes(sample, then)
 
     def _check_probes(self, sample: list[str], then: Callable[[], Iterator[Any]]) -> Iterator[Any]:
-        fs, pending = self.fs, [len(sample)]
+        fs = self.fs
 
         def answered(gone: bool) -> Iterator[Any]:
-            self.answers.append(gone)
-            pending[0] -= 1
-            if pending[0]:
+            self.answers.append(gone)  # the check runs once a site: its probes' answers
+            if len(self.answers) < len(sample):
                 return
             share = sum(self.answers) / len(self.answers)
             if share < REPLACED_SHARE:
@@ -244,9 +246,7 @@ class Gone:
 
         def probe(url: str) -> Any:
             def on_response(response: Response) -> Iterator[Any]:
-                location = header(response, "Location")
-                target = urljoin(url, location) if location else None
-                return answered(self._off_site(response.status, target))
+                return answered(self._off_site(response.status, redirect_target(url, response)))
 
             return self.request(
                 url, on_response, lambda _f: answered(False), follow_redirects=False

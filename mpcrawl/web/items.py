@@ -24,6 +24,7 @@ __all__ = [
     "FetchedPage",
     "ListedBy",
     "Listing",
+    "Presence",
     "Source",
     "WebEntryItem",
     "WebPageItem",
@@ -36,6 +37,8 @@ Listing = Literal["sitemap", "crawl", "feed", "links"]
 """What listed a site's pages on the fallback path."""
 Source = Literal[Listing, "ids"]
 """What found a page (``ids``: the id walk)."""
+Presence = Literal["deleted", "hidden", "redirected", "returned"]
+"""What a ``web_tombstones`` row says of an archived page."""
 ListedBy = Literal[Listing, "sitemap+crawl"]
 """How a site was listed (``runs.source``): also a sitemap and a crawl of the sections it
 leaves out."""
@@ -126,7 +129,7 @@ class WebTombstoneItem:
     id: int | None
     last_seen_version_sha256: str | None
     detected_at: datetime
-    reason: str  # "deleted" (404/410), "hidden" (401/403, login), "redirected", "returned"
+    reason: Presence  # deleted (404/410), hidden (401/403, login), redirected, returned
     status: int
     redirect_to: str | None
     run_id: str
