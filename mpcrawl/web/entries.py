@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from mpcrawl.web.listings import followable
+from mpcrawl.web.page import link_target
 
 __all__ = ["entry_fingerprints"]
 
@@ -55,7 +55,7 @@ def entry_fingerprints(body: str, url: str) -> dict[str, frozenset[str]]:
         return {}
     groups: dict[tuple[str, ...], list[tuple[Any, str]]] = {}
     for a in doc.iter("a"):
-        target = _link_target(a, url)
+        target = link_target(a.get("href"), url)
         if target is not None and followable(target):
             groups.setdefault(_tag_path(a), []).append((a, target))
     found: dict[str, set[str]] = {}
@@ -63,17 +63,6 @@ def entry_fingerprints(body: str, url: str) -> dict[str, frozenset[str]]:
         for target, entry in _entries(members):
             found.setdefault(target, set()).add(_fingerprint(entry))
     return {target: frozenset(prints) for target, prints in found.items()}
-
-
-def _link_target(a: Any, url: str) -> str | None:
-    href = (a.get("href") or "").strip()
-    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
-        return None
-    try:
-        target = urljoin(url, href).split("#", 1)[0]
-    except ValueError:
-        return None
-    return target if target.startswith(("http://", "https://")) else None
 
 
 def _tag_path(el: Any) -> tuple[str, ...]:

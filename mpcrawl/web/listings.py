@@ -33,13 +33,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from mpcrawl import defaults
-from mpcrawl.web.page import page_links, page_of
+from mpcrawl.web.page import link_target, page_links, page_of
 from mpcrawl.web.profiles import detect
 
 __all__ = [
@@ -288,14 +288,8 @@ def _pagers(doc: Any, url: str) -> dict[str, None]:
     base = _listing_base(url)
     own = _without_fragment(url)
     for el in doc.iter("a", "link"):
-        href = (el.get("href") or "").strip()
-        if not href or href.startswith(("#", "mailto:", "javascript:")):
-            continue
-        try:
-            target = _without_fragment(urljoin(url, href))
-        except ValueError:
-            continue
-        if target == own or not target.startswith(("http://", "https://")):
+        target = link_target(el.get("href"), url)
+        if target is None or target == own:
             continue
         rels = set((el.get("rel") or "").lower().split())
         if (

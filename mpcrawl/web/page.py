@@ -204,19 +204,28 @@ def page_of(doc: Any, url: str) -> Page:
     return Page(doc, frozenset(_body_classes(doc)), _meta(doc), _head_links(doc, url))
 
 
+def link_target(href: str | None, url: str) -> str | None:
+    """Where a link's ``href`` on the page at ``url`` leads: an absolute http(s) address
+    without its fragment; None for an anchor, mail, phone or script link, or a bad one.
+
+    >>> link_target(" /a/#c ", "https://ex.org/b"), link_target("mailto:x@y", "https://ex.org/")
+    ('https://ex.org/a/', None)
+    """
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+        return None
+    try:
+        absolute = urljoin(url, href).split("#", 1)[0]
+    except ValueError:
+        return None
+    return absolute if absolute.startswith(("http://", "https://")) else None
+
+
 def _anchor_links(doc: Any, url: str) -> list[str]:
     seen: dict[str, None] = {}
     for a in doc.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
-            continue
-        try:
-            absolute = urljoin(url, href).split("#", 1)[0]
-        except ValueError:
-            continue
-        if not absolute.startswith(("http://", "https://")):
-            continue
-        if _SKIP_LINK.search(urlsplit(absolute).path):
+        absolute = link_target(a.get("href"), url)
+        if absolute is None or _SKIP_LINK.search(urlsplit(absolute).path):
             continue
         seen.setdefault(absolute, None)
     return list(seen)
