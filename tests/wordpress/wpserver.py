@@ -374,6 +374,10 @@ require_once ABSPATH . 'wp-settings.php';
     # ------------------------------------------------------------------ database
     def _start_mariadb(self) -> None:
         mysql_dir = self.datadir / "mysql"
+        # the server's temporary tables in its own folder, not the machine's /tmp, which
+        # two workers' servers (and whatever else runs) share: a CI run lost one there
+        tmpdir = self.state_dir / "mariadb-tmp"
+        tmpdir.mkdir(parents=True, exist_ok=True)
         if not mysql_dir.is_dir():
             if self.datadir.exists():
                 shutil.rmtree(self.datadir)
@@ -384,6 +388,7 @@ require_once ABSPATH . 'wp-settings.php';
                 "--auth-root-authentication-method=normal",
                 "--skip-test-db",
                 "--skip-name-resolve",
+                f"--tmpdir={tmpdir}",
             ]
             if os.geteuid() == 0:
                 cmd.append("--user=root")
@@ -395,6 +400,7 @@ require_once ABSPATH . 'wp-settings.php';
             "--no-defaults",
             f"--datadir={self.datadir}",
             f"--socket={self.socket}",
+            f"--tmpdir={tmpdir}",
             f"--pid-file={self.state_dir / 'mariadbd.pid'}",
             f"--log-error={self.logdir / 'mariadbd.log'}",
             "--skip-networking",
