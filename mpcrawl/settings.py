@@ -100,6 +100,8 @@ REMOTE_CONTROL_ENABLED = False
 # it with crawler.get_extension. ProgressLog runs after it (a higher number).
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    # not even imported: its module loads aiohttp's web server (~0.2 s of every start-up)
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "mpcrawl.ledger.SiteLedger": 100,
     "mpcrawl.extensions.ProgressLog": 500,
     "mpcrawl.robotstxt.RobotsArchive": 600,  # each site's robots.txt into `robots`

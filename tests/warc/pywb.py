@@ -32,9 +32,10 @@ def pywb_venv() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the process dies
         if ready.exists():  # another worker made it while this one waited
             return bin_dir
+        uv = str(Path(sys.executable).with_name("uv"))  # a test dependency
         steps = [
-            [sys.executable, "-m", "venv", "--clear", str(VENV)],
-            [str(bin_dir / "pip"), "install", PYWB],
+            [uv, "venv", "--quiet", "--clear", "--python", sys.executable, str(VENV)],
+            [uv, "pip", "install", "--quiet", "--python", str(bin_dir / "python"), PYWB],
         ]
         for step in steps:
             result = subprocess.run(step, capture_output=True, text=True, timeout=900, check=False)
