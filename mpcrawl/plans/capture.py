@@ -20,6 +20,7 @@ not publications: they yield no item, and a failed one is counted, not a site er
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -116,6 +117,14 @@ def css_urls(css: str, base_url: str) -> list[str]:
     ...          'b { background: url("/i.png") }', "http://e.org/css/s.css")
     ['http://e.org/css/a.css', 'http://e.org/css/f.woff2', 'http://e.org/i.png']
     """
+    absolute = (_absolute(base_url, url) for url in _css_references(css))
+    return list(dict.fromkeys(url for url in absolute if url is not None))
+
+
+@functools.lru_cache(maxsize=32)
+def _css_references(css: str) -> tuple[str, ...]:
+    """The URLs as a stylesheet writes them. Cached: a site prints the same inline styles
+    on every page (WordPress's global styles, tens of kB), and tinycss2 parses in Python."""
     urls: list[str] = []
 
     def walk(nodes: Any) -> None:
@@ -131,8 +140,7 @@ def css_urls(css: str, base_url: str) -> list[str]:
                     walk(getattr(node, part, None))
 
     walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
-    absolute = (_absolute(base_url, url) for url in urls)
-    return list(dict.fromkeys(url for url in absolute if url is not None))
+    return tuple(urls)
 
 
 @dataclass(slots=True)
