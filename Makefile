@@ -48,8 +48,8 @@ demo-changes: $(DEMO_STAMP)
 	$(BIN)/python -m mpcrawl.sample.demo --change
 
 # The Debian packages of the real servers and readers (root or password-less sudo; each
-# script says what skips without them). apt and uv wait on the network and the disk, so
-# `make test` runs this beside the venv's install.
+# script says what skips without them). apt waits on the network and the disk, so
+# `make test` runs it beside the venv's install and then the lint (make -j2).
 .PHONY: debian-packages
 debian-packages:
 	bash tests/wordpress/install.sh
@@ -57,11 +57,7 @@ debian-packages:
 	bash tests/install_debian.sh java openjdk-17-jre-headless "the Spark reader tests"
 
 test:
-	$(MAKE) --no-print-directory -j2 --output-sync=line $(STAMP) debian-packages
-	$(BIN)/ruff check mpcrawl tests benchmarks
-	$(BIN)/ruff format --check mpcrawl tests benchmarks
-	$(BIN)/mypy
-	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory -j2 --output-sync=line lint debian-packages
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
