@@ -154,12 +154,13 @@ class S3:
 
 @pytest.fixture(scope="session")
 def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3]:
-    """moto's S3 server; the session's AWS keys are fake ones it accepts."""
+    """moto's S3 server, one request at a time (``serial_moto``: its conditional writes
+    are then atomic, as S3's are); the session's AWS keys are fake ones it accepts."""
     folder = tmp_path_factory.mktemp("moto")
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     process = start(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, str(Path(__file__).with_name("serial_moto.py")), "127.0.0.1", str(port)],
         folder,
         f"{endpoint}/moto-api/",
     )
