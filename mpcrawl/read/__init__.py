@@ -256,12 +256,17 @@ def _quoted(text: str) -> str:
 
 _views: _Views | None = None
 _views_lock = threading.Lock()  # held to make the views, and each connection from them
+_forked: list[_Views] = []  # a parent's views, never closed in the child: that would wait
+# for DuckDB threads a fork does not copy
 
 
 def _process_views() -> _Views:
-    """This process's views (a forked child makes its own: DuckDB's threads do not fork)."""
+    """This process's views (a forked child makes its own)."""
     global _views
-    if _views is None or _views.pid != os.getpid():
+    if _views is not None and _views.pid != os.getpid():
+        _forked.append(_views)
+        _views = None
+    if _views is None:
         _views = _Views.create()
     return _views
 
@@ -276,7 +281,9 @@ def connect(path: str = defaults.ARCHIVE, database: str = ":memory:") -> duckdb.
 
     A local archive in memory (the default) gets this process's views: its connections
     share one DuckDB database (settings such as ``threads`` are shared), each with a
-    database of its own for the tables and views its user creates.
+    database of its own for the tables and views its user creates. That database stays
+    open, so a child forked afterwards must leave by ``os._exit`` (as multiprocessing's
+    do): DuckDB crashes a forked child that exits normally with a database open.
     """
     location = ArchiveLocation.parse(path)
     if not _holds_archive(location):

@@ -6,7 +6,10 @@ their connection.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -88,3 +91,29 @@ def test_a_database_file_of_ones_own_holds_the_views(tmp_path: Path) -> None:
     assert con.sql("SELECT id FROM posts_latest").fetchall() == [(1,)]
     views = con.sql("SELECT count(*) FROM duckdb_views() WHERE database_name = 'mine'")
     assert views.fetchall()[0][0] > len(TABLES)
+
+
+def test_a_forked_child_connects_on_its_own(tmp_path: Path) -> None:
+    """The child makes its own views; the parent's, copied without DuckDB's threads, it
+    must not close (that waited for ever)."""
+    archive = tmp_path / "archive"
+    write_run(archive, "r1", posts=(1,))
+    assert connect(str(archive)).sql("SELECT id FROM posts_latest").fetchall() == [(1,)]
+    answer, told = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            rows = connect(str(archive)).sql("SELECT id FROM posts_latest").fetchall()
+            os.write(told, repr(rows).encode())
+        finally:
+            os._exit(0)
+    os.close(told)
+    deadline = time.monotonic() + 60
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError("the forked child's connect() did not return")
+        time.sleep(0.05)
+    assert os.read(answer, 1000) == b"[(1,)]"
+    assert connect(str(archive)).sql("SELECT id FROM posts_latest").fetchall() == [(1,)]
