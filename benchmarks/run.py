@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from benchmarks import (
     bench_archive,
+    bench_connect,
     bench_crawl,
     bench_fallback,
     bench_fleet,
@@ -45,6 +46,7 @@ FAMILIES = (
     "memory",
     "startup",
     "warc",
+    "connect",
 )
 OPT_IN = ("fleet",)  # run only when named: the fleet simulation takes 20-30 minutes
 
@@ -136,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += guarded("startup", lambda: [bench_startup.bench()])
     if "warc" not in skip:
         rows += guarded("warc", bench_warc.bench)
+    if "connect" not in skip:
+        rows += guarded("connect", bench_connect.bench)
     if fleet:
         try:
             fleet_rows, fleet_tables = bench_fleet.bench()
