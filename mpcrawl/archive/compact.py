@@ -93,7 +93,7 @@ def _read_parquet(location: ArchiveLocation, path: str, *, metadata_only: bool =
     """A file's table (or just its metadata), naming the file when it cannot be read.
 
     ``ParquetFile``, not ``read_table``: that goes through pyarrow.dataset, which imports
-    pandas (~0.4 s of the crawl that compacts, of every ``scrapy compact``)."""
+    pandas where it is installed (~0.4 s of a ``scrapy compact``)."""
     try:
         with location.filesystem.open_input_file(path) as handle:
             return pq.read_metadata(handle) if metadata_only else pq.ParquetFile(handle).read()

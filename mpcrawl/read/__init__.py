@@ -104,7 +104,7 @@ def _dataset(location: ArchiveLocation, table: str, files: list[str]) -> ds.Data
     first use (impossible offline) and configured apart from pyarrow; a pyarrow dataset
     reuses the archive's own filesystem, endpoint and credentials.
     """
-    import pyarrow.dataset as ds  # here: it imports pandas (~0.4 s), for object storage only
+    import pyarrow.dataset as ds  # here: it imports pandas where installed (~0.4 s)
 
     spec = TABLES[table]
     partitions = [f for f in spec.read_schema if f.name in spec.partitions]
