@@ -90,10 +90,13 @@ class UnreadableFile(ValueError):
 
 
 def _read_parquet(location: ArchiveLocation, path: str, *, metadata_only: bool = False) -> Any:
-    """A file's table (or just its metadata), naming the file when it cannot be read."""
+    """A file's table (or just its metadata), naming the file when it cannot be read.
+
+    ``ParquetFile``, not ``read_table``: that goes through pyarrow.dataset, which imports
+    pandas where it is installed (~0.4 s of a ``scrapy compact``)."""
     try:
         with location.filesystem.open_input_file(path) as handle:
-            return pq.read_metadata(handle) if metadata_only else pq.read_table(handle)
+            return pq.read_metadata(handle) if metadata_only else pq.ParquetFile(handle).read()
     except (OSError, pa.ArrowException) as exc:
         raise UnreadableFile(f"{path} is not a readable Parquet file: {exc}") from exc
 

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from mpcrawl.archive.fs import ArchiveLocation
@@ -148,16 +147,6 @@ def _files(location: ArchiveLocation, name: str, site: str) -> list[str]:
     ]
 
 
-def _dataset(location: ArchiveLocation, name: str, site: str) -> ds.Dataset | None:
-    files = _files(location, name, site)
-    if not files:
-        return None
-    folder = location.path(name, f"site={site}")
-    return ds.dataset(
-        files, format="parquet", filesystem=location.filesystem, partition_base_dir=folder
-    )
-
-
 def _with_columns(table: pa.Table, columns: list[str]) -> pa.Table:
     """``table`` with ``columns`` in order, a missing one (older files) as nulls."""
     return pa.table(
@@ -170,13 +159,17 @@ def _read(
     name: str,
     site: str,
     columns: list[str],
-    where: ds.Expression | None = None,
+    ids: pa.Array | None = None,
 ) -> pa.Table:
-    dataset = _dataset(location, name, site)
-    if dataset is None:
+    """The columns of a site's files as one table, only the rows whose ``id`` is in ``ids``
+    when given; read file by file, for the memory :func:`column_batches` tells of."""
+    parts = [
+        part if ids is None else part.filter(pc.is_in(part["id"], value_set=ids))
+        for part in column_batches(location, name, site, columns)
+    ]
+    if not parts:
         return pa.table({c: [] for c in columns})
-    present = [c for c in columns if c in dataset.schema.names]
-    return _with_columns(dataset.to_table(columns=present, filter=where), columns)
+    return pa.concat_tables(parts, promote_options="permissive")
 
 
 def column_batches(
@@ -352,7 +345,7 @@ def _load_site_state(location: ArchiveLocation, site: str, revisions_due: bool) 
     # When each tombstoned id was last fetched: a tombstone older than that is stale.
     seen_at: dict[tuple[str, int], int] = defaultdict(int)
     if stone_at and not state.empty:
-        stoned = ds.field("id").isin(pa.array({pid for _, pid in stone_at}, pa.int64()))
+        stoned = pa.array({pid for _, pid in stone_at}, pa.int64())
         fetched = _read(location, "posts", site, ["post_type", "id", "fetched_at"], stoned)
         for ptype, pid, got in zip(
             fetched["post_type"].to_pylist(),

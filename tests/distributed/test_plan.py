@@ -96,6 +96,8 @@ def test_the_egg_loads_its_data_files_as_scrapyd_runs_it(egg: Path, tmp_path: Pa
         "EGG-INFO/entry_points.txt",
     ):
         assert name in names
+    sources = {name for name in names if name.endswith(".py")}
+    assert sources and {f"{name}c" for name in sources} <= set(names)  # bytecode beside each
     code = (
         "import sys\n"
         "from scrapyd.runner import activate_egg\n"
@@ -116,5 +118,6 @@ def test_the_egg_loads_its_data_files_as_scrapyd_runs_it(egg: Path, tmp_path: Pa
     assert result.returncode == 0, result.stderr
     where, loaded = result.stdout.splitlines()
     assert where.startswith(str(egg))  # imported from the egg, not the working tree
+    assert where.endswith(".pyc")  # from its bytecode: a job compiles nothing
     members, views, seed = loaded.split()
     assert int(members) > 600 and views == "True" and int(seed) > 1000

@@ -30,3 +30,16 @@ def test_writing_the_archive_does_not_import_duckdb() -> None:
     assert "pyarrow" in modules
     assert "duckdb" not in modules
     assert "duckdb" in imported_after("from mpcrawl.archive import connect")
+
+
+def test_the_crawl_does_not_import_the_servers_it_turns_off() -> None:
+    # Scrapy imports every key of EXTENSIONS, a None one too, to match it with its base list.
+    modules = imported_after(
+        "from scrapy.settings import Settings\n"
+        "settings = Settings()\n"
+        "settings.setmodule('mpcrawl.settings', priority='project')\n"
+        "extensions = settings.get_component_priority_dict_with_base('EXTENSIONS')\n"
+        "assert 'mpcrawl.ledger.SiteLedger' in extensions"
+    )
+    assert "mpcrawl.ledger" in modules
+    assert not {m for m in modules if m.startswith(("aiohttp", "twisted.conch"))}

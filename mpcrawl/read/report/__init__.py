@@ -22,7 +22,6 @@ from pathlib import Path
 
 from mpcrawl.read import connect
 from mpcrawl.read.report.queries import read_report
-from mpcrawl.read.report.render import render
 from mpcrawl.read.warc import page_captures
 
 __all__ = ["build_report", "write_report"]
@@ -41,6 +40,9 @@ def build_report(
         con.close()
     captures = page_captures(archive, data.shown_pages())
     data = dataclasses.replace(data, captures=captures, replay_url=replay_url or None)
+    # Imported once the archive is read: a typo or a bad file fails without matplotlib (~0.5 s).
+    from mpcrawl.read.report.render import render
+
     return render(data, archive, runs=runs)
 
 
