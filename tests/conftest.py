@@ -47,7 +47,7 @@ def archive(tmp_path: Path) -> Path:
     return tmp_path / "archive"
 
 
-# Under pytest-xdist (``make test`` runs ``pytest -n 2``) each group below runs on one
+# Under pytest-xdist (``make test`` runs ``pytest -n 3``) each group below runs on one
 # worker: a test file's tests stay together (its module fixtures start once), and so do the
 # tests that share a costly session or package fixture a second worker would start again.
 # The real WordPress and the platform sites start in each worker (seconds: the seeded
