@@ -22,11 +22,10 @@ export PYTHONDONTWRITEBYTECODE :=
 
 # The venv's packages are installed by uv (PyPI), which downloads in parallel and compiles
 # no bytecode up front: on a fresh machine the test tools take under a minute, against three
-# with pip. setuptools >= 77 reads the SPDX licence of pyproject.toml; the Scrapyd egg
-# (mpcrawl/fanout/egg.py) is built with the venv's own setuptools, so every install step
-# asks for it (a venv made before the SPDX licence is upgraded too).
+# with pip. The venv's own setuptools (a dependency, pyproject.toml says which) builds the
+# Scrapyd egg (mpcrawl/fanout/egg.py).
 UV := $(BIN)/uv
-INSTALL := $(UV) pip install --python $(BIN)/python "setuptools>=77"
+INSTALL := $(UV) pip install --python $(BIN)/python
 
 $(BIN)/python:
 	@echo "== 1/3 Creating the virtual environment in $(VENV)"
@@ -57,15 +56,23 @@ demo-changes: $(DEMO_STAMP)
 
 # The Debian packages of the real servers and readers (root or password-less sudo; each
 # script says what skips without them). apt waits on the network and the disk, so
-# `make test` runs it beside the venv's install and then the lint (make -j2).
+# `make test` runs it beside the venv's install and then the lint and collection (make -j3).
 .PHONY: debian-packages
 debian-packages:
 	bash tests/wordpress/install.sh
 	bash tests/install_debian.sh chromium chromium "the report's browser checks"
 	bash tests/install_debian.sh java openjdk-17-jre-headless "the Spark reader tests"
 
+# pytest's collection, once, beside the lint and apt: it writes the bytecode of every module
+# the tests import, which the workers would otherwise each compile at the same time.
+.PHONY: collect
+collect: $(STAMP)
+	$(BIN)/pytest --collect-only -q -p no:cacheprovider > $(VENV)/collect.log \
+		|| (cat $(VENV)/collect.log; exit 1)
+	tail -n 1 $(VENV)/collect.log
+
 test:
-	$(MAKE) --no-print-directory -j2 --output-sync=line lint debian-packages
+	$(MAKE) --no-print-directory -j3 --output-sync=line lint collect debian-packages
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
