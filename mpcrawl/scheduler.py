@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from scrapy import Request
@@ -45,12 +46,17 @@ class WaitingScheduler(Scheduler):
         return super().enqueue_request(request)
 
     def next_request(self) -> Request | None:
+        for request in self._due():
+            super().enqueue_request(request)
+        return super().next_request()
+
+    def _due(self) -> Iterator[Request]:
+        """The waiting requests whose time has come, each taken off the heap as it is used."""
         now = time.monotonic()
         while self._waiting and self._waiting[0][0] <= now:
             _, _, request = heapq.heappop(self._waiting)
             request.meta.pop(WAIT_UNTIL, None)
-            super().enqueue_request(request)
-        return super().next_request()
+            yield request
 
     def _arm(self) -> None:
         """A timer for the earliest waiting request (moved earlier if a new one is)."""
@@ -70,10 +76,9 @@ class WaitingScheduler(Scheduler):
         """Hand the requests whose wait is over to the engine, which asks for them at once."""
         self._timer = None
         engine = self.crawler.engine if self.crawler is not None else None
-        now = time.monotonic()
-        while engine is not None and self._waiting and self._waiting[0][0] <= now:
-            _, _, request = heapq.heappop(self._waiting)
-            request.meta.pop(WAIT_UNTIL, None)
+        if engine is None:  # no engine: nothing asks any more
+            return
+        for request in self._due():
             try:
                 engine.crawl(request)
             except RuntimeError:  # the spider closed meanwhile: nothing asks any more
