@@ -30,6 +30,12 @@ def spark() -> Iterator[Any]:
         .appName("mpcrawl-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        # A JVM that lives for a few queries: C1 alone compiles what it runs at a
+        # fraction of C2's CPU, one serial collector needs no GC threads. They change
+        # how fast the JVM runs, not what Spark reads: every query keeps Spark's
+        # default settings, as an analyst's session would. No progress bar: no one watches.
+        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
