@@ -8,7 +8,6 @@ clean text at least 0.95 similar to the REST ``content_text``, the same embeds a
 from __future__ import annotations
 
 import base64
-import difflib
 import json
 import statistics
 import urllib.request
@@ -20,6 +19,7 @@ import pytest
 from tests.crawl import read, scalar
 from tests.inprocess import crawl
 from tests.test_changes import digest_json
+from tests.web.figures import similar
 from tests.wordpress.archives import ClosedWordPressArchive
 from tests.wordpress.wpserver import PLAIN, PRETTY, SMALL_POSTS, Instance, WordPress
 
@@ -105,8 +105,7 @@ def test_closed_wordpress_is_archived_like_the_rest_archive(
             assert got["date_gmt"] is None
         assert bool(got["protected"]) == bool(want["protected"])
         if not want["protected"]:
-            ratio = difflib.SequenceMatcher(None, want["text"], got["text"], autojunk=False)
-            similarity.append(ratio.ratio())
+            similarity.append(similar(want["text"], got["text"]))
         assert (got["embeds"] or []) == (want["embeds"] or []), key
         assert (got["turns"] or []) == (want["turns"] or []), key
     assert min(similarity) >= 0.95

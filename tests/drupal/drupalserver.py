@@ -43,7 +43,7 @@ from typing import Any, Literal
 
 from tests.shared import SHARED
 from tests.web.cms import build_cache, serve
-from tests.wordpress.wpserver import _free_port, _stop_process, _which
+from tests.wordpress.wpserver import _free_port, _stop_process, _which, cache_root, php_opcache
 
 HERE = Path(__file__).resolve().parent
 PLATFORMS = SHARED / "platforms"
@@ -57,11 +57,6 @@ VARIANTS: tuple[Variant, ...] = ("core", "xmlsitemap")
 
 class DrupalError(RuntimeError):
     """A Drupal site could not be set up or started."""
-
-
-def cache_root() -> Path:
-    """Where installed platforms are kept between sessions."""
-    return Path(os.environ.get("MPCRAWL_PLATFORMS_CACHE") or Path.home() / ".cache/mpcrawl-tests")
 
 
 def missing_requirements() -> list[str]:
@@ -103,7 +98,8 @@ class Site:
 
     def regenerate(self, *change: str) -> str:
         """``regenerate.php`` on this site's database (its sitemap, after ``change``)."""
-        cmd = [str(_which("php")), str(HERE / "regenerate.php"), str(self.docroot), self.url]
+        cmd = [str(_which("php")), *php_opcache(), str(HERE / "regenerate.php")]
+        cmd += [str(self.docroot), self.url]
         return _run([*cmd, *change], "regenerate.php", self.env)
 
     def change(
@@ -234,7 +230,7 @@ class Drupal:
     def _serve(self, site: Site, env: dict[str, str], state: Path) -> bool:
         port = site.url.rsplit(":", 1)[1]
         cmd = [str(_which("php")), "-d", "display_errors=0", "-d", "log_errors=1"]
-        cmd += ["-d", f"error_log={state / 'php-errors.log'}", "-d", "opcache.enable_cli=1"]
+        cmd += ["-d", f"error_log={state / 'php-errors.log'}", *php_opcache()]
         cmd += ["-q", "-S", f"127.0.0.1:{port}", "-t", str(self.docroot), str(HERE / "router.php")]
         site.process = serve(cmd, env, state / "server.log", site.url)
         return site.process is not None

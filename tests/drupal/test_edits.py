@@ -3,7 +3,7 @@ edit -> one new version, unpublish -> one ``hidden`` tombstone, delete -> one ``
 tombstone, no change -> no new row; ``scrapy changes`` tells the same.
 
 Each test changes a small seeded site of its own (``writable_drupal``: 35 published
-articles; ``MPCRAWL_DRUPAL_WRITABLE_NODES=305`` for the 300 of issue 23) through Drupal's
+articles; ``MPCRAWL_DRUPAL_NODES=305`` for the 300 of issue 23) through Drupal's
 own API (``node_save``, ``node_delete``; with xmlsitemap, the module's cron and
 regeneration after), and crawls it as ``scrapy crawl wp`` would, in process. The core
 variant has no sitemap: it is listed by the crawl of its listings, where an edit shows in
@@ -79,7 +79,7 @@ def test_edit_unpublish_and_delete_on_real_drupal(writable_drupal: Site, tmp_pat
     site, archive = writable_drupal, tmp_path / "archive"
     source = "sitemap" if site.variant == "xmlsitemap" else "crawl"
     nodes = {n["nid"]: n for n in site.published()}
-    published = len(nodes)  # 35; 300 with MPCRAWL_DRUPAL_WRITABLE_NODES=305
+    published = len(nodes)  # 35; 300 with MPCRAWL_DRUPAL_NODES=305
 
     # night 1: every published article, once
     night(archive, site)

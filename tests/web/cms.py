@@ -1,7 +1,8 @@
 """What the real CMS fixtures share: a cache built once, servers started by process group.
 
-``build_cache`` builds into a temporary sibling folder and renames it into place, so
-sessions running at the same time never see half a cache; ``serve`` starts a server in
+``build_cache`` (``tests.wordpress.wpserver``'s) builds into a temporary sibling folder
+under a lock and renames it into place, so sessions running at the same time build it
+once and never see half of one; ``serve`` starts a server in
 its own process group (stop it with ``tests.wordpress.wpserver._stop_process`` and
 SIGINT) and waits
 until its home page answers.
@@ -9,37 +10,19 @@ until its home page answers.
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 from tests.wordpress.wpserver import _die_with_parent, _stop_process
+from tests.wordpress.wpserver import build_cache as build_cache  # the CMS fixtures' import
 
 
 class ServerError(RuntimeError):
     """A CMS server answered its home page with an HTTP error."""
-
-
-def build_cache(cache: Path, build: Callable[[Path], None]) -> None:
-    """``build(folder)`` into a fresh folder, then renamed to ``cache`` (marked ``ready``)."""
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=cache.name + ".", dir=cache.parent))
-    try:
-        build(folder)
-        (folder / "ready").write_text("ok\n")
-        try:
-            folder.rename(cache)
-        except OSError:  # another session built it first
-            shutil.rmtree(folder, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
 
 
 def serve(

@@ -21,9 +21,10 @@ and dropped after it: use it for tests that edit, trash or delete content;
 the way security plugins close it (``rest-closed.php``), each in both permalink forms.
 
 Without the Debian packages the tests skip (run ``bash tests/wordpress/install.sh`` as
-root); with ``MPCRAWL_REQUIRE_WORDPRESS=1`` they fail instead. ``MPCRAWL_WORDPRESS_STATE``
-names a state dir to keep between sessions (the seeded database is reused, ~1 s start;
-a sub-folder per pytest-xdist worker);
+root); with ``MPCRAWL_REQUIRE_WORDPRESS=1`` they fail instead. The seeded state is built
+once per machine into ``~/.cache/mpcrawl-tests`` (``MPCRAWL_PLATFORMS_CACHE``) and copied
+by each session (a MariaDB datadir per pytest-xdist worker). ``MPCRAWL_WORDPRESS_STATE``
+names a state dir to keep between sessions (a sub-folder per pytest-xdist worker);
 ``MPCRAWL_WORDPRESS_POSTS`` changes the number of generated posts.
 """
 

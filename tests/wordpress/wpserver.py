@@ -11,13 +11,18 @@ How it works (Debian 12 packages, see install.sh):
 
 - MariaDB runs from its own datadir in the state dir, unix socket only (no TCP), no grant
   tables; one database per site.
-- Debian's WordPress (/usr/share/wordpress, symlinks resolved) is copied once into
-  ``<state>/www`` with our own wp-config.php, which takes the database and the home URL
-  from the environment of the ``php -S`` process (MPCRAWL_WP_DB, MPCRAWL_WP_HOME), so one
-  docroot serves every site.
+- Debian's WordPress (/usr/share/wordpress, symlinks resolved) is copied into a docroot
+  with our own wp-config.php, which takes the database, the home URL and MariaDB's socket
+  from the environment of the ``php -S`` process (MPCRAWL_WP_DB, MPCRAWL_WP_HOME,
+  MPCRAWL_WP_SOCKET), so one read-only docroot serves every site of every session.
 - ``seed.php`` installs WordPress and creates the content once into database ``wp_seed``
-  (home ``http://wp-seed.invalid``) and writes ``<state>/manifest.json``. The seeded state is
-  reused by later starts on the same state dir while seed.php/posts are unchanged.
+  (home ``http://wp-seed.invalid``) and writes ``manifest.json``. This is done once per
+  machine into a cache (``cache_root()``: ``MPCRAWL_PLATFORMS_CACHE``, default
+  ``~/.cache/mpcrawl-tests``), keyed by seed.php, the plugins, wp-config.php, the number
+  of posts and the WordPress and MariaDB packages, by one session under a lock: the docroot
+  with the seeded uploads, MariaDB's datadir shut down cleanly, the manifest. Each session
+  serves that docroot in place and copies the datadir into its state dir (a second,
+  against the ~10 CPU seconds of seeding); a state dir kept between sessions keeps its copy.
 - Each site is a copy of ``wp_seed`` (CREATE TABLE LIKE + INSERT SELECT, the seed URL
   replaced in guids and content) served by its own ``php -S 127.0.0.1:PORT`` with
   router.php: ``pretty`` (permalinks /%postname%/) and ``plain`` (no permalink structure),
@@ -32,6 +37,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import fcntl
 import hashlib
 import json
 import os
@@ -46,6 +52,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +103,45 @@ def missing_requirements() -> list[str]:
         ).stdout.split()
         missing += [f"php extension {ext}" for ext in out]
     return missing
+
+
+def cache_root() -> Path:
+    """Where installed platforms and the seeded WordPress are kept between sessions."""
+    return Path(os.environ.get("MPCRAWL_PLATFORMS_CACHE") or Path.home() / ".cache/mpcrawl-tests")
+
+
+def php_opcache() -> list[str]:
+    """``php`` options: opcache on, the compiled scripts also kept on disk in the machine's
+    cache, so that a new ``php -S`` (a fork, a session) or a ``php -r`` loads WordPress or
+    Drupal compiled instead of compiling it again (~0.35 CPU s a server). A script changed
+    since is compiled again (opcache compares its timestamp)."""
+    folder = cache_root() / "php-opcache"
+    folder.mkdir(parents=True, exist_ok=True)
+    return ["-d", "opcache.enable_cli=1", "-d", f"opcache.file_cache={folder}"]
+
+
+def build_cache(cache: Path, build: Callable[[Path], None]) -> None:
+    """``build(folder)`` into a fresh folder, then renamed to ``cache`` (marked ``ready``).
+
+    Under a lock beside it: of the sessions (pytest-xdist workers) that start together on
+    a fresh machine one builds, the others wait for its cache instead of building it too;
+    a half-built one is never seen (the rename)."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with open(cache.parent / f"{cache.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (cache / "ready").is_file():
+            return
+        folder = Path(tempfile.mkdtemp(prefix=cache.name + ".", dir=cache.parent))
+        try:
+            build(folder)
+            (folder / "ready").write_text("ok\n")
+            try:
+                folder.rename(cache)
+            except OSError:  # a session of an older checkout, without the lock, was first
+                shutil.rmtree(folder, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
 
 
 def _free_port() -> int:
@@ -219,9 +265,11 @@ class WordPress:
         posts: int = DEFAULT_POSTS,
         workers: int = 2,
         log: bool = False,
+        cache: bool = True,
     ) -> None:
         self.state_dir = Path(state_dir).resolve()
         self.posts = posts
+        self.cache = cache
         self.workers = workers
         self.log = log
         self.docroot = self.state_dir / "www"
@@ -250,9 +298,13 @@ class WordPress:
         try:
             self.state_dir.mkdir(parents=True, exist_ok=True)
             self.logdir.mkdir(exist_ok=True)
-            self._timed("docroot", self._ensure_docroot)
-            self._timed("mariadb", self._start_mariadb)
-            self._timed("seed", self._ensure_seeded)
+            if self.cache:
+                self._timed("cache", self._from_cache)
+                self._timed("mariadb", self._start_mariadb)
+            else:
+                self._timed("docroot", self._ensure_docroot)
+                self._timed("mariadb", self._start_mariadb)
+                self._timed("seed", self._ensure_seeded)
             self._timed("instances", self._start_default_instances)
         except BaseException:
             self.stop()
@@ -350,7 +402,7 @@ $mpcrawl_home = getenv( 'MPCRAWL_WP_HOME' ) ?: {_php_quote(SEED_HOME)};
 define( 'DB_NAME', $mpcrawl_db );
 define( 'DB_USER', 'root' );
 define( 'DB_PASSWORD', '' );
-define( 'DB_HOST', 'localhost:' . {_php_quote(str(self.socket))} );
+define( 'DB_HOST', 'localhost:' . getenv( 'MPCRAWL_WP_SOCKET' ) );
 define( 'DB_CHARSET', 'utf8mb4' );
 define( 'DB_COLLATE', '' );
 define( 'WP_HOME', $mpcrawl_home );
@@ -527,11 +579,53 @@ require_once ABSPATH . 'wp-settings.php';
     # ------------------------------------------------------------------ seeding
     def _seed_key(self) -> str:
         h = hashlib.sha256()
-        for path in (HERE / "seed.php", HERE / "mu-plugin.php", SEED_JSON):
+        # what the seeded database and the docroot are made of
+        for path in (
+            HERE / "seed.php",
+            HERE / "mu-plugin.php",
+            HERE / "rest-closed.php",
+            SEED_JSON,
+        ):
             h.update(path.read_bytes())
-        h.update(f"{self.posts}|{_FORMAT_VERSION}".encode())
+        h.update(f"{self.posts}|{_FORMAT_VERSION}|{self._wp_config()}".encode())
         h.update((WP_SOURCE / "wp-includes" / "version.php").read_bytes())
+        mariadbd = Path(str(_which("mariadbd"))).stat()  # its datadir's format
+        h.update(f"{mariadbd.st_size}|{mariadbd.st_mtime_ns}".encode())
         return h.hexdigest()
+
+    def _from_cache(self) -> None:
+        """The seeded state from the machine's cache (built the first time, by one session):
+        its docroot served in place (read-only: wp-config.php takes the database and socket
+        from the environment), its datadir copied, instead of seed.php in every session."""
+        key = self._seed_key()
+        cache = cache_root() / f"wordpress-{key[:16]}"
+        build_cache(cache, self._build_seed)
+        self.docroot = cache / "www"
+        stamp = self.state_dir / "seed.stamp"
+        if not (stamp.is_file() and stamp.read_text() == key and self.datadir.is_dir()):
+            stamp.unlink(missing_ok=True)
+            shutil.rmtree(self.datadir, ignore_errors=True)
+            shutil.copytree(cache / "mysql", self.datadir)
+            shutil.copyfile(cache / "manifest.json", self.manifest_path)
+            stamp.write_text(key)
+        self.manifest = json.loads(self.manifest_path.read_text())
+
+    def _build_seed(self, folder: Path) -> None:
+        """The seeded state in ``folder`` for :meth:`_from_cache`: the docroot with the
+        uploads seed.php wrote, MariaDB's datadir shut down cleanly (so it can be copied),
+        the manifest."""
+        seeder = WordPress(folder / "state", posts=self.posts, log=self.log, cache=False)
+        try:
+            seeder.state_dir.mkdir(parents=True)
+            seeder.logdir.mkdir()
+            seeder._ensure_docroot()
+            seeder._start_mariadb()
+            seeder._ensure_seeded()
+        finally:
+            seeder.stop()
+        for name in ("www", "mysql", "manifest.json"):
+            (seeder.state_dir / name).rename(folder / name)
+        shutil.rmtree(seeder.state_dir)
 
     def _ensure_seeded(self) -> None:
         stamp = self.state_dir / "seed.stamp"
@@ -551,7 +645,7 @@ require_once ABSPATH . 'wp-settings.php';
         shutil.rmtree(uploads, ignore_errors=True)
         uploads.mkdir()
         php = str(_which("php"))
-        env = {**os.environ, "MPCRAWL_WP_DB": SEED_DB, "MPCRAWL_WP_HOME": SEED_HOME}
+        env = self._env(SEED_DB, SEED_HOME)
         base = [php, *self._php_ini(), "-d", "memory_limit=2G", str(HERE / "seed.php")]
         self._run([*base, "install", f"--docroot={self.docroot}"], "seed.php install", env=env)
         self._run(
@@ -569,6 +663,11 @@ require_once ABSPATH . 'wp-settings.php';
         self.manifest = json.loads(self.manifest_path.read_text())
         stamp.write_text(key)
 
+    def _env(self, database: str, home: str, **more: str) -> dict[str, str]:
+        """The environment wp-config.php reads: the site's database, home URL and socket."""
+        site = {"MPCRAWL_WP_DB": database, "MPCRAWL_WP_HOME": home}
+        return {**os.environ, **site, "MPCRAWL_WP_SOCKET": str(self.socket), **more}
+
     def _php_ini(self) -> list[str]:
         return [
             "-d",
@@ -577,6 +676,7 @@ require_once ABSPATH . 'wp-settings.php';
             "log_errors=1",
             "-d",
             f"error_log={self.logdir / 'php-errors.log'}",
+            *php_opcache(),
         ]
 
     def _run(self, cmd: list[str], what: str, env: dict[str, str] | None = None) -> None:
@@ -660,12 +760,7 @@ require_once ABSPATH . 'wp-settings.php';
             f" require {_php_quote(str(self.docroot / 'wp-load.php'))};"
             " wp_set_current_user(1);\n" + code
         )
-        env = {
-            **os.environ,
-            "MPCRAWL_WP_DB": inst.database,
-            "MPCRAWL_WP_HOME": inst.url,
-            "MPCRAWL_WP_REST": inst.rest,
-        }
+        env = self._env(inst.database, inst.url, MPCRAWL_WP_REST=inst.rest)
         cmd = [str(_which("php")), *self._php_ini(), "-d", "display_errors=stderr", "-r", script]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
         if proc.returncode != 0:
@@ -686,18 +781,15 @@ require_once ABSPATH . 'wp-settings.php';
             self._mysql(f"DROP DATABASE IF EXISTS {_sql_name(inst.database)};", check=False)
 
     def _serve(self, inst: Instance) -> bool:
-        env = {
-            **os.environ,
-            "MPCRAWL_WP_DB": inst.database,
-            "MPCRAWL_WP_HOME": inst.url,
-            "PHP_CLI_SERVER_WORKERS": str(self.workers),
-            "MPCRAWL_WP_REST": inst.rest,
-        }
+        env = self._env(
+            inst.database,
+            inst.url,
+            PHP_CLI_SERVER_WORKERS=str(self.workers),
+            MPCRAWL_WP_REST=inst.rest,
+        )
         cmd = [
             str(_which("php")),
             *self._php_ini(),
-            "-d",
-            "opcache.enable_cli=1",
             "-d",
             "memory_limit=512M",
             "-q",

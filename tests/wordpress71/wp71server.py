@@ -38,6 +38,7 @@ from tests.wordpress.wpserver import (
     _free_port,
     _stop_process,
     _which,
+    php_opcache,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -157,7 +158,7 @@ class WordPress71:
     def _serve(self, database: str) -> bool:
         port = _free_port()
         self.url = f"http://127.0.0.1:{port}"
-        cmd = [str(_which("php")), "-d", "display_errors=0", "-d", "opcache.enable_cli=1", "-q"]
+        cmd = [str(_which("php")), "-d", "display_errors=0", *php_opcache(), "-q"]
         cmd += ["-S", f"127.0.0.1:{port}", "-t", str(self.cache / "www")]
         cmd += [str(WP_HERE / "router.php")]
         env = {**self._env(database, self.url), "PHP_CLI_SERVER_WORKERS": "2"}
