@@ -22,7 +22,7 @@ import pytest
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl_command, read, scalar
 from tests.faultserver import FaultProxy, Rule
-from tests.inprocess import command, crawl
+from tests.inprocess import Crawled, command, crawl
 from tests.shared import REPO
 from tests.test_kills import SMALL_FILES, Crawl, assert_readable, final_files, wait_for
 
@@ -294,10 +294,10 @@ def test_a_duplicate_row_is_logged_and_a_broken_list_is_one_line(
 
 
 def test_no_lock_is_left_when_the_state_cannot_be_read(
-    sample_site: SampleSite, tmp_path: Path
+    crawled_sample: Crawled, tmp_path: Path
 ) -> None:
-    archive = tmp_path / "archive"
-    assert crawl(archive, f"site={sample_site.url}").returncode == 0
+    sample_site = crawled_sample.site
+    archive = crawled_sample.copy(tmp_path / "archive")
     site = f"127.0.0.1_{sample_site.port}"
     stray = archive / "terms" / f"site={site}" / "part-x.parquet"
     stray.write_bytes(os.urandom(64))
