@@ -3,8 +3,9 @@
 A fast crawl test crawls in this process (``tests.inprocess.crawl``, see its docstring)
 and reads a shared archive where it only reads: ``wordpress_archives`` (the seeded
 WordPress in both permalink forms) and ``wordpress_edited_site`` (a fork after an edit, a
-trash and a delete) are crawled once per session. Copy one (``shutil.copytree``) before
-crawling it again.
+trash and a delete) are crawled once per session, and so is the sample site
+(``crawled_sample``). Copy one (``shutil.copytree``, ``Crawled.copy``) before crawling it
+again.
 """
 
 from __future__ import annotations
