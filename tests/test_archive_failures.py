@@ -194,9 +194,9 @@ def test_a_stray_file_that_is_not_parquet_ends_its_site_and_compact_goes_on(
     assert f"(archive: {stray} is not a readable Parquet file: " in lines[bad_site]
     assert_left_clean(archive, result.stderr)
 
-    from tests.test_compact import run_compact
+    from tests.test_compact import compact
 
-    compacted = run_compact(archive)
+    compacted = compact(archive)
     assert compacted.returncode == 1
     assert f"not compacted: {bad_site} (" in compacted.stdout and str(stray) in compacted.stdout
     assert "Traceback" not in compacted.stderr

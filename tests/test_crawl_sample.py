@@ -18,7 +18,7 @@ from mpcrawl.commands.crawl import check_parquet_feeds
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl as crawl_process
 from tests.crawl import read, scalar
-from tests.inprocess import Crawled, crawl
+from tests.inprocess import Crawled, command, crawl
 from tests.shared import seed_post
 
 
@@ -127,10 +127,20 @@ def test_dash_o_onto_an_existing_parquet_file_fails_clearly(
 ) -> None:
     target = tmp_path / "posts.parquet"
     target.write_bytes(b"PAR1 existing content")
-    result = crawl_process(tmp_path / "archive", f"site={sample_site.url}", "-o", str(target))
+    archive = tmp_path / "archive"
+    result = command(
+        "crawl",
+        "wp",
+        "-a",
+        f"site={sample_site.url}",
+        "-s",
+        f"MPCRAWL_ARCHIVE={archive}",
+        "-o",
+        str(target),
+    )
     assert result.returncode == 2
-    assert "use -O" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert b"use -O" in result.stderr
+    assert b"Traceback" not in result.stderr
     assert target.read_bytes() == b"PAR1 existing content"
     assert not (tmp_path / "archive").exists()  # refused before any request
 
