@@ -93,11 +93,11 @@ def test_a_pinned_run_id_never_replaces_an_earlier_runs_files(
 
 
 def test_a_read_only_archive_ends_each_site_error_and_keeps_what_it_holds(
-    sample_site: SampleSite, tmp_path: Path
+    crawled_sample: Crawled, tmp_path: Path
 ) -> None:
+    sample_site = crawled_sample.site
     with tmpfs(tmp_path / "disk", "64m") as disk, SampleSite() as other:
-        archive = disk / "archive"
-        assert crawl(archive, f"site={sample_site.url}").returncode == 0
+        archive = crawled_sample.copy(disk / "archive")
         before = versions(archive)
         remount(disk, "ro")
         sample_site.reset_requests()
@@ -116,12 +116,12 @@ def test_a_read_only_archive_ends_each_site_error_and_keeps_what_it_holds(
 
 
 def test_a_full_disk_ends_the_site_error_and_a_rerun_completes_it(
-    sample_site: SampleSite, tmp_path: Path
+    crawled_sample: Crawled, tmp_path: Path
 ) -> None:
+    sample_site = crawled_sample.site
     # the sample site's archive (about 450 kB) fits; the big site's (about 700 kB) does not
     with tmpfs(tmp_path / "disk", "700k") as disk, SampleSite(posts=BIG) as big:
-        archive = disk / "archive"
-        assert crawl(archive, f"site={sample_site.url}").returncode == 0
+        archive = crawled_sample.copy(disk / "archive")
         small = versions(archive)
         full = crawl(archive, f"site={big.url}", **SMALL_FILES)
         assert full.returncode == 1
