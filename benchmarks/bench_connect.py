@@ -5,11 +5,19 @@ new DuckDB connection running ``mpcrawl/sql/views.sql``, every view binding the 
 below it. Archives: a tiny one (one run record), the sample site after two runs, and one
 of about 80 Parquet files (35 sites' runs and posts).
 
+The last row is the CPU of a whole process that connects once (``scrapy report``,
+``changes`` and ``wacz`` do), against the same process when the empty files of the views
+are built by ``Schema.empty_table()`` (as before): pyarrow's first conversion of Python
+values imports pandas, where it is installed.
+
 ``python -m benchmarks.bench_connect`` (or ``python -m benchmarks.run connect``).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -68,6 +76,46 @@ def median_ms(step: Callable[[], object], runs: int) -> float:
     return sorted(times)[len(times) // 2] * 1000
 
 
+# A process that connects once and counts the posts; {before} runs first (the reference).
+_ONE_CONNECT = (
+    "import sys\n"
+    "import pyarrow as pa\n"
+    "from mpcrawl.read import connect\n"
+    "{before}\n"
+    "connect(sys.argv[1]).sql('SELECT count(*) FROM posts').fetchall()\n"
+)
+
+
+def process_cpu(archive: Path, before: str, runs: int) -> float:
+    """Median CPU seconds (user + sys) of a process that connects to ``archive`` once."""
+    times = []
+    for _ in range(runs):
+        start = resource.getrusage(resource.RUSAGE_CHILDREN)
+        code = _ONE_CONNECT.format(before=before)
+        subprocess.run([sys.executable, "-c", code, str(archive)], check=True)
+        end = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(end.ru_utime - start.ru_utime + end.ru_stime - start.ru_stime)
+    return sorted(times)[len(times) // 2]
+
+
+def bench_process(archive: Path, runs: int = 5) -> Row:
+    after = process_cpu(archive, "", runs)
+    before = process_cpu(archive, "pa.schema([('a', pa.int64())]).empty_table()", runs)
+    return Row(
+        "a process's one connect(), tiny archive",
+        f"{after:.2f} CPU-s",
+        f"{before:.2f} CPU-s (Schema.empty_table(): pandas imported)",
+        ratio(before, after),
+        "cheaper",
+        after < before,
+        f"median of {runs} processes; pandas installed: {_has_pandas()}",
+    )
+
+
+def _has_pandas() -> bool:
+    return importlib.util.find_spec("pandas") is not None
+
+
 def bench(runs: int = 15) -> list[Row]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-connect-") as work:
@@ -92,6 +140,7 @@ def bench(runs: int = 15) -> list[Row]:
                     f"{files} Parquet files; median of {runs}",
                 )
             )
+        rows.append(bench_process(archives["tiny archive (one run record)"]))
     return rows
 
 

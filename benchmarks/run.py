@@ -29,6 +29,7 @@ from benchmarks import (
     bench_memory,
     bench_pages,
     bench_platforms,
+    bench_sitemap,
     bench_startup,
     bench_state,
     bench_warc,
@@ -47,6 +48,7 @@ FAMILIES = (
     "startup",
     "warc",
     "connect",
+    "sitemap",
 )
 OPT_IN = ("fleet",)  # run only when named: the fleet simulation takes 20-30 minutes
 
@@ -138,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += guarded("startup", lambda: [bench_startup.bench()])
     if "warc" not in skip:
         rows += guarded("warc", bench_warc.bench)
+    if "sitemap" not in skip:
+        rows += guarded("sitemap", bench_sitemap.bench)
     if "connect" not in skip:
         rows += guarded("connect", bench_connect.bench)
     if fleet:

@@ -3,8 +3,9 @@
 A fast crawl test crawls in this process (``tests.inprocess.crawl``, see its docstring)
 and reads a shared archive where it only reads: ``wordpress_archives`` (the seeded
 WordPress in both permalink forms) and ``wordpress_edited_site`` (a fork after an edit, a
-trash and a delete) are crawled once per session. Copy one (``shutil.copytree``) before
-crawling it again.
+trash and a delete) are crawled once per session, and so is the sample site
+(``crawled_sample``). Copy one (``shutil.copytree``, ``Crawled.copy``) before crawling it
+again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from hypothesis import settings
 
 from mpcrawl.sample.server import SampleSite
+from tests.inprocess import Crawled, crawl
 from tests.wordpress.archives import (  # noqa: F401
     closed_wordpress_archive,
     credentialed_wordpress_archive,
@@ -45,6 +47,17 @@ def sample_site() -> Iterator[SampleSite]:
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     return tmp_path / "archive"
+
+
+@pytest.fixture(scope="session")
+def crawled_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    """The sample site crawled once per session: tests of what a first crawl wrote read
+    it, tests of a later run copy it. A test that edits the site starts its own."""
+    archive = tmp_path_factory.mktemp("crawled_sample") / "archive"
+    with SampleSite() as site:
+        run = crawl(archive, f"site={site.url}")
+        assert run.returncode == 0, run.stderr[-3000:]
+        yield Crawled(site, archive, run)
 
 
 # Under pytest-xdist (``make test`` runs ``pytest -n 3``) each group below runs on one

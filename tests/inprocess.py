@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import io
 import logging
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from mpcrawl.commands.crawl import exit_status
 from mpcrawl.config import Config
 from mpcrawl.ledger import SiteLedger, ledger_of
 from mpcrawl.runid import new_run_id
+from mpcrawl.sample.server import SampleSite
 from mpcrawl.spiders.wp import WpSpider
 from tests.shared import REPO
 
@@ -88,6 +90,20 @@ class Run:
     stderr: str
     stats: dict[str, Any]
     stdout: str = ""  # the command prints nothing on stdout either
+
+
+@dataclass(frozen=True)
+class Crawled:
+    """A site and the archive of its first crawl (the ``crawled_sample`` fixture)."""
+
+    site: SampleSite
+    archive: Path  # read it only; copy it (:meth:`copy`) to crawl it again
+    run: Run
+
+    def copy(self, archive: Path) -> Path:
+        """The first crawl's archive at ``archive``, to crawl or change."""
+        shutil.copytree(self.archive, archive)
+        return archive
 
 
 class _Log(logging.Handler):

@@ -22,7 +22,7 @@ import pytest
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl_command, read, scalar
 from tests.faultserver import FaultProxy, Rule
-from tests.inprocess import command, crawl
+from tests.inprocess import Crawled, command, crawl
 from tests.shared import REPO
 from tests.test_kills import SMALL_FILES, Crawl, assert_readable, final_files, wait_for
 
@@ -93,11 +93,11 @@ def test_a_pinned_run_id_never_replaces_an_earlier_runs_files(
 
 
 def test_a_read_only_archive_ends_each_site_error_and_keeps_what_it_holds(
-    sample_site: SampleSite, tmp_path: Path
+    crawled_sample: Crawled, tmp_path: Path
 ) -> None:
+    sample_site = crawled_sample.site
     with tmpfs(tmp_path / "disk", "64m") as disk, SampleSite() as other:
-        archive = disk / "archive"
-        assert crawl(archive, f"site={sample_site.url}").returncode == 0
+        archive = crawled_sample.copy(disk / "archive")
         before = versions(archive)
         remount(disk, "ro")
         sample_site.reset_requests()
@@ -116,12 +116,12 @@ def test_a_read_only_archive_ends_each_site_error_and_keeps_what_it_holds(
 
 
 def test_a_full_disk_ends_the_site_error_and_a_rerun_completes_it(
-    sample_site: SampleSite, tmp_path: Path
+    crawled_sample: Crawled, tmp_path: Path
 ) -> None:
+    sample_site = crawled_sample.site
     # the sample site's archive (about 450 kB) fits; the big site's (about 700 kB) does not
     with tmpfs(tmp_path / "disk", "700k") as disk, SampleSite(posts=BIG) as big:
-        archive = disk / "archive"
-        assert crawl(archive, f"site={sample_site.url}").returncode == 0
+        archive = crawled_sample.copy(disk / "archive")
         small = versions(archive)
         full = crawl(archive, f"site={big.url}", **SMALL_FILES)
         assert full.returncode == 1
@@ -194,9 +194,9 @@ def test_a_stray_file_that_is_not_parquet_ends_its_site_and_compact_goes_on(
     assert f"(archive: {stray} is not a readable Parquet file: " in lines[bad_site]
     assert_left_clean(archive, result.stderr)
 
-    from tests.test_compact import run_compact
+    from tests.test_compact import compact
 
-    compacted = run_compact(archive)
+    compacted = compact(archive)
     assert compacted.returncode == 1
     assert f"not compacted: {bad_site} (" in compacted.stdout and str(stray) in compacted.stdout
     assert "Traceback" not in compacted.stderr
@@ -294,10 +294,10 @@ def test_a_duplicate_row_is_logged_and_a_broken_list_is_one_line(
 
 
 def test_no_lock_is_left_when_the_state_cannot_be_read(
-    sample_site: SampleSite, tmp_path: Path
+    crawled_sample: Crawled, tmp_path: Path
 ) -> None:
-    archive = tmp_path / "archive"
-    assert crawl(archive, f"site={sample_site.url}").returncode == 0
+    sample_site = crawled_sample.site
+    archive = crawled_sample.copy(tmp_path / "archive")
     site = f"127.0.0.1_{sample_site.port}"
     stray = archive / "terms" / f"site={site}" / "part-x.parquet"
     stray.write_bytes(os.urandom(64))

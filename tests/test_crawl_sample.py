@@ -18,13 +18,13 @@ from mpcrawl.commands.crawl import check_parquet_feeds
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import crawl as crawl_process
 from tests.crawl import read, scalar
-from tests.inprocess import crawl
+from tests.inprocess import Crawled, command, crawl
 from tests.shared import seed_post
 
 
-def test_first_crawl_archives_every_post_and_page(sample_site: SampleSite, archive: Path) -> None:
-    result = crawl(archive, f"site={sample_site.url}")
-    assert result.returncode == 0, result.stderr[-3000:]
+def test_first_crawl_archives_every_post_and_page(crawled_sample: Crawled) -> None:
+    sample_site, archive = crawled_sample.site, crawled_sample.archive
+    assert crawled_sample.run.returncode == 0, crawled_sample.run.stderr[-3000:]
     con = read(archive)
     served = {
         ptype: int(scalar(con, f"SELECT count(*) FROM posts WHERE post_type = '{ptype}'"))
@@ -43,9 +43,8 @@ def test_first_crawl_archives_every_post_and_page(sample_site: SampleSite, archi
         assert "site" not in pq.read_schema(path).names
 
 
-def test_seed_post_comes_through_exactly(sample_site: SampleSite, archive: Path) -> None:
-    assert crawl(archive, f"site={sample_site.url}").returncode == 0
-    con = read(archive)
+def test_seed_post_comes_through_exactly(crawled_sample: Crawled) -> None:
+    con = read(crawled_sample.archive)
     row = con.sql(
         "SELECT title, date_gmt, revision_count, predecessor_revision_id, category_ids, "
         "raw_json, category_names, embed_count, turn_count FROM posts_latest WHERE id = 4407"
@@ -81,8 +80,9 @@ def test_seed_post_comes_through_exactly(sample_site: SampleSite, archive: Path)
     ]
 
 
-def test_second_run_adds_only_a_run_record(sample_site: SampleSite, archive: Path) -> None:
-    assert crawl(archive, f"site={sample_site.url}").returncode == 0
+def test_second_run_adds_only_a_run_record(crawled_sample: Crawled, archive: Path) -> None:
+    sample_site = crawled_sample.site
+    crawled_sample.copy(archive)
     before = {p for p in archive.rglob("*.parquet")}
     sample_site.reset_requests()
     result = crawl(archive, f"site={sample_site.url}")
@@ -108,10 +108,10 @@ def test_dash_capital_o_writes_one_parquet_file(sample_site: SampleSite, tmp_pat
 
 
 def test_dash_capital_o_with_full_exports_what_is_already_archived(
-    sample_site: SampleSite, tmp_path: Path
+    crawled_sample: Crawled, tmp_path: Path
 ) -> None:
-    archive = tmp_path / "archive"
-    assert crawl(archive, f"site={sample_site.url}").returncode == 0
+    sample_site = crawled_sample.site
+    archive = crawled_sample.copy(tmp_path / "archive")
     files = sorted(archive.rglob("*.parquet"))
     target = tmp_path / "posts.parquet"
     result = crawl_process(archive, f"site={sample_site.url}", "full=1", "-O", str(target))
@@ -127,10 +127,20 @@ def test_dash_o_onto_an_existing_parquet_file_fails_clearly(
 ) -> None:
     target = tmp_path / "posts.parquet"
     target.write_bytes(b"PAR1 existing content")
-    result = crawl_process(tmp_path / "archive", f"site={sample_site.url}", "-o", str(target))
+    archive = tmp_path / "archive"
+    result = command(
+        "crawl",
+        "wp",
+        "-a",
+        f"site={sample_site.url}",
+        "-s",
+        f"MPCRAWL_ARCHIVE={archive}",
+        "-o",
+        str(target),
+    )
     assert result.returncode == 2
-    assert "use -O" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert b"use -O" in result.stderr
+    assert b"Traceback" not in result.stderr
     assert target.read_bytes() == b"PAR1 existing content"
     assert not (tmp_path / "archive").exists()  # refused before any request
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mpcrawl.sample.server import SampleSite
 from tests.crawl import read, scalar
-from tests.inprocess import crawl
+from tests.inprocess import Crawled, crawl
 
 
 def rows(archive: Path, table: str) -> int:
@@ -42,9 +42,10 @@ def test_edit_hide_delete_then_nothing(sample_site: SampleSite, archive: Path) -
 
 
 def test_no_change_run_costs_the_sweep_and_at_most_four_more(
-    sample_site: SampleSite, archive: Path
+    crawled_sample: Crawled, archive: Path
 ) -> None:
-    assert crawl(archive, f"site={sample_site.url}").returncode == 0
+    sample_site = crawled_sample.site
+    crawled_sample.copy(archive)
     sample_site.reset_requests()
     assert crawl(archive, f"site={sample_site.url}").returncode == 0
     api = [r for r in sample_site.requests if "rest_route=" in r]
@@ -58,10 +59,10 @@ def test_no_change_run_costs_the_sweep_and_at_most_four_more(
     assert runs[1][0] == len(sample_site.requests)
 
 
-def test_full_rerun_writes_no_version_twice(sample_site: SampleSite, archive: Path) -> None:
-    assert crawl(archive, f"site={sample_site.url}").returncode == 0
+def test_full_rerun_writes_no_version_twice(crawled_sample: Crawled, archive: Path) -> None:
+    crawled_sample.copy(archive)
     before = rows(archive, "posts")
-    assert crawl(archive, f"site={sample_site.url}", "full=1").returncode == 0
+    assert crawl(archive, f"site={crawled_sample.site.url}", "full=1").returncode == 0
     assert rows(archive, "posts") == before
 
 

@@ -361,7 +361,7 @@ def _write_placeholder(location: ArchiveLocation, table: Table) -> None:
         location.filesystem.create_dir(location.path(table.name), recursive=True)
     else:
         target = final
-    pq.write_table(table.read_schema.empty_table(), target, filesystem=location.filesystem)
+    pq.write_table(table.empty(), target, filesystem=location.filesystem)
     if target != final:
         try:
             publish(target, final)

@@ -213,7 +213,7 @@ class _Views:
         for table, spec in TABLES.items():
             os.mkdir(os.path.join(folder, table))
             empty[table] = os.path.join(folder, table, EMPTY_FILE)
-            pq.write_table(spec.read_schema.empty_table(), empty[table])
+            pq.write_table(spec.empty(), empty[table])
         catalog = os.path.join(folder, "views.duckdb")
         with duckdb.connect(catalog) as con:
             con.execute("SET VARIABLE archive = ?", [folder])

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from protego import Protego
@@ -171,7 +171,7 @@ def parse_sitemap(body: bytes, base_url: str, max_urls: int = PROTOCOL_MAX_URLS)
     True
     >>> parse_sitemap(b"<!doctype html><html><body>Home</body></html>", "https://ex.org/").kind
     """
-    state = _SitemapReader(base_url, max_urls)
+    state = _SitemapReader(base_url, max_urls, _origin(base_url))
     parser = etree.XMLPullParser(
         events=("start", "end"),
         resolve_entities=False,
@@ -205,6 +205,7 @@ class _SitemapReader:
 
     base_url: str
     max_urls: int
+    origin: str | None  # ``scheme://host/`` of ``base_url`` (:func:`_origin`)
     kind: str | None = None
     entries: list[tuple[str, datetime | None]] = field(default_factory=list)
     bad: dict[str, str] = field(default_factory=dict)
@@ -215,13 +216,14 @@ class _SitemapReader:
     def take(self, events: Iterable[tuple[str, Any]]) -> SitemapFile | None:
         """Read events; a result once reading must stop (no sitemap, the URL cap)."""
         for event, el in events:
-            name = etree.QName(el).localname if isinstance(el.tag, str) else ""
-            if event == "start":
+            if event == "start":  # only the root's start matters
                 if self.kind is None:
-                    if name not in ("urlset", "sitemapindex"):
+                    if (name := _local_name(el)) not in ("urlset", "sitemapindex"):
                         return SitemapFile(None, [])
                     self.kind = name
-            elif name == "loc":
+                continue
+            name = _local_name(el)
+            if name == "loc":
                 self.loc = (el.text or "").strip()
             elif name == "lastmod":
                 self.lastmod = el.text
@@ -237,7 +239,7 @@ class _SitemapReader:
     def _entry(self, loc: str, lastmod: str | None) -> bool:
         if len(self.entries) >= self.max_urls:
             return False
-        url = urljoin(self.base_url, loc)
+        url = loc if _joins_to_itself(loc, self.origin) else urljoin(self.base_url, loc)
         when, why = parse_lastmod(lastmod)
         if why:
             self.bad[url] = f"lastmod: {why}"
@@ -254,6 +256,52 @@ class _SitemapReader:
             return self.result()
         why = " ".join(str(exc).split())[:200]
         return self.result(broken=f"not read to its end: {why}")
+
+
+# A path that ``urlsplit`` reads whole and ``urlunsplit`` writes back as it was: no query,
+# fragment or params, no IPv6 brackets, no space, tab or control character to strip.
+_PLAIN_PATH = re.compile(r"[^\x00-\x20\x7f?#;\[\]]*")
+
+
+def _origin(base_url: str) -> str | None:
+    """``scheme://host/`` of an http(s) ``base_url`` as ``urlsplit`` reads it; else None.
+
+    >>> _origin("https://ex.org/sitemap.xml"), _origin("HTTP://ex.org"), _origin("/s.xml")
+    ('https://ex.org/', 'http://ex.org/', None)
+    """
+    try:
+        parts = urlsplit(base_url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def _joins_to_itself(loc: str, origin: str | None) -> bool:
+    """Whether ``urljoin(base, loc)`` is ``loc`` itself, known without parsing: ``loc`` is on
+    the base's origin (so its scheme and host are the ones ``urlsplit`` accepted there)
+    and its path is plain (:data:`_PLAIN_PATH`). Most sitemap URLs are; the others go
+    through ``urljoin``, which costs a third of reading a large sitemap.
+
+    >>> _joins_to_itself("https://ex.org/p/1/", "https://ex.org/")
+    True
+    >>> _joins_to_itself("https://ex.org/p?x=1", "https://ex.org/")
+    False
+    """
+    return (
+        origin is not None
+        and loc.startswith(origin)
+        and _PLAIN_PATH.fullmatch(loc, len(origin)) is not None
+    )
+
+
+def _local_name(el: Any) -> str:
+    """An element's name without its namespace (``{ns}loc`` -> ``loc``); ``""`` for what has
+    no name (an entity reference). As ``etree.QName(el).localname``, without an object per
+    element: a sitemap of 50,000 URLs has 150,000 elements."""
+    tag = el.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _xml_start(body: bytes) -> bytes:

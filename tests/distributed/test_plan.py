@@ -12,7 +12,7 @@ import pytest
 
 from mpcrawl.fanout.plan import MAX_ARG_BYTES, plan_jobs
 from mpcrawl.sitelist import SiteEntry, in_shard, parse_csv
-from tests.distributed.helpers import fanout
+from tests.inprocess import command
 
 NODES = ["http://10.0.0.1:6800", "http://crawler-2:6800/"]
 
@@ -70,20 +70,25 @@ def test_a_shard_too_large_for_a_command_line_is_refused() -> None:
 def test_fanout_refuses_an_archive_only_one_machine_can_reach(tmp_path: Path) -> None:
     listed = tmp_path / "sites.csv"
     listed.write_text("url\nhttps://a.org\n")
-    result = fanout("--nodes", "http://127.0.0.1:9", "-a", f"sites={listed}")
+    result = command("fanout", "--nodes", "http://127.0.0.1:9", "-a", f"sites={listed}")
     assert result.returncode == 2
-    assert "MPCRAWL_ARCHIVE='output': every node must write to the same place" in result.stderr
-    result = fanout(
+    assert (
+        "MPCRAWL_ARCHIVE='output': every node must write to the same place"
+        in result.stderr.decode()
+    )
+    result = command(
+        "fanout",
         "--nodes",
         "http://127.0.0.1:9",
         "-a",
         f"sites={listed}",
         "-a",
         "shard=1/2",
-        MPCRAWL_ARCHIVE=str(tmp_path),
+        "-s",
+        f"MPCRAWL_ARCHIVE={tmp_path}",
     )
     assert result.returncode == 2
-    assert "fanout sets the shard" in result.stderr
+    assert "fanout sets the shard" in result.stderr.decode()
 
 
 def test_the_egg_loads_its_data_files_as_scrapyd_runs_it(egg: Path, tmp_path: Path) -> None:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import gzip
 import resource
 import urllib.request
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape
+
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
 
 from mpcrawl.web.sitemaps import (
     Caps,
@@ -73,6 +78,36 @@ def test_the_whole_200000_url_sitemap_when_the_caps_allow() -> None:
     assert len(parsed.entries) == 200_000 and not parsed.truncated
     assert parsed.entries[-1][0] == "https://ex.org/p/199999/"
     assert parsed.entries[0][1] is not None and parsed.entries[0][1].year == 2024
+
+
+BASES = (
+    "https://ex.org/sitemap.xml",
+    "http://ex.org:8080/a/b/sitemap.xml?x=1",
+    "HTTPS://Ex.Org/sitemap.xml",
+    "https://user@[::1]:8443/sitemap.xml",
+    "ftp://ex.org/sitemap.xml",
+)
+HEADS = ("", "https://ex.org", "http://ex.org:8080", "HTTPS://ex.org", "//ex.org", "https:")
+
+
+@example(BASES[0], "https://ex.org", "/a?")  # urljoin drops an empty query
+@example(BASES[0], "https://ex.org", "/a#")  # and an empty fragment
+@example(BASES[0], "https://ex.org", "/a\tb")  # and a tab
+@example(BASES[0], "https:", "/x")  # and a missing host is the base's
+@given(
+    base=st.sampled_from(BASES),
+    head=st.sampled_from(HEADS),
+    path=st.text(alphabet="/.ab%:@?#;[]= \t\u00e9", max_size=12),
+)
+def test_each_loc_is_resolved_as_urljoin_resolves_it(base: str, head: str, path: str) -> None:
+    loc = (head + path).strip()
+    try:
+        expected = urljoin(base, loc)
+    except ValueError:  # a malformed IPv6 host: no URL to compare with
+        expected = None
+    assume(loc and expected is not None)
+    doc = f"<urlset {NS}><url><loc>{escape(loc)}</loc></url></urlset>".encode()
+    assert parse_sitemap(doc, base).entries == [(expected, None)]
 
 
 def test_a_gzip_sitemap_is_read() -> None:
