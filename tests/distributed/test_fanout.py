@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 from mpcrawl.fanout.client import job_state, list_jobs
 from mpcrawl.fanout.plan import node_label
 from mpcrawl.sitelist import in_shard
 from tests.crawl import read
-from tests.distributed.conftest import PROJECT, Node
+from tests.distributed.conftest import Deployed
 from tests.distributed.helpers import (
+    PROJECT,
+    Node,
+    fan_out,
     fanout,
     job_ids,
     kill_when_stalled,
@@ -24,36 +29,15 @@ from tests.inprocess import crawl
 from tests.wordpress.wpserver import WordPress
 
 
-def fan_out(
-    nodes: list[Node], tmp_path: Path, urls: list[str], *extra: str
-) -> subprocess.CompletedProcess[str]:
-    """Fan the sites out over ``nodes`` into ``fan/`` and wait; the fanout's process."""
-    listed = site_list(tmp_path / "sites.csv", urls)
-    result = fanout(
-        "--nodes",
-        ",".join(n.url for n in nodes),
-        *extra,
-        "--wait",
-        "--poll",
-        "0.2",
-        "-a",
-        f"sites={listed}",
-        MPCRAWL_ARCHIVE=str(tmp_path / "fan"),
-    )
-    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
-    return result
-
-
-def test_two_nodes_archive_what_one_process_does(nodes: list[Node], tmp_path: Path) -> None:
-    with sites_in_shards(2) as sites:
-        result = fan_out(nodes, tmp_path, [s.url for s in sites], "--deploy")
-        single = crawl(tmp_path / "single", f"sites={tmp_path / 'sites.csv'}")
-        assert single.returncode == 0, single.stderr[-3000:]
-    out = result.stdout
+def test_two_nodes_archive_what_one_process_does(deployed: Deployed, tmp_path: Path) -> None:
+    """The session's first fanout (``--deploy``) against one process crawling the same sites."""
+    nodes, sites, out = deployed.nodes, deployed.sites, deployed.result.stdout
+    single = crawl(tmp_path / "single", f"sites={deployed.folder / 'sites.csv'}")
+    assert single.returncode == 0, single.stderr[-3000:]
     assert f"shard 1/2: 1 sites on {nodes[0].url}" in out
     assert f"shard 2/2: 1 sites on {nodes[1].url}" in out
     assert out.count("deployed mpcrawl-") == 2
-    fan, one = read(tmp_path / "fan"), read(tmp_path / "single")
+    fan, one = read(deployed.folder / "fan"), read(tmp_path / "single")
     keys = version_keys(fan)
     assert keys == version_keys(one)
     served = sum(s.total_posts + len(list(s.pages.visible())) for s in sites)
@@ -141,3 +125,44 @@ def test_two_nodes_archive_two_real_wordpress_sites(
     assert len(keys) == len(set(keys)) > 2 * 250
     outcomes = read(tmp_path / "fan").sql("SELECT outcome FROM runs").fetchall()
     assert outcomes == [("ok",), ("ok",)]
+
+
+def test_the_deployed_egg_loads_its_data_files_as_scrapyd_runs_it(
+    deployed: Deployed, tmp_path: Path
+) -> None:
+    """The egg ``--deploy`` built, as the node stores it, imported as Scrapyd's runner does."""
+    egg = deployed.egg
+    names = zipfile.ZipFile(egg).namelist()
+    for name in (
+        "mpcrawl/data/uk-mps.csv",
+        "mpcrawl/sql/views.sql",
+        "mpcrawl/sample/data/site.json.gz",
+        "mpcrawl/sample/data/seed-post-4407.json",
+        "EGG-INFO/entry_points.txt",
+    ):
+        assert name in names
+    sources = {name for name in names if name.endswith(".py")}
+    assert sources and {f"{name}c" for name in sources} <= set(names)  # bytecode beside each
+    code = (
+        "import sys\n"
+        "from scrapyd.runner import activate_egg\n"
+        "activate_egg(sys.argv[1])\n"
+        "import mpcrawl, mpcrawl.archive, mpcrawl.extract.members as m\n"
+        "from importlib import resources\n"
+        "data = resources.files('mpcrawl').joinpath('sample/data/seed-post-4407.json')\n"
+        "print(mpcrawl.__file__)\n"
+        "print(len(m.members()), 'CREATE' in mpcrawl.archive.views_sql(), len(data.read_bytes()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(egg)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    where, loaded = result.stdout.splitlines()
+    assert where.startswith(str(egg))  # imported from the egg, not the working tree
+    assert where.endswith(".pyc")  # from its bytecode: a job compiles nothing
+    members, views, seed = loaded.split()
+    assert int(members) > 600 and views == "True" and int(seed) > 1000
