@@ -64,7 +64,8 @@ def test_two_nodes_archive_what_one_process_does(deployed: Deployed, tmp_path: P
     )
 
 
-def test_a_killed_job_is_repaired_by_the_next_fanout(nodes: list[Node], tmp_path: Path) -> None:
+def test_a_killed_job_is_repaired_by_the_next_fanout(deployed: Deployed, tmp_path: Path) -> None:
+    nodes = deployed.nodes
     stall = Rule(match="wp/v2/posts&per_page=100&page=3", delay=30, times=1)
     with sites_in_shards(1) as (sample,), FaultProxy(sample.url, [stall]) as proxy:
         listed = site_list(tmp_path / "sites.csv", [proxy.url])
@@ -72,6 +73,8 @@ def test_a_killed_job_is_repaired_by_the_next_fanout(nodes: list[Node], tmp_path
         args = ("--nodes", nodes[0].url, "-a", f"sites={listed}")
         first = fanout(*args, MPCRAWL_ARCHIVE=str(archive), MPCRAWL_BATCH_ROWS="50")
         assert first.returncode == 0, first.stdout + first.stderr[-3000:]
+        # Without --deploy, the job is pinned to the node's newest version: the session's.
+        assert f", version {deployed.egg.stem}\n" in first.stdout
         kill_when_stalled(nodes[0], proxy, stall, first.stdout)
         # Killed mid-site: its lock and half-written files are left behind, no run record.
         site = f"127.0.0.1_{proxy.url.rsplit(':', 1)[1]}"
@@ -92,6 +95,27 @@ def test_a_killed_job_is_repaired_by_the_next_fanout(nodes: list[Node], tmp_path
     assert len(keys) == len(set(keys))
     assert not list(archive.rglob(".part-*.tmp"))
     assert not (archive / "_locks" / f"{site}.lock").exists()
+
+
+def test_a_project_not_deployed_on_a_node_schedules_nothing(
+    nodes: list[Node], tmp_path: Path
+) -> None:
+    listed = site_list(tmp_path / "sites.csv", ["https://a.org", "https://b.org"])
+    urls = ",".join(n.url for n in nodes)
+    result = fanout(
+        "--nodes",
+        urls,
+        "--project",
+        "absent",
+        "-a",
+        f"sites={listed}",
+        MPCRAWL_ARCHIVE=str(tmp_path / "fan"),
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: {nodes[0].url}: absent is not deployed there (use --deploy)"
+    ]
+    assert "shard" not in result.stdout  # refused before anything is scheduled
 
 
 def test_two_nodes_archive_two_real_wordpress_sites(
