@@ -134,6 +134,12 @@ def deployed(tmp_path_factory: pytest.TempPathFactory, daemons: list[Node]) -> I
 
 
 @pytest.fixture(scope="session")
+def egg(deployed: Deployed) -> Path:
+    """The egg the session's deploy built, as the first node stores it."""
+    return deployed.egg
+
+
+@pytest.fixture(scope="session")
 def nodes(deployed: Deployed) -> list[Node]:
     """Both Scrapyd daemons with the project deployed (by the session's first fanout)."""
     return deployed.nodes

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 from mpcrawl.fanout.client import job_state, list_jobs
@@ -149,44 +146,3 @@ def test_two_nodes_archive_two_real_wordpress_sites(
     assert len(keys) == len(set(keys)) > 2 * 250
     outcomes = read(tmp_path / "fan").sql("SELECT outcome FROM runs").fetchall()
     assert outcomes == [("ok",), ("ok",)]
-
-
-def test_the_deployed_egg_loads_its_data_files_as_scrapyd_runs_it(
-    deployed: Deployed, tmp_path: Path
-) -> None:
-    """The egg ``--deploy`` built, as the node stores it, imported as Scrapyd's runner does."""
-    egg = deployed.egg
-    names = zipfile.ZipFile(egg).namelist()
-    for name in (
-        "mpcrawl/data/uk-mps.csv",
-        "mpcrawl/sql/views.sql",
-        "mpcrawl/sample/data/site.json.gz",
-        "mpcrawl/sample/data/seed-post-4407.json",
-        "EGG-INFO/entry_points.txt",
-    ):
-        assert name in names
-    sources = {name for name in names if name.endswith(".py")}
-    assert sources and {f"{name}c" for name in sources} <= set(names)  # bytecode beside each
-    code = (
-        "import sys\n"
-        "from scrapyd.runner import activate_egg\n"
-        "activate_egg(sys.argv[1])\n"
-        "import mpcrawl, mpcrawl.archive, mpcrawl.extract.members as m\n"
-        "from importlib import resources\n"
-        "data = resources.files('mpcrawl').joinpath('sample/data/seed-post-4407.json')\n"
-        "print(mpcrawl.__file__)\n"
-        "print(len(m.members()), 'CREATE' in mpcrawl.archive.views_sql(), len(data.read_bytes()))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(egg)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    where, loaded = result.stdout.splitlines()
-    assert where.startswith(str(egg))  # imported from the egg, not the working tree
-    assert where.endswith(".pyc")  # from its bytecode: a job compiles nothing
-    members, views, seed = loaded.split()
-    assert int(members) > 600 and views == "True" and int(seed) > 1000

@@ -1,7 +1,11 @@
-"""What ``scrapy fanout`` sends and deploys, checked without a running node."""
+"""What ``scrapy fanout`` sends and deploys: the plan checked without a running node, the
+egg as the session's deploy left it on a node."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,3 +87,40 @@ def test_fanout_refuses_an_archive_only_one_machine_can_reach(tmp_path: Path) ->
     )
     assert result.returncode == 2
     assert "fanout sets the shard" in result.stderr
+
+
+def test_the_egg_loads_its_data_files_as_scrapyd_runs_it(egg: Path, tmp_path: Path) -> None:
+    names = zipfile.ZipFile(egg).namelist()
+    for name in (
+        "mpcrawl/data/uk-mps.csv",
+        "mpcrawl/sql/views.sql",
+        "mpcrawl/sample/data/site.json.gz",
+        "mpcrawl/sample/data/seed-post-4407.json",
+        "EGG-INFO/entry_points.txt",
+    ):
+        assert name in names
+    sources = {name for name in names if name.endswith(".py")}
+    assert sources and {f"{name}c" for name in sources} <= set(names)  # bytecode beside each
+    code = (
+        "import sys\n"
+        "from scrapyd.runner import activate_egg\n"
+        "activate_egg(sys.argv[1])\n"
+        "import mpcrawl, mpcrawl.archive, mpcrawl.extract.members as m\n"
+        "from importlib import resources\n"
+        "data = resources.files('mpcrawl').joinpath('sample/data/seed-post-4407.json')\n"
+        "print(mpcrawl.__file__)\n"
+        "print(len(m.members()), 'CREATE' in mpcrawl.archive.views_sql(), len(data.read_bytes()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(egg)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    where, loaded = result.stdout.splitlines()
+    assert where.startswith(str(egg))  # imported from the egg, not the working tree
+    assert where.endswith(".pyc")  # from its bytecode: a job compiles nothing
+    members, views, seed = loaded.split()
+    assert int(members) > 600 and views == "True" and int(seed) > 1000
