@@ -21,7 +21,14 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict, closest_scrapy_cfg, get_config
 
 from mpcrawl.commands.archive_arg import one_line_errors
-from mpcrawl.fanout.client import ScrapydError, add_version, public_url, schedule, wait
+from mpcrawl.fanout.client import (
+    ScrapydError,
+    add_version,
+    newest_version,
+    public_url,
+    schedule,
+    wait,
+)
 from mpcrawl.fanout.egg import build_egg
 from mpcrawl.fanout.plan import ShardJob, plan_jobs
 from mpcrawl.outcomes import FAILURES
@@ -110,6 +117,8 @@ class Command(ScrapyCommand):
         settings = {**arglist_to_dict(opts.set), "MPCRAWL_ARCHIVE": archive}
         version = str(int(time.time())) if opts.deploy else None
         try:
+            # Every job pinned: to the version deployed now, or to each node's newest.
+            versions = {n.rstrip("/"): version or newest_version(n, project) for n in nodes}
             jobs = plan_jobs(
                 nodes,
                 site_list.entries,
@@ -117,7 +126,7 @@ class Command(ScrapyCommand):
                 project=project,
                 spider_args=spider_args,
                 settings=settings,
-                version=version,
+                versions=versions,
             )
             if version is not None:
                 self._deploy(nodes, project, version)
@@ -125,7 +134,7 @@ class Command(ScrapyCommand):
                 schedule(job)
                 print(
                     f"shard {job.shard_text}: {job.sites} sites on {public_url(job.node)}, "
-                    f"job {job.jobid}, run {job.run_id}"
+                    f"job {job.jobid}, run {job.run_id}, version {versions[job.node]}"
                 )
         except (ValueError, ScrapydError) as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -82,6 +82,20 @@ def schedule(job: ShardJob) -> str:
     return str(call(job.node, "schedule.json", job.form)["jobid"])
 
 
+def newest_version(node: str, project: str) -> str:
+    """The version a job scheduled without one would run (``listversions.json``, sorted as
+    Scrapyd sorts them); ScrapydError when the project is not deployed there.
+
+    Pinning it rather than leaving it to Scrapyd prints what each node runs, and Scrapyd
+    then lists the version's spiders from what it cached on ``addversion.json`` instead of
+    in a new process for each unpinned schedule after a deploy.
+    """
+    versions = call(node, "listversions.json", query={"project": project}).get("versions")
+    if not versions:
+        raise ScrapydError(f"{public_url(node)}: {project} is not deployed there (use --deploy)")
+    return str(versions[-1])
+
+
 def list_jobs(node: str, project: str) -> dict[str, Any]:
     return call(node, "listjobs.json", query={"project": project})
 

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -78,12 +78,13 @@ def plan_jobs(
     spider_args: dict[str, str],
     settings: dict[str, str],
     spider: str = "wp",
-    version: str | None = None,
+    versions: Mapping[str, str] | None = None,
     now: datetime | None = None,
 ) -> list[ShardJob]:
     """The ``schedule.json`` form of each shard; shard k goes to node ((k - 1) mod nodes).
 
-    ``version`` pins every job to one deployed egg (default: each node's newest).
+    ``versions`` (by node URL) pins each node's jobs to one deployed egg (default: left
+    to Scrapyd, the node's newest when the job starts).
     """
     if not nodes:
         raise ValueError("no Scrapyd node given")
@@ -110,7 +111,7 @@ def plan_jobs(
             *(("setting", f"{name}={value}") for name, value in settings.items()),
             ("setting", f"MPCRAWL_RUN_ID={run_id}"),
         ]
-        if version is not None:
-            form.append(("_version", version))
+        if versions is not None:
+            form.append(("_version", versions[node]))
         jobs.append(ShardJob(node, (k, shards), jobid, run_id, len(rows), tuple(form)))
     return jobs

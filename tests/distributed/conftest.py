@@ -1,7 +1,9 @@
 """Two Scrapyd daemons and an S3-compatible server (moto), on 127.0.0.1, for the session.
 
-Each daemon has its own folder and ``scrapyd.conf`` and runs one job at a time; the
-project's egg is built once and deployed to both, as a user would.
+Each daemon has its own folder and ``scrapyd.conf`` and runs one job at a time. The
+project is deployed to both once, as a user would, by the session's first fanout
+(``scrapy fanout --deploy``): its egg is built once, and each node lists its spiders once
+for that version.
 """
 
 from __future__ import annotations
@@ -14,18 +16,15 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mpcrawl.fanout.client import add_version
-from mpcrawl.fanout.egg import build_egg
-from tests.shared import REPO
+from mpcrawl.sample.server import SampleSite
+from tests.distributed.helpers import PROJECT, Node, fan_out, sites_in_shards
 
-PROJECT = "mpcrawl"
 S3_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -75,21 +74,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-@dataclass(frozen=True)
-class Node:
-    url: str
-    folder: Path
-
-    def job_log(self, jobid: str) -> str:
-        path = self.folder / "logs" / PROJECT / "wp" / f"{jobid}.log"
-        return path.read_text() if path.exists() else ""
-
-
-@pytest.fixture(scope="session")
-def egg(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_egg(REPO, tmp_path_factory.mktemp("egg"))
-
-
 def _node_folder(folder: Path) -> str:
     """Write a Scrapyd node's ``scrapyd.conf`` into ``folder``; the node's URL."""
     port = free_port()
@@ -108,12 +92,8 @@ def _node_folder(folder: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def nodes(tmp_path_factory: pytest.TempPathFactory, egg: Path) -> Iterator[list[Node]]:
-    """Two Scrapyd daemons with the project deployed; jobs run with fake S3 keys.
-
-    Both start, and get the egg, at the same time: ``addversion.json`` lists the egg's
-    spiders in a new Python process, seconds each.
-    """
+def daemons(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Node]]:
+    """Two Scrapyd daemons, nothing deployed yet; jobs run with fake S3 keys."""
     folders = [tmp_path_factory.mktemp(f"scrapyd{number}") for number in (1, 2)]
     urls = [_node_folder(folder) for folder in folders]
     started: list[subprocess.Popen[bytes]] = []
@@ -122,12 +102,47 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, egg: Path) -> Iterator[list[
             started.append(launch([sys.executable, "-m", "scrapyd"], folder))
         for process, folder, url in zip(started, folders, urls, strict=True):
             wait_for(f"{url}/daemonstatus.json", process, folder / "server.log")
-        with ThreadPoolExecutor(len(urls)) as pool:
-            list(pool.map(lambda url: add_version(url, PROJECT, "1", egg), urls))
         yield [Node(url, folder) for url, folder in zip(urls, folders, strict=True)]
     finally:
         for process in started:
             stop(process)
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """The session's first fanout: ``--deploy --wait`` of two sample sites, one in each
+    shard, onto both nodes, into ``folder/fan``; the sites keep running for the session."""
+
+    nodes: list[Node]
+    sites: list[SampleSite]
+    folder: Path
+    result: subprocess.CompletedProcess[str]
+
+    @property
+    def egg(self) -> Path:
+        """The egg as the first node stores it (``eggs_dir/PROJECT/VERSION.egg``)."""
+        (path,) = (self.nodes[0].folder / "eggs" / PROJECT).glob("*.egg")
+        return path
+
+
+@pytest.fixture(scope="session")
+def deployed(tmp_path_factory: pytest.TempPathFactory, daemons: list[Node]) -> Iterator[Deployed]:
+    folder = tmp_path_factory.mktemp("deployed")
+    with sites_in_shards(2) as sites:
+        result = fan_out(daemons, folder, [s.url for s in sites], "--deploy")
+        yield Deployed(daemons, sites, folder, result)
+
+
+@pytest.fixture(scope="session")
+def egg(deployed: Deployed) -> Path:
+    """The egg the session's deploy built, as the first node stores it."""
+    return deployed.egg
+
+
+@pytest.fixture(scope="session")
+def nodes(deployed: Deployed) -> list[Node]:
+    """Both Scrapyd daemons with the project deployed (by the session's first fanout)."""
+    return deployed.nodes
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -17,11 +18,23 @@ from mpcrawl.fanout.client import cancel, job_state, list_jobs
 from mpcrawl.sample.server import SampleSite
 from mpcrawl.sitelist import in_shard
 from tests.crawl import FAST
-from tests.distributed.conftest import PROJECT, Node
 from tests.faultserver import FaultProxy, Rule
 from tests.shared import REPO
 
 KEY = "site, post_type, id, modified_gmt"
+PROJECT = "mpcrawl"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A Scrapyd daemon: its URL and its folder (``scrapyd.conf``, eggs, job logs)."""
+
+    url: str
+    folder: Path
+
+    def job_log(self, jobid: str) -> str:
+        path = self.folder / "logs" / PROJECT / "wp" / f"{jobid}.log"
+        return path.read_text() if path.exists() else ""
 
 
 @contextlib.contextmanager
@@ -60,6 +73,27 @@ def fanout(*args: str, **settings: str) -> subprocess.CompletedProcess[str]:
         timeout=300,  # a guard only: --deploy --wait on a loaded machine took over 120 s
         check=False,
     )
+
+
+def fan_out(
+    nodes: list[Node], folder: Path, urls: list[str], *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """Fan the sites (listed in ``folder/sites.csv``) out over ``nodes`` into ``folder/fan``
+    and wait; the fanout's process."""
+    listed = site_list(folder / "sites.csv", urls)
+    result = fanout(
+        "--nodes",
+        ",".join(n.url for n in nodes),
+        *extra,
+        "--wait",
+        "--poll",
+        "0.2",
+        "-a",
+        f"sites={listed}",
+        MPCRAWL_ARCHIVE=str(folder / "fan"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    return result
 
 
 def version_keys(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:

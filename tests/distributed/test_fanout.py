@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
 from pathlib import Path
 
 from mpcrawl.fanout.client import job_state, list_jobs
 from mpcrawl.fanout.plan import node_label
 from mpcrawl.sitelist import in_shard
 from tests.crawl import read
-from tests.distributed.conftest import PROJECT, Node
+from tests.distributed.conftest import Deployed
 from tests.distributed.helpers import (
+    PROJECT,
+    Node,
+    fan_out,
     fanout,
     job_ids,
     kill_when_stalled,
@@ -24,36 +26,15 @@ from tests.inprocess import crawl
 from tests.wordpress.wpserver import WordPress
 
 
-def fan_out(
-    nodes: list[Node], tmp_path: Path, urls: list[str], *extra: str
-) -> subprocess.CompletedProcess[str]:
-    """Fan the sites out over ``nodes`` into ``fan/`` and wait; the fanout's process."""
-    listed = site_list(tmp_path / "sites.csv", urls)
-    result = fanout(
-        "--nodes",
-        ",".join(n.url for n in nodes),
-        *extra,
-        "--wait",
-        "--poll",
-        "0.2",
-        "-a",
-        f"sites={listed}",
-        MPCRAWL_ARCHIVE=str(tmp_path / "fan"),
-    )
-    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
-    return result
-
-
-def test_two_nodes_archive_what_one_process_does(nodes: list[Node], tmp_path: Path) -> None:
-    with sites_in_shards(2) as sites:
-        result = fan_out(nodes, tmp_path, [s.url for s in sites], "--deploy")
-        single = crawl(tmp_path / "single", f"sites={tmp_path / 'sites.csv'}")
-        assert single.returncode == 0, single.stderr[-3000:]
-    out = result.stdout
+def test_two_nodes_archive_what_one_process_does(deployed: Deployed, tmp_path: Path) -> None:
+    """The session's first fanout (``--deploy``) against one process crawling the same sites."""
+    nodes, sites, out = deployed.nodes, deployed.sites, deployed.result.stdout
+    single = crawl(tmp_path / "single", f"sites={deployed.folder / 'sites.csv'}")
+    assert single.returncode == 0, single.stderr[-3000:]
     assert f"shard 1/2: 1 sites on {nodes[0].url}" in out
     assert f"shard 2/2: 1 sites on {nodes[1].url}" in out
     assert out.count("deployed mpcrawl-") == 2
-    fan, one = read(tmp_path / "fan"), read(tmp_path / "single")
+    fan, one = read(deployed.folder / "fan"), read(tmp_path / "single")
     keys = version_keys(fan)
     assert keys == version_keys(one)
     served = sum(s.total_posts + len(list(s.pages.visible())) for s in sites)
@@ -80,7 +61,8 @@ def test_two_nodes_archive_what_one_process_does(nodes: list[Node], tmp_path: Pa
     )
 
 
-def test_a_killed_job_is_repaired_by_the_next_fanout(nodes: list[Node], tmp_path: Path) -> None:
+def test_a_killed_job_is_repaired_by_the_next_fanout(deployed: Deployed, tmp_path: Path) -> None:
+    nodes = deployed.nodes
     stall = Rule(match="wp/v2/posts&per_page=100&page=3", delay=30, times=1)
     with sites_in_shards(1) as (sample,), FaultProxy(sample.url, [stall]) as proxy:
         listed = site_list(tmp_path / "sites.csv", [proxy.url])
@@ -88,6 +70,8 @@ def test_a_killed_job_is_repaired_by_the_next_fanout(nodes: list[Node], tmp_path
         args = ("--nodes", nodes[0].url, "-a", f"sites={listed}")
         first = fanout(*args, MPCRAWL_ARCHIVE=str(archive), MPCRAWL_BATCH_ROWS="50")
         assert first.returncode == 0, first.stdout + first.stderr[-3000:]
+        # Without --deploy, the job is pinned to the node's newest version: the session's.
+        assert f", version {deployed.egg.stem}\n" in first.stdout
         kill_when_stalled(nodes[0], proxy, stall, first.stdout)
         # Killed mid-site: its lock and half-written files are left behind, no run record.
         site = f"127.0.0.1_{proxy.url.rsplit(':', 1)[1]}"
@@ -108,6 +92,27 @@ def test_a_killed_job_is_repaired_by_the_next_fanout(nodes: list[Node], tmp_path
     assert len(keys) == len(set(keys))
     assert not list(archive.rglob(".part-*.tmp"))
     assert not (archive / "_locks" / f"{site}.lock").exists()
+
+
+def test_a_project_not_deployed_on_a_node_schedules_nothing(
+    nodes: list[Node], tmp_path: Path
+) -> None:
+    listed = site_list(tmp_path / "sites.csv", ["https://a.org", "https://b.org"])
+    urls = ",".join(n.url for n in nodes)
+    result = fanout(
+        "--nodes",
+        urls,
+        "--project",
+        "absent",
+        "-a",
+        f"sites={listed}",
+        MPCRAWL_ARCHIVE=str(tmp_path / "fan"),
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: {nodes[0].url}: absent is not deployed there (use --deploy)"
+    ]
+    assert "shard" not in result.stdout  # refused before anything is scheduled
 
 
 def test_two_nodes_archive_two_real_wordpress_sites(

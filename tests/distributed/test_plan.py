@@ -1,4 +1,5 @@
-"""What ``scrapy fanout`` sends and deploys, checked without a running node."""
+"""What ``scrapy fanout`` sends and deploys: the plan checked without a running node, the
+egg as the session's deploy left it on a node."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def test_each_job_carries_its_shard_rows_settings_and_run_id() -> None:
         project="mpcrawl",
         spider_args={"types": "posts"},
         settings={"MPCRAWL_ARCHIVE": "s3://b/a"},
+        versions=(versions := {"http://10.0.0.1:6800": "7", "http://crawler-2:6800": "9"}),
         now=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
     )
     assert [(j.node, j.shard_text) for j in jobs] == [
@@ -47,6 +49,7 @@ def test_each_job_carries_its_shard_rows_settings_and_run_id() -> None:
         assert form["project"] == "mpcrawl" and form["spider"] == "wp"
         assert form["jobid"] == job.jobid and form["shard"] == job.shard_text
         assert form["types"] == "posts"
+        assert form["_version"] == versions[job.node]  # each node's jobs pinned to its version
         listed = parse_csv(form["sites_csv"]).entries
         assert listed and all(in_shard(e.site, job.shard) for e in listed)
         assert len(listed) == job.sites
