@@ -67,7 +67,7 @@ demo-changes: $(DEMO_STAMP)
 
 # The Debian packages of the real servers and readers (root or password-less sudo; each
 # script says what skips without them). apt waits on the network and the disk, so
-# `make test` runs it beside the venv's install and then the lint and collection (make -j3).
+# `make test` runs it beside the venv's install and then the lint and collection (make -j4).
 .PHONY: debian-packages
 debian-packages:
 	bash tests/wordpress/install.sh
