@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
 import signal
 from functools import partial
 from pathlib import Path
-
-from warcio.checker import Checker
 
 from mpcrawl.read import connect
 from mpcrawl.read.warc import record_for
 from mpcrawl.sample.server import SampleSite
 from tests.inprocess import crawl
 from tests.test_kills import Crawl, wait_for
-from tests.warc.support import check_all, pointer_of, published
+from tests.warc.support import check, check_all, pointer_of, published
 
 # Ten kills (issue 25), each placed by what the run has done, not by a clock (a loaded
 # machine publishes later): as the run begins its first WARC, before it published anything;
@@ -41,16 +36,6 @@ def published_since(archive: Path, before: set[Path], count: int, process: Crawl
 
 def temp_warcs(archive: Path) -> list[Path]:
     return list((archive / "warc").glob("site=*/.*.tmp"))
-
-
-def check(files: set[Path]) -> None:
-    """``warcio check`` (digests verified) passes on each file: its checker, run here
-    rather than in a new process each kill."""
-    printed = io.StringIO()
-    checker = Checker(argparse.Namespace(inputs=[str(f) for f in sorted(files)], verbose=False))
-    with contextlib.redirect_stdout(printed):
-        failed = checker.process_all()
-    assert not failed, printed.getvalue()[-3000:]
 
 
 def test_ten_sigkills_leave_no_invalid_warc_and_a_rerun_repairs(archive: Path) -> None:
