@@ -265,11 +265,9 @@ class WordPress:
         posts: int = DEFAULT_POSTS,
         workers: int = 2,
         log: bool = False,
-        cache: bool = True,
     ) -> None:
         self.state_dir = Path(state_dir).resolve()
         self.posts = posts
-        self.cache = cache
         self.workers = workers
         self.log = log
         self.docroot = self.state_dir / "www"
@@ -298,13 +296,8 @@ class WordPress:
         try:
             self.state_dir.mkdir(parents=True, exist_ok=True)
             self.logdir.mkdir(exist_ok=True)
-            if self.cache:
-                self._timed("cache", self._from_cache)
-                self._timed("mariadb", self._start_mariadb)
-            else:
-                self._timed("docroot", self._ensure_docroot)
-                self._timed("mariadb", self._start_mariadb)
-                self._timed("seed", self._ensure_seeded)
+            self._timed("cache", self._from_cache)
+            self._timed("mariadb", self._start_mariadb)
             self._timed("instances", self._start_default_instances)
         except BaseException:
             self.stop()
@@ -344,36 +337,31 @@ class WordPress:
             print(f"wpserver: {msg}", file=sys.stderr, flush=True)
 
     # ------------------------------------------------------------------ files
-    def _ensure_docroot(self) -> None:
-        stamp = self.docroot / ".mpcrawl-docroot"
-        version = (WP_SOURCE / "wp-includes" / "version.php").read_bytes()
-        want = hashlib.sha256(version + _FORMAT_VERSION.encode()).hexdigest()
-        if not (stamp.is_file() and stamp.read_text() == want):
-            if self.docroot.exists():
-                shutil.rmtree(self.docroot)
-            # Debian's tree has symlinks into /usr/share/php, /usr/share/javascript, ...:
-            # copy what they point to. wp-config.php (dispatching on Host to
-            # /etc/wordpress/config-<host>.php), .htaccess and wp-content are ours.
-            shutil.copytree(
-                WP_SOURCE,
-                self.docroot,
-                symlinks=False,
-                ignore_dangling_symlinks=True,
-                ignore=shutil.ignore_patterns("wp-config.php", ".htaccess", "wp-content"),
-                copy_function=shutil.copy,
-            )
-            content = self.docroot / "wp-content"
-            shutil.copytree(
-                WP_SOURCE / "wp-content" / "themes" / THEME,
-                content / "themes" / THEME,
-                symlinks=False,
-                copy_function=shutil.copy,
-            )
-            (content / "plugins").mkdir()
-            (content / "uploads").mkdir()
-            for sub in ("", "themes", "plugins"):
-                (content / sub / "index.php").write_text("<?php\n// Silence is golden.\n")
-            stamp.write_text(want)
+    def _make_docroot(self) -> None:
+        """Debian's WordPress copied into a fresh docroot, with our wp-config.php and
+        must-use plugins (for :meth:`_build_seed`)."""
+        # Debian's tree has symlinks into /usr/share/php, /usr/share/javascript, ...:
+        # copy what they point to. wp-config.php (dispatching on Host to
+        # /etc/wordpress/config-<host>.php), .htaccess and wp-content are ours.
+        shutil.copytree(
+            WP_SOURCE,
+            self.docroot,
+            symlinks=False,
+            ignore_dangling_symlinks=True,
+            ignore=shutil.ignore_patterns("wp-config.php", ".htaccess", "wp-content"),
+            copy_function=shutil.copy,
+        )
+        content = self.docroot / "wp-content"
+        shutil.copytree(
+            WP_SOURCE / "wp-content" / "themes" / THEME,
+            content / "themes" / THEME,
+            symlinks=False,
+            copy_function=shutil.copy,
+        )
+        (content / "plugins").mkdir()
+        (content / "uploads").mkdir()
+        for sub in ("", "themes", "plugins"):
+            (content / sub / "index.php").write_text("<?php\n// Silence is golden.\n")
         mu = self.docroot / "wp-content" / "mu-plugins"
         mu.mkdir(exist_ok=True)
         shutil.copyfile(HERE / "mu-plugin.php", mu / "mpcrawl-test-site.php")
@@ -505,9 +493,6 @@ require_once ABSPATH . 'wp-settings.php';
             raise WordPressError(f"SQL failed: {proc.stderr.strip()}\n{sql[:500]}")
         return proc
 
-    def _databases(self) -> set[str]:
-        return set(self._mysql("SHOW DATABASES").stdout.split())
-
     def _trimmed(self, posts: int | None) -> tuple[dict[str, Any], list[int]]:
         """The manifest of a fork keeping ``posts`` generated posts, and the ids it drops."""
         m = self.manifest
@@ -614,32 +599,21 @@ require_once ABSPATH . 'wp-settings.php';
         """The seeded state in ``folder`` for :meth:`_from_cache`: the docroot with the
         uploads seed.php wrote, MariaDB's datadir shut down cleanly (so it can be copied),
         the manifest."""
-        seeder = WordPress(folder / "state", posts=self.posts, log=self.log, cache=False)
+        seeder = WordPress(folder / "state", posts=self.posts, log=self.log)
         try:
             seeder.state_dir.mkdir(parents=True)
             seeder.logdir.mkdir()
-            seeder._ensure_docroot()
+            seeder._make_docroot()
             seeder._start_mariadb()
-            seeder._ensure_seeded()
+            seeder._seed()
         finally:
             seeder.stop()
         for name in ("www", "mysql", "manifest.json"):
             (seeder.state_dir / name).rename(folder / name)
         shutil.rmtree(seeder.state_dir)
 
-    def _ensure_seeded(self) -> None:
-        stamp = self.state_dir / "seed.stamp"
-        key = self._seed_key()
-        if (
-            stamp.is_file()
-            and stamp.read_text() == key
-            and self.manifest_path.is_file()
-            and SEED_DB in self._databases()
-        ):
-            self.manifest = json.loads(self.manifest_path.read_text())
-            self._say("seeded state reused")
-            return
-        stamp.unlink(missing_ok=True)
+    def _seed(self) -> None:
+        """``seed.php`` into database ``wp_seed`` and the manifest (for :meth:`_build_seed`)."""
         self._mysql(f"DROP DATABASE IF EXISTS {_sql_name(SEED_DB)}; CREATE DATABASE {SEED_DB};")
         uploads = self.docroot / "wp-content" / "uploads"
         shutil.rmtree(uploads, ignore_errors=True)
@@ -661,7 +635,6 @@ require_once ABSPATH . 'wp-settings.php';
             env=env,
         )
         self.manifest = json.loads(self.manifest_path.read_text())
-        stamp.write_text(key)
 
     def _env(self, database: str, home: str, **more: str) -> dict[str, str]:
         """The environment wp-config.php reads: the site's database, home URL and socket."""
